@@ -1,0 +1,16 @@
+/* cpu/backend.c — the CPU backend's table. */
+#include "kernels.h"
+
+const nn_backend nn_cpu_backend = {
+    .name = "CPU",
+    .fill = nn_cpu_fill,
+    .convert = nn_cpu_convert,
+    .unary = nn_cpu_unary,
+    .unary_grad = nn_cpu_unary_grad,
+    .binary = nn_cpu_binary,
+    .binary_grad = nn_cpu_binary_grad,
+    .compare = nn_cpu_compare,
+    .ifelse = nn_cpu_ifelse,
+    .reduce = nn_cpu_reduce,
+    .gemm = nn_cpu_gemm,
+};

@@ -1,0 +1,24 @@
+/* cpu/kernels.h — the CPU backend's kernels, gathered into nn_cpu_backend. */
+#ifndef NN_CPU_KERNELS_H
+#define NN_CPU_KERNELS_H
+
+#include "../internal.h"
+
+nn_status nn_cpu_fill(nn_ctx *ctx, nn_tensor *out, double v);
+nn_status nn_cpu_convert(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x);
+nn_status nn_cpu_unary(nn_ctx *ctx, nn_tensor *out, nn_unary_op op, const nn_tensor *x, double p);
+nn_status nn_cpu_unary_grad(nn_ctx *ctx, nn_tensor *gx, nn_unary_op op, const nn_tensor *gy,
+                            const nn_tensor *x, const nn_tensor *y, double p);
+nn_status nn_cpu_binary(nn_ctx *ctx, nn_tensor *out, nn_binary_op op, const nn_tensor *a,
+                        const nn_tensor *b);
+nn_status nn_cpu_binary_grad(nn_ctx *ctx, nn_tensor *ga, nn_tensor *gb, nn_binary_op op,
+                             const nn_tensor *gout, const nn_tensor *a, const nn_tensor *b);
+nn_status nn_cpu_compare(nn_ctx *ctx, nn_tensor *out, nn_compare_op op, const nn_tensor *a,
+                         const nn_tensor *b);
+nn_status nn_cpu_ifelse(nn_ctx *ctx, nn_tensor *out, const nn_tensor *c, const nn_tensor *a,
+                        const nn_tensor *b);
+nn_status nn_cpu_reduce(nn_ctx *ctx, nn_tensor *out, nn_reduce_op op, const nn_tensor *x);
+nn_status nn_cpu_gemm(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
+                      bool tb, double alpha, double beta);
+
+#endif

@@ -1,0 +1,167 @@
+/* internal.h — what nn/'s own files share: the context, storage, graph nodes,
+ * the backend table, the memory pool and the thread pool.  Not for callers
+ * outside nn/ (they use nn.h).
+ */
+#ifndef NN_INTERNAL_H
+#define NN_INTERNAL_H
+
+#include "nn.h"
+
+#include <stdatomic.h>
+
+/* ---- memory pool (pool.c) -------------------------------------------------- */
+
+#define NN_POOL_CLASSES 192 /* four classes per power of two, 64 B and up */
+typedef struct {
+    void *free[NN_POOL_CLASSES]; /* cached blocks per size class, linked through their first word */
+    size_t live, cached, limit;
+} nn_pool;
+
+void *nn_pool_alloc(nn_ctx *ctx, size_t nbytes, size_t *actual);
+void nn_pool_free(nn_ctx *ctx, void *p, size_t actual);
+void nn_pool_trim(nn_pool *pool);
+
+/* ---- context --------------------------------------------------------------- */
+
+struct nn_ctx {
+    nn_status status;
+    char message[512];
+    atomic_int interrupt;
+    nn_pool pool;
+    nn_grad_hook grad_hook;
+    void *grad_hook_ud;
+};
+
+/* ---- storage --------------------------------------------------------------- */
+
+struct nn_storage {
+    int refcount;
+    nn_device device;
+    nn_ctx *ctx;           /* whose pool the bytes return to */
+    void *data;
+    size_t nbytes;         /* usable bytes as allocated by the pool */
+    uint64_t version;      /* bumped by in-place writes: saved-tensor check */
+};
+
+/* ---- graph nodes (autodiff.c) ------------------------------------------------ */
+
+#define NN_NODE_MAX_SAVED 4
+
+/* Where a node's input gradient goes: the node that made the input, or the
+ * input itself when it is a leaf that requires a gradient. */
+typedef struct {
+    nn_node *node;          /* reference, or NULL */
+    nn_tensor *leaf;        /* reference, or NULL */
+    nn_dtype dtype;
+    int ndim;
+    int64_t shape[NN_MAX_DIMS];
+} nn_edge;
+
+/* Built-in backward: `gout` has the output's shape; fill gin[i] when
+ * node->edges[i] wants a gradient (nn_edge_needs). */
+typedef nn_status (*nn_node_backward)(nn_ctx *ctx, nn_node *node, const nn_tensor *gout,
+                                      nn_tensor **gin);
+
+struct nn_node {
+    int refcount;
+    const char *name;
+    nn_node_backward backward;
+    int ninputs;
+    nn_edge *edges;
+    nn_tensor *saved[NN_NODE_MAX_SAVED];    /* untracked aliases */
+    uint64_t saved_version[NN_NODE_MAX_SAVED];
+    int nsaved;
+    /* op parameters, as the op needs them */
+    int iparam[NN_MAX_DIMS];
+    double dparam[4];
+    void *ud;                       /* C-callback nodes, or op-owned data */
+    void (*free_ud)(void *);
+    nn_backward_fn user_fn;
+    bool freed;                     /* saved tensors released after backward */
+    /* backward-pass bookkeeping */
+    nn_tensor *grad;
+    int pending;
+    bool visited;
+    nn_node *next;                  /* work lists: release, traversal */
+};
+
+/* Make a node for an op with inputs[0..n) when any is tracked; NULL (and
+ * NN_OK) when none is, so untracked calls pay nothing more. */
+nn_status nn_node_new(nn_ctx *ctx, nn_node **out, const char *name, nn_node_backward fn, int n,
+                      const nn_tensor *const *inputs);
+/* Save an untracked alias of t for the backward pass (checks its version). */
+nn_status nn_node_save(nn_ctx *ctx, nn_node *node, const nn_tensor *t);
+/* Give `out` its node (takes the node reference). */
+void nn_node_attach(nn_tensor *out, nn_node *node);
+void nn_node_release(nn_node *node);
+bool nn_edge_needs(const nn_node *node, int i);
+
+/* ---- backend table (backend.c; cpu/ kernels) -------------------------------------
+ * Every op goes through the table of the tensor's device; a CUDA build adds a
+ * second table and changes no caller.  Kernels write into outputs the front
+ * end allocated with the right shape and dtype; inputs are already of the
+ * compute dtype unless a slot says otherwise. */
+
+typedef struct {
+    const char *name;
+    nn_status (*fill)(nn_ctx *ctx, nn_tensor *out, double v);
+    /* dtype conversion or plain copy (same numel) */
+    nn_status (*convert)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x);
+    nn_status (*unary)(nn_ctx *ctx, nn_tensor *out, nn_unary_op op, const nn_tensor *x, double p);
+    /* gx = gy .* f'(x), given y = f(x) as well */
+    nn_status (*unary_grad)(nn_ctx *ctx, nn_tensor *gx, nn_unary_op op, const nn_tensor *gy,
+                            const nn_tensor *x, const nn_tensor *y, double p);
+    /* broadcasting; out has the broadcast shape */
+    nn_status (*binary)(nn_ctx *ctx, nn_tensor *out, nn_binary_op op, const nn_tensor *a,
+                        const nn_tensor *b);
+    /* full broadcast-shape partials: ga = gout .* d(op)/da (NULL to skip), gb likewise */
+    nn_status (*binary_grad)(nn_ctx *ctx, nn_tensor *ga, nn_tensor *gb, nn_binary_op op,
+                             const nn_tensor *gout, const nn_tensor *a, const nn_tensor *b);
+    nn_status (*compare)(nn_ctx *ctx, nn_tensor *out, nn_compare_op op, const nn_tensor *a,
+                         const nn_tensor *b);
+    nn_status (*ifelse)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *c, const nn_tensor *a,
+                        const nn_tensor *b);
+    /* out has x's shape with 1 on reduced dims (or is 0-d for all) */
+    nn_status (*reduce)(nn_ctx *ctx, nn_tensor *out, nn_reduce_op op, const nn_tensor *x);
+    /* C = alpha op(A) op(B) + beta C over a batch (3rd dim; size-1 batch broadcasts) */
+    nn_status (*gemm)(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
+                      bool tb, double alpha, double beta);
+} nn_backend;
+
+const nn_backend *nn_backend_for(nn_device d);
+extern const nn_backend nn_cpu_backend;
+
+/* ---- thread pool (threads.c) --------------------------------------------------- */
+
+/* Run fn(arg, lo, hi) over [0, n) in chunks, on the pool when n >= grain*2,
+ * else inline.  Polls ctx's interrupt flag between chunks. */
+typedef void (*nn_range_fn)(void *arg, int64_t lo, int64_t hi);
+nn_status nn_parallel_for(nn_ctx *ctx, int64_t n, int64_t grain, nn_range_fn fn, void *arg);
+
+/* ---- shared helpers (tensor.c) ----------------------------------------------------- */
+
+/* Shapes as text for messages, rotating static-free buffers on the caller's stack. */
+#define NN_SHAPE_BUF 160
+char *nn_tshape(char *buf, const nn_tensor *t);
+/* out's shape = broadcast of a and b, or a DimensionMismatch naming `op`. */
+nn_status nn_broadcast_shape(nn_ctx *ctx, const char *op, const nn_tensor *a, const nn_tensor *b,
+                             int *ndim, int64_t *shape);
+nn_dtype nn_promote(nn_dtype a, nn_dtype b);
+/* x itself (new reference) when already of dtype t, else a converted copy. */
+nn_status nn_as_dtype(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, nn_dtype t);
+/* Accumulate g into *acc (allocates on first use); used by backward passes. */
+nn_status nn_accumulate(nn_ctx *ctx, nn_tensor **acc, nn_tensor *g);
+bool nn_check_interrupt(nn_ctx *ctx);
+/* Unary ops whose derivative needs only their output (elementwise.c). */
+bool nn_unary_grad_uses_y(nn_unary_op op);
+/* A new header over x's storage (views, saved aliases); untracked. */
+nn_status nn_view(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim,
+                  const int64_t *shape, int64_t offset);
+
+#define NN_TRY(expr)                         \
+    do {                                     \
+        nn_status nn_try_s_ = (expr);        \
+        if (nn_try_s_ != NN_OK) return nn_try_s_; \
+    } while (0)
+
+#endif
