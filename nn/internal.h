@@ -102,6 +102,20 @@ bool nn_edge_needs(const nn_node *node, int i);
  * end allocated with the right shape and dtype; inputs are already of the
  * compute dtype unless a slot says otherwise. */
 
+/* A tensor seen as (inner, n, outer) for an op along one run of dims. */
+typedef struct {
+    int64_t inner, n, outer;
+} nn_axis;
+typedef enum { NN_SOFTMAX, NN_LOGSOFTMAX, NN_LOGSUMEXP } nn_softmax_mode;
+/* x's shape seen around its 0-based dims [lo, hi) (softmax.c). */
+nn_axis nn_axis_of(int ndim, const int64_t *shape, int lo, int hi);
+/* Julia's dims= (statistics.c): which of x's dims are reduced (dims past
+ * x's last are ignored), the result's shape (0-d for ndims == 0) and the
+ * number of elements per result; an ArgumentError names `op`. */
+nn_status nn_reduce_dims(nn_ctx *ctx, const char *op, const nn_tensor *x, int ndims,
+                         const int *dims, bool *reduced, int *ndim, int64_t *shape,
+                         int64_t *count);
+
 typedef struct {
     const char *name;
     nn_status (*fill)(nn_ctx *ctx, nn_tensor *out, double v);
@@ -123,6 +137,24 @@ typedef struct {
                         const nn_tensor *b);
     /* out has x's shape with 1 on reduced dims (or is 0-d for all) */
     nn_status (*reduce)(nn_ctx *ctx, nn_tensor *out, nn_reduce_op op, const nn_tensor *x);
+    /* out = scale * sum((x .- mean).^2) over the reduced dims; mean has out's shape */
+    nn_status (*sqdev)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_tensor *mean,
+                       double scale);
+    /* 1-based Int64 position of the first extreme (NaN counts as one) along ax.n */
+    nn_status (*argext)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, bool min, nn_axis ax);
+    /* along ax.n; out has x's shape, or (inner, 1, outer) for logsumexp */
+    nn_status (*softmax)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, nn_softmax_mode mode,
+                         nn_axis ax);
+    /* gx from gy and the forward's output y (softmax or logsoftmax) */
+    nn_status (*softmax_grad)(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *y,
+                              nn_softmax_mode mode, nn_axis ax);
+    /* columns of x, y (n, ncols): loss (0-d) = mean of -sum(y .* logsoftmax(x)); lsm
+     * (x's shape, or NULL) receives logsoftmax(x) */
+    nn_status (*xent)(nn_ctx *ctx, nn_tensor *loss, nn_tensor *lsm, const nn_tensor *x,
+                      const nn_tensor *y);
+    /* gx = (exp(lsm) .* sum(y; dims=1) .- y) .* (g * scale), g 0-d */
+    nn_status (*xent_grad)(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *lsm, const nn_tensor *y,
+                           const nn_tensor *g, double scale);
     /* C = alpha op(A) op(B) + beta C over a batch (3rd dim; size-1 batch broadcasts) */
     nn_status (*gemm)(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
                       bool tb, double alpha, double beta);
@@ -157,6 +189,9 @@ bool nn_unary_grad_uses_y(nn_unary_op op);
 /* A new header over x's storage (views, saved aliases); untracked. */
 nn_status nn_view(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim,
                   const int64_t *shape, int64_t offset);
+
+/* The inverse error function (init.c: truncated_normal); ±Inf at ±1, NaN outside. */
+double nn_erfinv(double y);
 
 #define NN_TRY(expr)                         \
     do {                                     \

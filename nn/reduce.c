@@ -146,9 +146,9 @@ nn_status nn_sum_to(nn_ctx *ctx, nn_tensor **out, const nn_tensor *g, int ndim, 
 {
     *out = NULL;
     int dims[NN_MAX_DIMS], nd = 0;
-    for (int i = 0; i < g->ndim; i++) {
-        int64_t want = i < ndim ? shape[i] : 1;
-        if (want == g->shape[i]) continue;
+    for (int i = 0; i < (g->ndim > ndim ? g->ndim : ndim); i++) {
+        int64_t want = i < ndim ? shape[i] : 1, have = i < g->ndim ? g->shape[i] : 1;
+        if (want == have) continue;
         if (want != 1) {
             char a[NN_SHAPE_BUF], b[NN_SHAPE_BUF];
             return nn_error(ctx, NN_ERR_DIMENSION, "sum_to: cannot reduce size %s to %s", nn_tshape(a, g),

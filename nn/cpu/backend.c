@@ -12,5 +12,11 @@ const nn_backend nn_cpu_backend = {
     .compare = nn_cpu_compare,
     .ifelse = nn_cpu_ifelse,
     .reduce = nn_cpu_reduce,
+    .sqdev = nn_cpu_sqdev,
+    .argext = nn_cpu_argext,
+    .softmax = nn_cpu_softmax,
+    .softmax_grad = nn_cpu_softmax_grad,
+    .xent = nn_cpu_xent,
+    .xent_grad = nn_cpu_xent_grad,
     .gemm = nn_cpu_gemm,
 };

@@ -18,6 +18,17 @@ nn_status nn_cpu_compare(nn_ctx *ctx, nn_tensor *out, nn_compare_op op, const nn
 nn_status nn_cpu_ifelse(nn_ctx *ctx, nn_tensor *out, const nn_tensor *c, const nn_tensor *a,
                         const nn_tensor *b);
 nn_status nn_cpu_reduce(nn_ctx *ctx, nn_tensor *out, nn_reduce_op op, const nn_tensor *x);
+nn_status nn_cpu_sqdev(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_tensor *mean,
+                       double scale);
+nn_status nn_cpu_argext(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, bool min, nn_axis ax);
+nn_status nn_cpu_softmax(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, nn_softmax_mode mode,
+                         nn_axis ax);
+nn_status nn_cpu_softmax_grad(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *y,
+                              nn_softmax_mode mode, nn_axis ax);
+nn_status nn_cpu_xent(nn_ctx *ctx, nn_tensor *loss, nn_tensor *lsm, const nn_tensor *x,
+                      const nn_tensor *y);
+nn_status nn_cpu_xent_grad(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *lsm, const nn_tensor *y,
+                           const nn_tensor *g, double scale);
 nn_status nn_cpu_gemm(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
                       bool tb, double alpha, double beta);
 

@@ -95,6 +95,8 @@ nn_status nn_cpu_reduce(nn_ctx *ctx, nn_tensor *out, nn_reduce_op op, const nn_t
             s = nn_scalar(ctx, &scale, out->dtype, (double)out->numel / (double)x->numel);
             if (!s) s = nn_cpu_binary(ctx, out, NN_MUL, out, scale);
             nn_release(scale);
+        } else if (op == NN_MEAN && !x->numel) {
+            s = nn_cpu_fill(ctx, out, NAN); /* 0/0, as Julia's mean of an empty collection */
         }
     }
     free(j);
