@@ -193,6 +193,14 @@ nn_status nn_view(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim,
 /* The inverse error function (init.c: truncated_normal); ±Inf at ±1, NaN outside. */
 double nn_erfinv(double y);
 
+/* Hot float kernels get an AVX2+FMA clone picked at load time (the default
+ * build targets baseline x86-64, where they run 4-wide at most). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define NN_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define NN_VECTOR_CLONES
+#endif
+
 #define NN_TRY(expr)                         \
     do {                                     \
         nn_status nn_try_s_ = (expr);        \

@@ -15,7 +15,7 @@
 #define GELU_K 0.044715
 
 /* Forward: `x` in, value out.  ELEM(T, ...) names the type-generic helpers. */
-#define UNARY_FORWARD(T, EXP, LOG, LOG1P, TANH, SIGM)                                       \
+#define UNARY_FORWARD(T, EXP, LOG, LOG1P, TANH, SIGM, SQRT)                                       \
     switch (op) {                                                                           \
     case NN_IDENTITY: LOOP(x);                                                              \
     case NN_NEG: LOOP(-x);                                                                  \
@@ -23,7 +23,7 @@
     case NN_EXP: LOOP(EXP(x));                                                              \
     case NN_LOG: LOOP(LOG(x));                                                              \
     case NN_LOG1P: LOOP(LOG1P(x));                                                          \
-    case NN_SQRT: LOOP(x < 0 ? (T)NAN : (T)sqrt(x));                                        \
+    case NN_SQRT: LOOP(SQRT(x));                                                            \
     case NN_SIN: LOOP((T)sin(x));                                                           \
     case NN_COS: LOOP((T)cos(x));                                                           \
     case NN_TAN: LOOP((T)tan(x));                                                           \
@@ -112,16 +112,16 @@ typedef struct {
     return
 
 #define DEFINE_UNARY(SUF, T, EXP, LOG, LOG1P, TANH, SIGM)                                  \
-    static void unary_##SUF(void *arg, int64_t lo, int64_t hi)                            \
+    NN_VECTOR_CLONES static void unary_##SUF(void *arg, int64_t lo, int64_t hi)                            \
     {                                                                                     \
         const unary_job *j = arg;                                                         \
         typedef T nn_T;                                                                   \
         nn_unary_op op = j->op;                                                           \
         T *O = j->o, pp = (T)j->p;                                                        \
         const T *X = j->x;                                                                \
-        UNARY_FORWARD(T, EXP, LOG, LOG1P, TANH, SIGM)                                     \
+        UNARY_FORWARD(T, EXP, LOG, LOG1P, TANH, SIGM, SQRT_##SUF)                                     \
     }                                                                                     \
-    static void unary_grad_##SUF(void *arg, int64_t lo, int64_t hi)                       \
+    NN_VECTOR_CLONES static void unary_grad_##SUF(void *arg, int64_t lo, int64_t hi)                       \
     {                                                                                     \
         const unary_job *j = arg;                                                         \
         typedef T nn_T;                                                                   \
@@ -131,6 +131,8 @@ typedef struct {
         UNARY_BACKWARD(T, EXP, LOG, LOG1P, TANH, SIGM)                                    \
     }
 
+#define SQRT_f32 __builtin_sqrtf /* IEEE: NaN for negative x */
+#define SQRT_f64 __builtin_sqrt
 DEFINE_UNARY(f32, float, nn_expf, nn_logf, nn_log1pf, nn_tanhf, nn_sigmoidf)
 DEFINE_UNARY(f64, double, exp, log, log1p, tanh, nn_sigmoid)
 

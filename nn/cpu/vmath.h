@@ -18,7 +18,8 @@ static inline uint32_t nn_f_bits(float f) { uint32_t u; memcpy(&u, &f, 4); retur
 static inline float nn_expf(float x)
 {
     float xc = x < -104.0f ? -104.0f : (x > 88.75f ? 88.75f : x);
-    float n = __builtin_roundf(xc * 1.44269504f);
+    /* round to nearest by the 1.5*2^23 trick: roundf has no SSE2 vector form */
+    float n = (xc * 1.44269504f + 0x1.8p23f) - 0x1.8p23f;
     float r = xc - n * 0.693145752f;      /* ln2, high part (exact product) */
     r = r - n * 1.42860677e-6f;           /* ln2, low part */
     float p = 1.0f / 5040.0f;
