@@ -201,10 +201,5 @@ double nn_erfinv(double y);
 #define NN_VECTOR_CLONES
 #endif
 
-#define NN_TRY(expr)                         \
-    do {                                     \
-        nn_status nn_try_s_ = (expr);        \
-        if (nn_try_s_ != NN_OK) return nn_try_s_; \
-    } while (0)
 
 #endif

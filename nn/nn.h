@@ -77,6 +77,13 @@ typedef struct nn_tensor {
     struct nn_tensor *grad;/* accumulated gradient of a leaf */
 } nn_tensor;
 
+/* Return from the calling function when an nn call fails. */
+#define NN_TRY(expr)                              \
+    do {                                          \
+        nn_status nn_try_s_ = (expr);             \
+        if (nn_try_s_ != NN_OK) return nn_try_s_; \
+    } while (0)
+
 /* ---- context ------------------------------------------------------------ */
 
 nn_ctx *nn_ctx_new(void);
