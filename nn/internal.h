@@ -156,6 +156,8 @@ typedef struct {
     nn_status (*xent_grad)(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *lsm, const nn_tensor *y,
                            const nn_tensor *g, double scale);
     /* C = alpha op(A) op(B) + beta C over a batch (3rd dim; size-1 batch broadcasts) */
+    /* y = act.(y .+ b) in place, y (m, n), b (m,) or NULL: dense's epilogue */
+    nn_status (*bias_act)(nn_ctx *ctx, nn_tensor *y, const nn_tensor *b, nn_unary_op act, double p);
     nn_status (*gemm)(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
                       bool tb, double alpha, double beta);
 } nn_backend;

@@ -158,7 +158,8 @@ nn_status nn_batched_mul(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a, const
 }
 
 /* ---- dense: W (out, in), x (in, batch) or (in,), b (out,) -> act.(W x .+ b).
- * One node: the GEMM writes y, then bias and activation run in place on it. */
+ * One node: the GEMM writes y, then the bias and the activation run in place
+ * on it in one pass over its columns (cpu/unary.c). */
 
 static nn_status dense_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *gout, nn_tensor **gin)
 {
@@ -191,15 +192,18 @@ nn_status nn_dense(nn_ctx *ctx, nn_tensor **out, const nn_tensor *w, const nn_te
     const nn_backend *be = nn_backend_for(nn_tensor_device(wc));
     int64_t n = x->ndim > 1 ? x->shape[1] : 1;
     if (!s) s = gemm_new(ctx, &y, w->shape[0], n, 1, wc, xc, false, false);
-    if (!s && bc) s = be->binary(ctx, y, NN_ADD, y, bc);
     const nn_tensor *in[3] = {wc, xc, bc};
     bool tracked = !s && (nn_is_tracked(wc) || nn_is_tracked(xc) || (bc && nn_is_tracked(bc)));
-    if (tracked && act != NN_IDENTITY && !nn_unary_grad_uses_y(act)) {
-        s = nn_similar(ctx, &z, y); /* the backward needs the pre-activation */
-        if (!s) s = be->convert(ctx, z, y);
-    }
     double p = nn_unary_default_param(act);
-    if (!s && act != NN_IDENTITY) s = be->unary(ctx, y, act, y, p);
+    if (tracked && act != NN_IDENTITY && !nn_unary_grad_uses_y(act)) {
+        /* the backward needs the pre-activation: bias first, keep a copy, then act */
+        if (bc) s = be->bias_act(ctx, y, bc, NN_IDENTITY, p);
+        if (!s) s = nn_similar(ctx, &z, y);
+        if (!s) s = be->convert(ctx, z, y);
+        if (!s) s = be->bias_act(ctx, y, NULL, act, p);
+    } else if (!s && (bc || act != NN_IDENTITY)) {
+        s = be->bias_act(ctx, y, bc, act, p);
+    }
     if (!s && x->ndim == 1) {
         nn_tensor *v;
         s = nn_view(ctx, &v, y, 1, y->shape, y->offset);

@@ -18,5 +18,6 @@ const nn_backend nn_cpu_backend = {
     .softmax_grad = nn_cpu_softmax_grad,
     .xent = nn_cpu_xent,
     .xent_grad = nn_cpu_xent_grad,
+    .bias_act = nn_cpu_bias_act,
     .gemm = nn_cpu_gemm,
 };

@@ -29,6 +29,7 @@ nn_status nn_cpu_xent(nn_ctx *ctx, nn_tensor *loss, nn_tensor *lsm, const nn_ten
                       const nn_tensor *y);
 nn_status nn_cpu_xent_grad(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *lsm, const nn_tensor *y,
                            const nn_tensor *g, double scale);
+nn_status nn_cpu_bias_act(nn_ctx *ctx, nn_tensor *y, const nn_tensor *b, nn_unary_op act, double p);
 nn_status nn_cpu_gemm(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
                       bool tb, double alpha, double beta);
 

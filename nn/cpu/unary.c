@@ -34,14 +34,14 @@
     case NN_ELU: LOOP(x > 0 ? x : pp * (EXP(x) - 1));                                       \
     case NN_GELU: LOOP((T)0.5 * x * (1 + TANH((T)GELU_C * (x + (T)GELU_K * x * x * x))));   \
     case NN_SWISH: LOOP(x * SIGM(x));                                                       \
-    case NN_SOFTPLUS: LOOP((x > 0 ? x : 0) + LOG1P(EXP(-(x < 0 ? -x : x))));                \
+    case NN_SOFTPLUS: LOOP((x > 0 ? x : 0) + LOG1P(EXP(-NEGLIGIBLE_ABOVE_80(x))));                \
     case NN_SELU: LOOP((T)SELU_LAMBDA * (x > 0 ? x : (T)SELU_ALPHA * (EXP(x) - 1)));        \
     case NN_CELU: LOOP(x > 0 ? x : pp * (EXP(x / pp) - 1));                                 \
     case NN_HARDTANH: LOOP(x < -1 ? (T)-1 : (x > 1 ? (T)1 : x));                            \
     case NN_HARDSIGMOID: LOOP(x < -3 ? (T)0 : (x > 3 ? (T)1 : (x + 3) / 6));                \
-    case NN_LOGSIGMOID: LOOP(-((-x > 0 ? -x : 0) + LOG1P(EXP(-(x < 0 ? -x : x)))));         \
+    case NN_LOGSIGMOID: LOOP(-((-x > 0 ? -x : 0) + LOG1P(EXP(-NEGLIGIBLE_ABOVE_80(x)))));         \
     case NN_MISH:                                                                           \
-        LOOP(x * TANH((x > 0 ? x : 0) + LOG1P(EXP(-(x < 0 ? -x : x)))));                    \
+        LOOP(x * TANH((x > 0 ? x : 0) + LOG1P(EXP(-NEGLIGIBLE_ABOVE_80(x)))));                    \
     case NN_SQUARE: LOOP(x * x);                                                            \
     default: break;                                                                         \
     }
@@ -80,13 +80,17 @@
     case NN_LOGSIGMOID: GLOOP(g * (1 - SIGM(x)));                                           \
     case NN_MISH:                                                                           \
         GLOOP(({                                                                            \
-            T sp_ = (x > 0 ? x : 0) + LOG1P(EXP(-(x < 0 ? -x : x)));                        \
+            T sp_ = (x > 0 ? x : 0) + LOG1P(EXP(-NEGLIGIBLE_ABOVE_80(x)));                        \
             T t_ = TANH(sp_);                                                               \
             g * (t_ + x * (1 - t_ * t_) * SIGM(x));                                         \
         }));                                                                                \
     case NN_SQUARE: GLOOP(2 * x * g);                                                       \
     default: break;                                                                         \
     }
+
+/* |x|, capped at 80: log1p(exp(-|x|)) is below 1e-34 there, and the cap keeps
+ * Float32 exp out of the slow subnormal range. */
+#define NEGLIGIBLE_ABOVE_80(x) ((x) < 0 ? ((x) < -80 ? 80 : -(x)) : ((x) > 80 ? 80 : (x)))
 
 static inline double nn_sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
 
@@ -150,4 +154,46 @@ nn_status nn_cpu_unary_grad(nn_ctx *ctx, nn_tensor *gx, nn_unary_op op, const nn
     unary_job j = {op, nn_data(gx), x ? nn_data(x) : NULL, y ? nn_data(y) : NULL, nn_data(gy), p};
     return nn_parallel_for(ctx, gy->numel, UNARY_GRAIN,
                            gy->dtype == NN_F32 ? unary_grad_f32 : unary_grad_f64, &j);
+}
+
+/* Dense's epilogue, a column at a time: the bias add and the activation run
+ * while the column is in L1, and columns split across threads. */
+typedef struct {
+    nn_unary_op op;
+    double p;
+    void *y;
+    const void *b;
+    int64_t m;
+    bool f32;
+} bias_act_job;
+
+#define BIAS_ADD(T)                                                         \
+    do {                                                                    \
+        T *col = (T *)j->y + c * j->m;                                      \
+        const T *B = j->b;                                                  \
+        if (B)                                                              \
+            for (int64_t i = 0; i < j->m; i++) col[i] += B[i];              \
+        u.o = col;                                                          \
+        u.x = col;                                                          \
+    } while (0)
+
+static void bias_act_cols(void *arg, int64_t lo, int64_t hi)
+{
+    const bias_act_job *j = arg;
+    unary_job u = {j->op, NULL, NULL, NULL, NULL, j->p};
+    for (int64_t c = lo; c < hi; c++) {
+        if (j->f32)
+            BIAS_ADD(float);
+        else
+            BIAS_ADD(double);
+        if (j->op != NN_IDENTITY) (j->f32 ? unary_f32 : unary_f64)(&u, 0, j->m);
+    }
+}
+
+nn_status nn_cpu_bias_act(nn_ctx *ctx, nn_tensor *y, const nn_tensor *b, nn_unary_op act, double p)
+{
+    int64_t m = y->shape[0] ? y->shape[0] : 1;
+    bias_act_job j = {act, p, nn_data(y), b ? nn_data(b) : NULL, m, y->dtype == NN_F32};
+    int64_t grain = UNARY_GRAIN / m;
+    return nn_parallel_for(ctx, y->numel / m, grain < 1 ? 1 : grain, bias_act_cols, &j);
 }

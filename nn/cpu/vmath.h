@@ -89,12 +89,21 @@ static inline float nn_expm1f_neg(float y)
 /* tanh|x| = -m/(m+2), m = expm1(-2|x|): accurate near 0 and saturating. */
 static inline float nn_tanhf(float x)
 {
+    /* tanh(9) rounds to 1 in Float32; clamping keeps exp away from the
+     * subnormal range, where x86 arithmetic is a hundred times slower */
     float a = fabsf(x);
+    a = a > 9.0f ? 9.0f : a;
     float m = nn_expm1f_neg(-2.0f * a);
     float t = -m / (m + 2.0f);
     return x < 0 ? -t : (x != x ? x : t);
 }
 
-static inline float nn_sigmoidf(float x) { return 1.0f / (1.0f + nn_expf(-x)); }
+/* Clamped so neither exp nor the quotient is subnormal (see nn_tanhf):
+ * sigmoid(20) rounds to 1, and below -87 the result is below 2e-38 anyway. */
+static inline float nn_sigmoidf(float x)
+{
+    float xc = x < -87.0f ? -87.0f : (x > 20.0f ? 20.0f : x);
+    return 1.0f / (1.0f + nn_expf(-xc));
+}
 
 #endif
