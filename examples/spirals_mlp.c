@@ -14,6 +14,21 @@ static int fail(nn_ctx *ctx, const char *what)
     return 1;
 }
 
+/* The accuracy the trained parameters reach, after the last update. */
+static int report_final(nn_ctx *ctx, const mlp *model, const nn_tensor *x, const nn_tensor *y,
+                        const nn_tensor *labels)
+{
+    nn_tensor *logits, *loss;
+    double acc;
+    nn_status s = mlp_forward(ctx, model, x, y, &logits, &loss); /* logits may be set when the loss fails */
+    if (!s) s = mlp_accuracy(ctx, logits, labels, &acc);
+    if (!s) printf("final: loss %.5f, training accuracy %.1f%% (%lld points)\n", nn_get(loss, 0), 100 * acc,
+                   (long long)labels->numel);
+    nn_release(logits);
+    nn_release(loss);
+    return s ? fail(ctx, "final evaluation") : 0;
+}
+
 int main(void)
 {
     nn_ctx *ctx = nn_ctx_new();
@@ -39,6 +54,7 @@ int main(void)
         nn_release(logits);
         nn_release(loss);
     }
+    if (!rc) rc = report_final(ctx, &model, x, y, labels);
     mlp_free(&model);
     nn_release(x);
     nn_release(y);
