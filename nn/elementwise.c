@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+#include <math.h>
 #include <string.h>
 
 static const char *const unary_names[] = {
@@ -182,12 +183,22 @@ nn_status nn_compare(nn_ctx *ctx, nn_tensor **out, nn_compare_op op, const nn_te
     return s;
 }
 
-/* clamp(x, lo, hi) = min(max(x, lo), hi): the gradient passes where lo <= x <= hi. */
+/* A bound an integer type holds exactly (not 1.5, not Inf). */
+static bool int_exact(double v, nn_dtype t)
+{
+    double lim = t == NN_I32 ? 2147483648.0 : 9223372036854775808.0;
+    return v == floor(v) && v >= -lim && v < lim;
+}
+
+/* clamp(x, lo, hi) = min(max(x, lo), hi): the gradient passes where lo <= x <= hi.
+ * Integer x with bounds like 0.5 or Inf computes in Float32, as integer with
+ * float does. */
 nn_status nn_clamp(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, double lo, double hi)
 {
     *out = NULL;
     if (lo > hi) return nn_error(ctx, NN_ERR_ARGUMENT, "clamp: lo = %g is greater than hi = %g", lo, hi);
     nn_dtype t = x->dtype == NN_BOOL ? NN_I64 : x->dtype;
+    if (!nn_dtype_is_float(t) && !(int_exact(lo, t) && int_exact(hi, t))) t = NN_F32;
     nn_tensor *l = NULL, *h = NULL, *m = NULL;
     nn_status s = nn_scalar(ctx, &l, t, lo);
     if (!s) s = nn_scalar(ctx, &h, t, hi);

@@ -107,6 +107,14 @@ typedef struct {
     int64_t inner, n, outer;
 } nn_axis;
 typedef enum { NN_SOFTMAX, NN_LOGSOFTMAX, NN_LOGSUMEXP } nn_softmax_mode;
+/* An indexing selection (index.c): slot d runs over count[d] element offsets
+ * pos[d][0..count[d]) from a tensor's first element; element (i_0, i_1, ...)
+ * of the selection, i_0 fastest, sits at the sum of pos[d][i_d]. */
+typedef struct {
+    int n;
+    int64_t count[NN_MAX_DIMS];
+    const int64_t *pos[NN_MAX_DIMS];
+} nn_selection;
 /* x's shape seen around its 0-based dims [lo, hi) (softmax.c). */
 nn_axis nn_axis_of(int ndim, const int64_t *shape, int lo, int hi);
 /* Julia's dims= (statistics.c): which of x's dims are reduced (dims past
@@ -160,6 +168,19 @@ typedef struct {
     nn_status (*bias_act)(nn_ctx *ctx, nn_tensor *y, const nn_tensor *b, nn_unary_op act, double p);
     nn_status (*gemm)(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
                       bool tb, double alpha, double beta);
+    /* dst = src over an ndim box of `shape`, each side at an element offset from
+     * its first element with its own element strides; same dtype (cpu/shape.c) */
+    nn_status (*copy_strided)(nn_ctx *ctx, nn_tensor *dst, int64_t doff, const int64_t *dstride,
+                              const nn_tensor *src, int64_t soff, const int64_t *sstride, int ndim,
+                              const int64_t *shape);
+    /* out = permutedims(x, perm), perm 0-based; out dense of the permuted shape */
+    nn_status (*permute)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const int *perm);
+    /* out (dense, the selection's elements in order) = x at the selection (cpu/index.c) */
+    nn_status (*gather)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_selection *sel);
+    /* x at the selection = src (+= when add), in order: repeats accumulate, the
+     * last write wins; a one-element src broadcasts */
+    nn_status (*scatter)(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const nn_selection *sel,
+                         bool add);
 } nn_backend;
 
 const nn_backend *nn_backend_for(nn_device d);

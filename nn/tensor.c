@@ -264,6 +264,14 @@ nn_status nn_as_dtype(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, nn_dtype
 
 nn_status nn_fill_(nn_ctx *ctx, nn_tensor *t, double v)
 {
+    if (!nn_dtype_is_float(t->dtype)) { /* fill!(ints, 1.5): convert's InexactError */
+        nn_tensor *s, *c = NULL;
+        NN_TRY(nn_scalar(ctx, &s, NN_F64, v));
+        nn_status st = nn_convert(ctx, &c, s, t->dtype);
+        nn_release(s);
+        nn_release(c);
+        NN_TRY(st);
+    }
     NN_TRY(nn_backend_for(nn_tensor_device(t))->fill(ctx, t, v));
     nn_bump_version(t);
     return NN_OK;
@@ -280,11 +288,12 @@ nn_status nn_copy_(nn_ctx *ctx, nn_tensor *dst, const nn_tensor *src)
                         nn_tshape(a, src), nn_tshape(b, dst));
     nn_tensor *s;
     NN_TRY(nn_as_dtype(ctx, &s, src, dst->dtype));
-    /* dst .= 0 .+ src: the binary kernel broadcasts; adding to zeros is exact. */
-    nn_tensor *zero = NULL;
-    nn_status st = nn_scalar(ctx, &zero, dst->dtype, 0.0);
-    if (!st) st = nn_backend_for(nn_tensor_device(dst))->binary(ctx, dst, NN_ADD, zero, s);
-    nn_release(zero);
+    /* dst .= ifelse.(true, src, src): the ifelse kernel broadcasts, has every
+     * dtype (Bool too) and moves bits unchanged (0 .+ src would turn -0.0 into 0.0). */
+    nn_tensor *yes = NULL;
+    nn_status st = nn_scalar(ctx, &yes, NN_BOOL, 1.0);
+    if (!st) st = nn_backend_for(nn_tensor_device(dst))->ifelse(ctx, dst, yes, s, s);
+    nn_release(yes);
     nn_release(s);
     if (!st) nn_bump_version(dst);
     return st;

@@ -20,4 +20,8 @@ const nn_backend nn_cpu_backend = {
     .xent_grad = nn_cpu_xent_grad,
     .bias_act = nn_cpu_bias_act,
     .gemm = nn_cpu_gemm,
+    .copy_strided = nn_cpu_copy_strided,
+    .permute = nn_cpu_permute,
+    .gather = nn_cpu_gather,
+    .scatter = nn_cpu_scatter,
 };

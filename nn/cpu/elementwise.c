@@ -78,8 +78,10 @@ static void convert_range(void *arg, int64_t lo, int64_t hi)
 
 nn_status nn_cpu_convert(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x)
 {
-    if (x->dtype != out->dtype && !nn_dtype_is_float(out->dtype) && nn_dtype_is_float(x->dtype)) {
-        /* Julia's InexactError: Int(1.5) fails rather than truncating. */
+    bool narrowing = out->dtype == NN_BOOL || (out->dtype == NN_I32 && x->dtype == NN_I64);
+    if (x->dtype != out->dtype && !nn_dtype_is_float(out->dtype) && (nn_dtype_is_float(x->dtype) || narrowing)) {
+        /* Julia's InexactError: Int(1.5), Int32(2^40) and Bool(2) fail rather
+         * than truncating. */
         for (int64_t i = 0; i < x->numel; i++) {
             double v = nn_get(x, i);
             double lim = out->dtype == NN_I32 ? 2147483648.0 : 9223372036854775808.0;
@@ -131,8 +133,9 @@ typedef struct {
         case NN_MUL: LOOP2(T, a * b); break;                                           \
         case NN_DIV: LOOP2(T, a / b); break;                                           \
         case NN_POW: LOOP2(T, (T)POW(a, b)); break;                                    \
-        case NN_MIN: LOOP2(T, b < a ? b : a); break;                                   \
-        case NN_MAX: LOOP2(T, b > a ? b : a); break;                                   \
+        /* NaN on either side wins, as Julia's min and max (b != b: b is NaN) */     \
+        case NN_MIN: LOOP2(T, b < a || b != b ? b : a); break;                         \
+        case NN_MAX: LOOP2(T, b > a || b != b ? b : a); break;                         \
         default: break;                                                                \
         }                                                                              \
     }

@@ -32,5 +32,12 @@ nn_status nn_cpu_xent_grad(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *lsm, con
 nn_status nn_cpu_bias_act(nn_ctx *ctx, nn_tensor *y, const nn_tensor *b, nn_unary_op act, double p);
 nn_status nn_cpu_gemm(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
                       bool tb, double alpha, double beta);
+nn_status nn_cpu_copy_strided(nn_ctx *ctx, nn_tensor *dst, int64_t doff, const int64_t *dstride,
+                              const nn_tensor *src, int64_t soff, const int64_t *sstride, int ndim,
+                              const int64_t *shape);
+nn_status nn_cpu_permute(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const int *perm);
+nn_status nn_cpu_gather(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_selection *sel);
+nn_status nn_cpu_scatter(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const nn_selection *sel,
+                         bool add);
 
 #endif

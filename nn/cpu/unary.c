@@ -11,6 +11,8 @@
 
 #define SELU_LAMBDA 1.0507009873554804934193349852946
 #define SELU_ALPHA 1.6732632423543772848170429916717
+/* gelu = x/2 (1 + tanh(C (x + K x^3))) = x sigmoid(2C (x + K x^3)), the form
+ * NNlib computes: no cancellation in 1 + tanh for negative x. */
 #define GELU_C 0.7978845608028654 /* sqrt(2/pi) */
 #define GELU_K 0.044715
 
@@ -32,7 +34,7 @@
     case NN_RELU: LOOP(x > 0 ? x : (T)0);                                                   \
     case NN_LEAKYRELU: LOOP(x > 0 ? x : pp * x);                                            \
     case NN_ELU: LOOP(x > 0 ? x : pp * (EXP(x) - 1));                                       \
-    case NN_GELU: LOOP((T)0.5 * x * (1 + TANH((T)GELU_C * (x + (T)GELU_K * x * x * x))));   \
+    case NN_GELU: LOOP(x * SIGM((T)(2 * GELU_C) * x * (1 + (T)GELU_K * x * x)));           \
     case NN_SWISH: LOOP(x * SIGM(x));                                                       \
     case NN_SOFTPLUS: LOOP((x > 0 ? x : 0) + LOG1P(EXP(-NEGLIGIBLE_ABOVE_80(x))));                \
     case NN_SELU: LOOP((T)SELU_LAMBDA * (x > 0 ? x : (T)SELU_ALPHA * (EXP(x) - 1)));        \
@@ -64,13 +66,11 @@
     case NN_RELU: GLOOP(y > 0 ? g : (T)0);                                                  \
     case NN_LEAKYRELU: GLOOP(x > 0 ? g : pp * g);                                           \
     case NN_ELU: GLOOP(x > 0 ? g : g * (y + pp));                                           \
-    case NN_GELU: {                                                                         \
+    case NN_GELU:                                                                           \
         GLOOP(({                                                                            \
-            T t_ = TANH((T)GELU_C * (x + (T)GELU_K * x * x * x));                           \
-            g * ((T)0.5 * (1 + t_) +                                                        \
-                 (T)0.5 * x * (1 - t_ * t_) * (T)GELU_C * (1 + 3 * (T)GELU_K * x * x));     \
+            T s_ = SIGM((T)(2 * GELU_C) * x * (1 + (T)GELU_K * x * x));                     \
+            g * (s_ + x * s_ * (1 - s_) * (T)(2 * GELU_C) * (1 + 3 * (T)GELU_K * x * x));   \
         }));                                                                                \
-    }                                                                                       \
     case NN_SWISH: GLOOP(({ T s_ = SIGM(x); g * s_ * (1 + x * (1 - s_)); }));               \
     case NN_SOFTPLUS: GLOOP(g * SIGM(x));                                                   \
     case NN_SELU: GLOOP(x > 0 ? g * (T)SELU_LAMBDA : g * (y + (T)(SELU_LAMBDA * SELU_ALPHA))); \

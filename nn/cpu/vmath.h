@@ -63,11 +63,13 @@ static inline float nn_logf(float x)
     return (x < 0.0f || x != x) ? NAN : y;
 }
 
-/* log(1+x) = log(u) - ((u-1)-x)/u with u = 1+x corrects u's rounding. */
+/* log(1+x) = log(u) - ((u-1)-x)/u with u = 1+x corrects u's rounding; at
+ * u = 0 the correction is 0/0, and log1p(-1) is -Inf. */
 static inline float nn_log1pf(float x)
 {
     float u = 1.0f + x;
     float y = nn_logf(u) - ((u - 1.0f) - x) / u;
+    y = u == 0.0f ? -INFINITY : y;
     return u == 1.0f ? x : (x == INFINITY ? x : y);
 }
 
@@ -89,21 +91,23 @@ static inline float nn_expm1f_neg(float y)
 /* tanh|x| = -m/(m+2), m = expm1(-2|x|): accurate near 0 and saturating. */
 static inline float nn_tanhf(float x)
 {
-    /* tanh(9) rounds to 1 in Float32; clamping keeps exp away from the
-     * subnormal range, where x86 arithmetic is a hundred times slower */
+    /* tanh(9) is within an ulp of 1 in Float32; clamping keeps exp away from
+     * the subnormal range, where x86 arithmetic is a hundred times slower */
     float a = fabsf(x);
     a = a > 9.0f ? 9.0f : a;
     float m = nn_expm1f_neg(-2.0f * a);
     float t = -m / (m + 2.0f);
-    return x < 0 ? -t : (x != x ? x : t);
+    return copysignf(t, x); /* tanh(-0) is -0; NaN stays NaN */
 }
 
 /* Clamped so neither exp nor the quotient is subnormal (see nn_tanhf):
- * sigmoid(20) rounds to 1, and below -87 the result is below 2e-38 anyway. */
+ * sigmoid(20) rounds to 1, and below -87 the result is below 2e-38, flushed
+ * to 0 so that sigmoid(-Inf) is 0. */
 static inline float nn_sigmoidf(float x)
 {
     float xc = x < -87.0f ? -87.0f : (x > 20.0f ? 20.0f : x);
-    return 1.0f / (1.0f + nn_expf(-xc));
+    float y = 1.0f / (1.0f + nn_expf(-xc));
+    return x < -87.0f ? 0.0f : y;
 }
 
 #endif
