@@ -95,9 +95,9 @@ static int64_t range_count(const nn_index *ix)
     return ix->start < ix->stop ? 0 : (ix->start - ix->stop) / -ix->step + 1;
 }
 
-/* x[idx...] as Julia reads it: index d runs along x's dim d, except that the
- * last index runs over all remaining dims merged (so one index is linear
- * indexing) and indices past x's dims run over a dim of size 1. */
+/* x[idx...] as Julia reads it: index d runs along x's dim d, except that a
+ * single index runs over all dims merged (linear indexing), omitted trailing
+ * dims must have size 1, and indices past x's dims run over a dim of size 1. */
 static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int nidx, const nn_index *idx,
                            plan **out)
 {
@@ -158,6 +158,14 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
         }
         total += count[d];
     }
+    /* Julia 1: omitted trailing indices are allowed only over dims of size 1
+     * (a single index is linear indexing: the merge above) */
+    for (int j = nidx; nidx > 1 && j < x->ndim; j++)
+        if (x->shape[j] != 1) {
+            plan_free(p);
+            return bounds_error(ctx, op, x, nidx, idx, " (fewer indices than dimensions, and the omitted "
+                                                       "ones are not of size 1)");
+        }
     p->buf = malloc((size_t)(total + 1) * sizeof *p->buf);
     if (!p->buf) {
         plan_free(p);
@@ -168,7 +176,7 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
         p->sel.count[0] = 1;
         p->sel.pos[0] = p->buf;
         p->buf[0] = 0;
-        p->view = true;
+        p->view = false; /* an element is a value */
         *out = p;
         return NN_OK;
     }
@@ -228,7 +236,7 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
         p->base += c ? w[0] : 0;
         w += c;
     }
-    if (run == 0) p->view = false;
+    if (run == 0 || p->ndim == 0) p->view = false; /* a single element is a value, not a view */
     *out = p;
     return NN_OK;
 }

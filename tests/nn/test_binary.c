@@ -38,7 +38,10 @@ static double ref_op(nn_binary_op op, double a, double b)
     }
 }
 
-static double round_to(nn_dtype t, double v) { return t == NN_F32 ? (double)(float)v : v; }
+static double round_to(nn_dtype t, double v)
+{
+    return t == NN_F32 ? (double)(float)v : v;
+}
 
 /* ---- dtypes --------------------------------------------------------------------- */
 
@@ -46,17 +49,18 @@ static double round_to(nn_dtype t, double v) { return t == NN_F32 ? (double)(flo
  * .^ of two integer/Bool operands give Float32 instead. */
 static const nn_dtype PROMOTE[NN_NUM_DTYPES][NN_NUM_DTYPES] = {
     /*            F32     F64     I32     I64     Bool */
-    [NN_F32] = {NN_F32, NN_F64, NN_F32, NN_F32, NN_F32},
-    [NN_F64] = {NN_F64, NN_F64, NN_F64, NN_F64, NN_F64},
-    [NN_I32] = {NN_F32, NN_F64, NN_I32, NN_I64, NN_I64},
-    [NN_I64] = {NN_F32, NN_F64, NN_I64, NN_I64, NN_I64},
+    [NN_F32] = {NN_F32, NN_F64, NN_F32, NN_F32, NN_F32},  [NN_F64] = {NN_F64, NN_F64, NN_F64, NN_F64, NN_F64},
+    [NN_I32] = {NN_F32, NN_F64, NN_I32, NN_I64, NN_I64},  [NN_I64] = {NN_F32, NN_F64, NN_I64, NN_I64, NN_I64},
     [NN_BOOL] = {NN_F32, NN_F64, NN_I64, NN_I64, NN_I64},
 };
 
 /* Operand values by kind: a float, an integer or a Bool tensor of (2, 3). */
 static const double VA[3][6] = {{2.5, -1.5, 0.5, 3.0, -2.0, 4.0}, {3, -2, 0, 5, 7, -4}, {1, 0, 1, 1, 0, 1}};
 static const double VB[3][6] = {{1.5, 2.0, -0.5, -2.5, 0.25, 3.0}, {2, 3, -1, 4, -3, 1}, {1, 1, 0, 1, 0, 0}};
-static int kind(nn_dtype t) { return nn_dtype_is_float(t) ? 0 : (t == NN_BOOL ? 2 : 1); }
+static int kind(nn_dtype t)
+{
+    return nn_dtype_is_float(t) ? 0 : (t == NN_BOOL ? 2 : 1);
+}
 
 static void test_dtypes(void)
 {
@@ -90,8 +94,8 @@ static void test_dtypes(void)
                     if (!same && !(fabs(g - w) <= tol * fabs(w))) {
                         if (!bad_value++ && !bad_dtype)
                             snprintf(first, sizeof first, "%s %s %s element %d: got %.9g, want %.9g",
-                                     nn_dtype_name(DT[i]), nn_binary_name(op), nn_dtype_name(DT[k]),
-                                     e + 1, g, w);
+                                     nn_dtype_name(DT[i]), nn_binary_name(op), nn_dtype_name(DT[k]), e + 1, g,
+                                     w);
                         break;
                     }
                 }
@@ -148,10 +152,12 @@ static void test_nan(void)
     for (int t = 0; t < 2; t++) {
         nn_tensor *x = mk(DT[t], 1, &n, a), *y = mk(DT[t], 1, &n, b), *z;
         nn_binary(ctx, &z, NN_MIN, x, y);
-        tap_tensor_close(z, wmin, 4, 0, 0, t ? "min propagates NaN (Float64)" : "min propagates NaN (Float32)");
+        tap_tensor_close(z, wmin, 4, 0, 0,
+                         t ? "min propagates NaN (Float64)" : "min propagates NaN (Float32)");
         nn_release(z);
         nn_binary(ctx, &z, NN_MAX, x, y);
-        tap_tensor_close(z, wmax, 4, 0, 0, t ? "max propagates NaN (Float64)" : "max propagates NaN (Float32)");
+        tap_tensor_close(z, wmax, 4, 0, 0,
+                         t ? "max propagates NaN (Float64)" : "max propagates NaN (Float32)");
         nn_release(z);
         /* a broadcast NaN on either side, through the scalar-operand loops */
         nn_tensor *s;
@@ -184,20 +190,27 @@ static int64_t source_index(const nn_tensor *x, int ndim, const int64_t *shape, 
     return off;
 }
 
-static double gen_a(int64_t i) { return 0.25 * (double)((i * 7) % 13) - 1.5; }
-static double gen_b(int64_t i) { return 0.5 * (double)((i * 5) % 11) - 2.25; } /* never 0 */
+static double gen_a(int64_t i)
+{
+    return 0.25 * (double)((i * 7) % 13) - 1.5;
+}
+static double gen_b(int64_t i)
+{
+    return 0.5 * (double)((i * 5) % 11) - 2.25;
+} /* never 0 */
 
 static nn_tensor *filled(nn_dtype t, int ndim, const int64_t *shape, double (*gen)(int64_t))
 {
     nn_tensor *x;
     nn_empty(ctx, &x, t, ndim, shape);
-    for (int64_t i = 0; i < x->numel; i++) nn_set(x, i, gen(i));
+    for (int64_t i = 0; i < x->numel; i++)
+        nn_set(x, i, gen(i));
     return x;
 }
 
 /* a op b against a simple loop over the expected shape `os`. */
-static void check_bcast(nn_binary_op op, nn_dtype t, int na, const int64_t *sa, int nb,
-                        const int64_t *sb, int no, const int64_t *os, const char *what)
+static void check_bcast(nn_binary_op op, nn_dtype t, int na, const int64_t *sa, int nb, const int64_t *sb,
+                        int no, const int64_t *os, const char *what)
 {
     nn_tensor *a = filled(t, na, sa, gen_a), *b = filled(t, nb, sb, gen_b), *y;
     char name[160];
@@ -205,11 +218,12 @@ static void check_bcast(nn_binary_op op, nn_dtype t, int na, const int64_t *sa, 
     if (tap_okst(ctx, nn_binary(ctx, &y, op, a, b), name)) {
         tap_ok(has_shape(y, no, os), "%s: result shape", name);
         int64_t numel = 1, bad = -1;
-        for (int d = 0; d < no; d++) numel *= os[d];
+        for (int d = 0; d < no; d++)
+            numel *= os[d];
         double tol = t == NN_F32 ? 1e-6 : 0;
         for (int64_t i = 0; i < numel && bad < 0 && y->numel == numel; i++) {
-            double w = round_to(t, ref_op(op, nn_get(a, source_index(a, no, os, i)),
-                                          nn_get(b, source_index(b, no, os, i))));
+            double w = round_to(
+                t, ref_op(op, nn_get(a, source_index(a, no, os, i)), nn_get(b, source_index(b, no, os, i))));
             double g = nn_get(y, i);
             if (!(fabs(g - w) <= tol * fabs(w)) && !(isnan(g) && isnan(w))) bad = i;
         }
@@ -262,9 +276,10 @@ static void test_broadcast_errors(void)
 {
     int64_t s34[2] = {3, 4}, s24[2] = {2, 4}, s23[2] = {2, 3}, s03[2] = {0, 3};
     nn_tensor *a = filled(NN_F32, 2, s34, gen_a), *b = filled(NN_F32, 2, s24, gen_b), *y = (nn_tensor *)1;
-    tap_ok(!strcmp(nn_status_name(NN_ERR_DIMENSION), "DimensionMismatch"), "NN_ERR_DIMENSION is DimensionMismatch");
-    tap_error(ctx, nn_binary(ctx, &y, NN_ADD, a, b), NN_ERR_DIMENSION, "(3, 4) .+ (2, 4)", "+",
-              "(3, 4)", "(2, 4)", "dimension 1", NULL);
+    tap_ok(!strcmp(nn_status_name(NN_ERR_DIMENSION), "DimensionMismatch"),
+           "NN_ERR_DIMENSION is DimensionMismatch");
+    tap_error(ctx, nn_binary(ctx, &y, NN_ADD, a, b), NN_ERR_DIMENSION, "(3, 4) .+ (2, 4)", "+", "(3, 4)",
+              "(2, 4)", "dimension 1", NULL);
     tap_ok(y == NULL, "no result on error");
     nn_tensor *c = filled(NN_F64, 2, s23, gen_b), *d = filled(NN_F64, 1, s34, gen_a);
     tap_error(ctx, nn_binary(ctx, &y, NN_MUL, c, d), NN_ERR_DIMENSION, "(2, 3) .* (3,)", ".*", "(2, 3)",
@@ -276,8 +291,8 @@ static void test_broadcast_errors(void)
     tap_error(ctx, nn_binary(ctx, &y, NN_SUB, z, c), NN_ERR_DIMENSION, "(0, 3) .- (2, 3): 0 is not 1",
               "(0, 3)", "(2, 3)", NULL);
     tap_error(ctx, nn_binary(ctx, &y, NN_NUM_BINARY, a, a), NN_ERR_ARGUMENT, "a bad op code", "bad op", NULL);
-    tap_error(ctx, nn_compare(ctx, &y, NN_LT, a, b), NN_ERR_DIMENSION, "(3, 4) .< (2, 4)", ".<",
-              "(3, 4)", "(2, 4)", NULL);
+    tap_error(ctx, nn_compare(ctx, &y, NN_LT, a, b), NN_ERR_DIMENSION, "(3, 4) .< (2, 4)", ".<", "(3, 4)",
+              "(2, 4)", NULL);
     nn_release(a);
     nn_release(b);
     nn_release(c);
@@ -337,6 +352,70 @@ static void test_gradients(void)
         }
 }
 
+/* Mixed dtypes: each leaf's gradient comes back in its own dtype and shape;
+ * and a large broadcast, whose backward sums (1000, 1000) back on threads. */
+static void test_gradient_dtypes(void)
+{
+    int64_t s31[2] = {3, 1}, s14[2] = {1, 4};
+    double a3[3] = {1, 2, 4}, b4[4] = {0.5, -1, 3, 0.25};
+    nn_tensor *a = mk(NN_F32, 2, s31, a3), *b = mk(NN_F64, 2, s14, b4), *y, *l;
+    nn_set_requires_grad(a, true);
+    nn_set_requires_grad(b, true);
+    nn_binary(ctx, &y, NN_MUL, a, b);
+    tap_ok(y->dtype == NN_F64 && nn_is_tracked(y), "Float32 (3, 1) .* Float64 (1, 4) is tracked Float64");
+    nn_reduce(ctx, &l, NN_SUM, y, 0, NULL);
+    tap_okst(ctx, nn_backward(ctx, l), "backward of sum(a .* b)");
+    double ga[3] = {2.75, 2.75, 2.75}, gb[4] = {7, 7, 7, 7};
+    nn_tensor *da = nn_grad(a), *db = nn_grad(b);
+    tap_ok(da && da->dtype == NN_F32 && has_shape(da, 2, s31),
+           "the Float32 leaf's gradient is Float32 (3, 1)");
+    tap_ok(db && db->dtype == NN_F64 && has_shape(db, 2, s14),
+           "the Float64 leaf's gradient is Float64 (1, 4)");
+    if (da) tap_tensor_close(da, ga, 3, 0, 0, "d/da sum(a .* b) = sum(b)");
+    if (db) tap_tensor_close(db, gb, 4, 0, 0, "d/db sum(a .* b) = sum(a)");
+    nn_release(l);
+    nn_release(y);
+    nn_release(a);
+    nn_release(b);
+
+    /* an Int32 operand is a constant: only the float side gets a gradient */
+    nn_tensor *ai = mk(NN_I32, 2, s31, a3), *g;
+    b = mk(NN_F64, 2, s14, b4);
+    nn_set_requires_grad(b, true);
+    nn_binary(ctx, &y, NN_SUB, ai, b);
+    nn_reduce(ctx, &l, NN_SUM, y, 0, NULL);
+    tap_okst(ctx, nn_backward(ctx, l), "backward of sum(Int32 .- b)");
+    double gm[4] = {-3, -3, -3, -3};
+    g = nn_grad(b);
+    if (tap_ok(g != NULL, "the float operand has a gradient")) tap_tensor_close(g, gm, 4, 0, 0, "d/db = -3");
+    nn_release(l);
+    nn_release(y);
+    nn_release(ai);
+    nn_release(b);
+
+    int64_t col[2] = {1000, 1}, row[2] = {1, 1000};
+    nn_tensor *c = filled(NN_F64, 2, col, gen_a), *r = filled(NN_F64, 2, row, gen_b);
+    nn_set_requires_grad(c, true);
+    nn_set_requires_grad(r, true);
+    nn_binary(ctx, &y, NN_MUL, c, r);
+    nn_reduce(ctx, &l, NN_SUM, y, 0, NULL);
+    tap_okst(ctx, nn_backward(ctx, l), "backward of sum((1000, 1) .* (1, 1000))");
+    double sc = 0, sr = 0;
+    for (int64_t i = 0; i < 1000; i++) {
+        sc += gen_a(i);
+        sr += gen_b(i);
+    }
+    bool ok = nn_grad(c) && nn_grad(r) && has_shape(nn_grad(c), 2, col) && has_shape(nn_grad(r), 2, row);
+    for (int64_t i = 0; ok && i < 1000; i++)
+        ok = fabs(nn_get(nn_grad(c), i) - sr) <= 1e-12 * fabs(sr) &&
+             fabs(nn_get(nn_grad(r), i) - sc) <= 1e-12 * fabs(sc);
+    tap_ok(ok, "large broadcast: gradients are the other operand's sums, in the operands' shapes");
+    nn_release(l);
+    nn_release(y);
+    nn_release(c);
+    nn_release(r);
+}
+
 /* .^ of a negative base by a constant integer exponent: only the base is
  * differentiated (the exponent's derivative needs log of the base). */
 static nn_status f_pow_const(nn_ctx *c, nn_tensor *const *in, nn_tensor **out, void *ud)
@@ -353,8 +432,8 @@ static void test_pow_negative_base(void)
     nn_scalar(ctx, &three, NN_F64, 3.0);
     tap_gradcheck(ctx, f_pow_const, 1, &x, three, 1e-6, "negative base .^ 3");
     nn_binary(ctx, &y, NN_POW, x, e);
-    double want[12] = {1.69, 0.49, 4.41, 5.76, -2.197, -0.343, 9.261, -13.824,
-                       -1 / 1.3, -1 / 0.7, 1 / 2.1, -1 / 2.4};
+    double want[12] = {1.69,  0.49,    4.41,     5.76,     -2.197,  -0.343,
+                       9.261, -13.824, -1 / 1.3, -1 / 0.7, 1 / 2.1, -1 / 2.4};
     tap_tensor_close(y, want, 12, 1e-14, 0, "negative base .^ integer exponents: values");
     nn_release(y);
     nn_release(three);
@@ -395,8 +474,10 @@ static void test_compare(void)
                 if (!ok && !bad++)
                     snprintf(first, sizeof first, "%s %s %s", nn_dtype_name(DT[i]), nn_compare_name(op),
                              nn_dtype_name(DT[k]));
-                if (!s) nn_release(y);
-                else nn_ctx_clear_error(ctx);
+                if (!s)
+                    nn_release(y);
+                else
+                    nn_ctx_clear_error(ctx);
             }
             nn_release(x);
             nn_release(w);
@@ -433,7 +514,8 @@ static void test_ifelse(void)
 {
     int64_t s31[2] = {3, 1}, s14[2] = {1, 4}, s34[2] = {3, 4};
     double c3[3] = {1, 0, 1}, c4[4] = {0, 1, 1, 0}, a12[12], b4[4] = {-1, -2, -3, -4};
-    for (int i = 0; i < 12; i++) a12[i] = i + 1;
+    for (int i = 0; i < 12; i++)
+        a12[i] = i + 1;
     nn_tensor *c = mk(NN_BOOL, 2, s31, c3), *a = mk(NN_F64, 2, s34, a12), *b = mk(NN_F32, 2, s14, b4), *y;
     tap_okst(ctx, nn_ifelse(ctx, &y, c, a, b), "ifelse (3, 1) Bool, (3, 4) Float64, (1, 4) Float32");
     tap_ok(has_shape(y, 2, s34) && y->dtype == NN_F64, "ifelse: (3, 4) Float64");
@@ -457,15 +539,16 @@ static void test_ifelse(void)
     tap_ok(y->dtype == NN_BOOL && nn_get(y, 0) == 1 && nn_get(y, 1) == 0, "ifelse of two Bools is Bool");
     nn_release(y);
 
-    tap_error(ctx, nn_ifelse(ctx, &y, a, a, b), NN_ERR_TYPE, "ifelse: a Float64 condition", "ifelse",
-              "Bool", "Float64", NULL);
+    tap_error(ctx, nn_ifelse(ctx, &y, a, a, b), NN_ERR_TYPE, "ifelse: a Float64 condition", "ifelse", "Bool",
+              "Float64", NULL);
     nn_tensor *c5;
     int64_t s5[1] = {5};
     double d5[5] = {1, 0, 1, 0, 1};
     c5 = mk(NN_BOOL, 1, s5, d5);
     tap_error(ctx, nn_ifelse(ctx, &y, c5, a, b), NN_ERR_DIMENSION, "ifelse: (5,) condition with (3, 4)",
               "ifelse", "(5,)", "(3, 4)", NULL);
-    tap_error(ctx, nn_ifelse(ctx, &y, c, a, c5), NN_ERR_DIMENSION, "ifelse: (3, 4) with (5,)", "ifelse", NULL);
+    tap_error(ctx, nn_ifelse(ctx, &y, c, a, c5), NN_ERR_DIMENSION, "ifelse: (3, 4) with (5,)", "ifelse",
+              NULL);
 
     /* gradients: each branch gets the gradient where the condition picks it */
     nn_tensor *in[2] = {grad_operand(2, s34, true, false), grad_operand(2, s14, false, false)};
@@ -568,7 +651,8 @@ static void test_convert(void)
                 nn_tensor *x = mk(DT[i], 1, &n, d), *y;
                 nn_status s = nn_convert(ctx, &y, x, DT[k]);
                 bool ok = s == NN_OK && y->dtype == DT[k] && has_shape(y, 1, &n);
-                for (int e = 0; ok && e < 4; e++) ok = nn_get(y, e) == d[e];
+                for (int e = 0; ok && e < 4; e++)
+                    ok = nn_get(y, e) == d[e];
                 if (!ok && !bad++)
                     snprintf(first, sizeof first, "%s -> %s: %s", nn_dtype_name(DT[i]), nn_dtype_name(DT[k]),
                              s ? nn_ctx_message(ctx) : "wrong values");
@@ -576,8 +660,7 @@ static void test_convert(void)
                 nn_ctx_clear_error(ctx);
                 nn_release(x);
             }
-    if (!tap_ok(bad == 0, "convert between all 25 dtype pairs"))
-        tap_diag("%d wrong; first: %s", bad, first);
+    if (!tap_ok(bad == 0, "convert between all 25 dtype pairs")) tap_diag("%d wrong; first: %s", bad, first);
 
     /* Julia's InexactError: no silent truncation, wrap-around or nonzero-is-true */
     static const struct {
@@ -585,11 +668,11 @@ static void test_convert(void)
         double v;
         const char *msg;
     } inexact[] = {
-        {NN_F64, NN_I32, 1.5, "Int32(1.5)"},     {NN_F32, NN_I64, -0.25, "Int64(-0.25)"},
-        {NN_F64, NN_I32, 3e9, "Int32(3e+09)"},   {NN_F64, NN_I64, NAN, "Int64(nan)"},
+        {NN_F64, NN_I32, 1.5, "Int32(1.5)"},      {NN_F32, NN_I64, -0.25, "Int64(-0.25)"},
+        {NN_F64, NN_I32, 3e9, "Int32(3e+09)"},    {NN_F64, NN_I64, NAN, "Int64(nan)"},
         {NN_F32, NN_I32, INFINITY, "Int32(inf)"}, {NN_F64, NN_BOOL, 2, "Bool(2)"},
-        {NN_F32, NN_BOOL, 0.5, "Bool(0.5)"},     {NN_I64, NN_I32, 3e9, "Int32(3e+09)"},
-        {NN_I32, NN_BOOL, 2, "Bool(2)"},         {NN_I64, NN_BOOL, -1, "Bool(-1)"},
+        {NN_F32, NN_BOOL, 0.5, "Bool(0.5)"},      {NN_I64, NN_I32, 3e9, "Int32(3e+09)"},
+        {NN_I32, NN_BOOL, 2, "Bool(2)"},          {NN_I64, NN_BOOL, -1, "Bool(-1)"},
     };
     for (size_t k = 0; k < sizeof inexact / sizeof *inexact; k++) {
         double d[3] = {1, inexact[k].v, 0};
@@ -724,6 +807,7 @@ int main(void)
     test_broadcast();
     test_broadcast_errors();
     test_gradients();
+    test_gradient_dtypes();
     test_pow_negative_base();
     test_compare();
     test_ifelse();
