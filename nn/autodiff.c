@@ -31,14 +31,14 @@ nn_status nn_node_new(nn_ctx *ctx, nn_node **out, const char *name, nn_node_back
     for (int i = 0; i < n; i++)
         if (inputs[i] && nn_is_tracked(inputs[i]) && nn_dtype_is_float(inputs[i]->dtype)) any = true;
     if (!any) return NN_OK;
-    nn_node *node = calloc(1, sizeof *node);
-    nn_edge *edges = calloc((size_t)n, sizeof *edges);
+    nn_node *node = nn_obj_alloc(ctx, NN_OBJ_NODE);
+    nn_edge *edges = !node ? NULL : n <= NN_NODE_INLINE_EDGES ? node->inline_edges : calloc((size_t)n, sizeof *edges);
     if (!node || !edges) {
-        free(node);
-        free(edges);
+        nn_obj_free(ctx, NN_OBJ_NODE, node);
         return nn_error(ctx, NN_ERR_MEMORY, "%s: out of memory recording the graph", name);
     }
     node->refcount = 1;
+    node->ctx = ctx;
     node->name = name;
     node->backward = fn;
     node->ninputs = n;
@@ -112,8 +112,8 @@ void nn_node_release(nn_node *node)
         }
         node_drop_saved(n);
         nn_release(n->grad);
-        free(n->edges);
-        free(n);
+        if (n->edges != n->inline_edges) free(n->edges);
+        nn_obj_free(n->ctx, NN_OBJ_NODE, n);
     }
 }
 

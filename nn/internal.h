@@ -15,7 +15,15 @@
 typedef struct {
     void *free[NN_POOL_CLASSES]; /* cached blocks per size class, linked through their first word */
     size_t live, cached, limit;
+    void *objs[3];                   /* free headers per nn_obj_kind */
+    int nobjs[3];
 } nn_pool;
+
+/* Headers (tensors, storage, graph nodes) come from per-kind free lists too,
+ * so an op's result costs no malloc once a training loop is warm.  Zeroed. */
+typedef enum { NN_OBJ_TENSOR, NN_OBJ_STORAGE, NN_OBJ_NODE, NN_NUM_OBJ } nn_obj_kind;
+void *nn_obj_alloc(nn_ctx *ctx, nn_obj_kind k);
+void nn_obj_free(nn_ctx *ctx, nn_obj_kind k, void *p);
 
 void *nn_pool_alloc(nn_ctx *ctx, size_t nbytes, size_t *actual);
 void nn_pool_free(nn_ctx *ctx, void *p, size_t actual);
@@ -62,8 +70,11 @@ typedef struct {
 typedef nn_status (*nn_node_backward)(nn_ctx *ctx, nn_node *node, const nn_tensor *gout,
                                       nn_tensor **gin);
 
+#define NN_NODE_INLINE_EDGES 4
+
 struct nn_node {
     int refcount;
+    nn_ctx *ctx;
     const char *name;
     nn_node_backward backward;
     int ninputs;
@@ -83,6 +94,7 @@ struct nn_node {
     int pending;
     bool visited;
     nn_node *next;                  /* work lists: release, traversal */
+    nn_edge inline_edges[NN_NODE_INLINE_EDGES]; /* edges points here for small ops */
 };
 
 /* Make a node for an op with inputs[0..n) when any is tracked; NULL (and

@@ -69,8 +69,47 @@ void nn_pool_free(nn_ctx *ctx, void *p, size_t actual)
     pool->cached += actual;
 }
 
+#define NN_OBJ_CACHE 4096 /* headers kept per kind */
+
+static const size_t obj_sizes[NN_NUM_OBJ] = {sizeof(nn_tensor), sizeof(nn_storage), sizeof(nn_node)};
+
+void *nn_obj_alloc(nn_ctx *ctx, nn_obj_kind k)
+{
+    nn_pool *pool = &ctx->pool;
+    void *p = pool->objs[k];
+    if (!p) return calloc(1, obj_sizes[k]);
+    memcpy(&pool->objs[k], p, sizeof(void *));
+    pool->nobjs[k]--;
+    memset(p, 0, obj_sizes[k]);
+    return p;
+}
+
+void nn_obj_free(nn_ctx *ctx, nn_obj_kind k, void *p)
+{
+    nn_pool *pool = &ctx->pool;
+    if (!p) return;
+    if (pool->nobjs[k] >= NN_OBJ_CACHE) {
+        free(p);
+        return;
+    }
+    memcpy(p, &pool->objs[k], sizeof(void *));
+    pool->objs[k] = p;
+    pool->nobjs[k]++;
+}
+
 void nn_pool_trim(nn_pool *pool)
 {
+    for (int k = 0; k < NN_NUM_OBJ; k++) {
+        void *p = pool->objs[k];
+        while (p) {
+            void *next;
+            memcpy(&next, p, sizeof next);
+            free(p);
+            p = next;
+        }
+        pool->objs[k] = NULL;
+        pool->nobjs[k] = 0;
+    }
     for (int c = 0; c < NN_POOL_CLASSES; c++) {
         void *p = pool->free[c];
         while (p) {

@@ -64,9 +64,9 @@ static nn_status check_shape(nn_ctx *ctx, const char *op, int ndim, const int64_
     return NN_OK;
 }
 
-static nn_tensor *tensor_header(nn_dtype t, int ndim, const int64_t *shape, int64_t numel)
+static nn_tensor *tensor_header(nn_ctx *ctx, nn_dtype t, int ndim, const int64_t *shape, int64_t numel)
 {
-    nn_tensor *x = calloc(1, sizeof *x);
+    nn_tensor *x = nn_obj_alloc(ctx, NN_OBJ_TENSOR);
     if (!x) return NULL;
     x->refcount = 1;
     x->dtype = t;
@@ -83,12 +83,12 @@ nn_status nn_empty(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int
     int64_t numel = 0;
     NN_TRY(check_shape(ctx, "tensor", ndim, shape, dtype_sizes[t], &numel));
     size_t nbytes = (size_t)numel * dtype_sizes[t];
-    nn_storage *s = calloc(1, sizeof *s);
-    nn_tensor *x = tensor_header(t, ndim, shape, numel);
+    nn_storage *s = nn_obj_alloc(ctx, NN_OBJ_STORAGE);
+    nn_tensor *x = tensor_header(ctx, t, ndim, shape, numel);
     void *data = (s && x) ? nn_pool_alloc(ctx, nbytes, &s->nbytes) : NULL;
     if (!data) {
-        free(s);
-        free(x);
+        nn_obj_free(ctx, NN_OBJ_STORAGE, s);
+        nn_obj_free(ctx, NN_OBJ_TENSOR, x);
         char b[NN_SHAPE_BUF];
         return nn_error(ctx, NN_ERR_MEMORY, "tensor: cannot allocate %zu bytes for a %s %s tensor",
                         nbytes, nn_shape_str(b, sizeof b, ndim, shape), dtype_names[t]);
@@ -153,16 +153,17 @@ static void storage_release(nn_storage *s)
 {
     if (!s || --s->refcount > 0) return;
     nn_pool_free(s->ctx, s->data, s->nbytes);
-    free(s);
+    nn_obj_free(s->ctx, NN_OBJ_STORAGE, s);
 }
 
 void nn_release(nn_tensor *t)
 {
     if (!t || --t->refcount > 0) return;
+    nn_ctx *ctx = t->storage->ctx;
     storage_release(t->storage);
     nn_node_release(t->node);
     nn_release(t->grad);
-    free(t);
+    nn_obj_free(ctx, NN_OBJ_TENSOR, t);
 }
 
 /* A new header over x's storage with its own shape (views, saved aliases). */
@@ -171,7 +172,7 @@ nn_status nn_view(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim,
 {
     int64_t numel = 1;
     for (int i = 0; i < ndim; i++) numel *= shape[i];
-    nn_tensor *v = tensor_header(x->dtype, ndim, shape, numel);
+    nn_tensor *v = tensor_header(ctx, x->dtype, ndim, shape, numel);
     if (!v) return nn_error(ctx, NN_ERR_MEMORY, "view: out of memory");
     v->storage = x->storage;
     v->storage->refcount++;

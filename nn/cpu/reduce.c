@@ -65,8 +65,7 @@ nn_status nn_cpu_reduce(nn_ctx *ctx, nn_tensor *out, nn_reduce_op op, const nn_t
     static void (*const all_fns[])(void *, int64_t, int64_t) = {all_f32, all_f64, all_i32, all_i64};
     static const nn_bcast_fn dim_fns[] = {dims_f32, dims_f64, dims_i32, dims_i64};
     if (x->dtype == NN_BOOL) return nn_error(ctx, NN_ERR_TYPE, "reduce: convert Bool first");
-    red_job *j = malloc(sizeof *j);
-    if (!j) return nn_error(ctx, NN_ERR_MEMORY, "reduce: out of memory");
+    red_job job, *j = &job; /* 8 KiB of partial sums: the stack, not malloc, per call */
     j->op = op;
     j->o = nn_data(out);
     j->x = nn_data(x);
@@ -99,6 +98,5 @@ nn_status nn_cpu_reduce(nn_ctx *ctx, nn_tensor *out, nn_reduce_op op, const nn_t
             s = nn_cpu_fill(ctx, out, NAN); /* 0/0, as Julia's mean of an empty collection */
         }
     }
-    free(j);
     return s;
 }
