@@ -7,26 +7,25 @@
 
 static const char *const reduce_names[NN_NUM_REDUCE] = {"sum", "mean", "prod", "maximum", "minimum"};
 
-/* Output shape: reduced dims become 1; ndims == 0 means all (0-d result). */
-static nn_status reduced_shape(nn_ctx *ctx, const char *op, const nn_tensor *x, int ndims,
-                               const int *dims, int *ndim, int64_t *shape, int64_t *count)
+/* Julia's dims= for every reduction here and in statistics.c and softmax.c
+ * (see internal.h). */
+nn_status nn_reduce_dims(nn_ctx *ctx, const char *op, const nn_tensor *x, int ndims, const int *dims,
+                         bool *reduced, int *ndim, int64_t *shape, int64_t *count)
 {
-    *count = 1;
-    if (ndims == 0) {
-        *ndim = 0;
-        *count = x->numel;
-        return NN_OK;
-    }
-    *ndim = x->ndim;
-    memcpy(shape, x->shape, sizeof x->shape);
+    if (ndims < 0 || ndims > NN_MAX_DIMS)
+        return nn_error(ctx, NN_ERR_ARGUMENT, "%s: %d dims given", op, ndims);
+    for (int i = 0; i < x->ndim; i++)
+        reduced[i] = ndims == 0;
     for (int i = 0; i < ndims; i++) {
         if (dims[i] < 1)
             return nn_error(ctx, NN_ERR_ARGUMENT, "%s: dims = %d: dimensions start at 1", op, dims[i]);
-        if (dims[i] > x->ndim) continue; /* Julia: trailing dims are 1 */
-        if (shape[dims[i] - 1] != 1 || x->shape[dims[i] - 1] == 1) {
-            *count *= x->shape[dims[i] - 1];
-            shape[dims[i] - 1] = 1;
-        }
+        if (dims[i] <= x->ndim) reduced[dims[i] - 1] = true;
+    }
+    *ndim = ndims == 0 ? 0 : x->ndim;
+    *count = 1;
+    for (int i = 0; i < x->ndim; i++) {
+        if (reduced[i]) *count *= x->shape[i];
+        if (ndims) shape[i] = reduced[i] ? 1 : x->shape[i];
     }
     return NN_OK;
 }
@@ -103,11 +102,10 @@ nn_status nn_reduce(nn_ctx *ctx, nn_tensor **out, nn_reduce_op op, const nn_tens
     *out = NULL;
     if ((unsigned)op >= NN_NUM_REDUCE) return nn_error(ctx, NN_ERR_ARGUMENT, "reduce: bad op %d", (int)op);
     const char *name = reduce_names[op];
-    if (ndims < 0 || ndims > NN_MAX_DIMS)
-        return nn_error(ctx, NN_ERR_ARGUMENT, "%s: %d dims given", name, ndims);
     int ndim;
     int64_t shape[NN_MAX_DIMS], count;
-    NN_TRY(reduced_shape(ctx, name, x, ndims, dims, &ndim, shape, &count));
+    bool reduced[NN_MAX_DIMS];
+    NN_TRY(nn_reduce_dims(ctx, name, x, ndims, dims, reduced, &ndim, shape, &count));
     if (count == 0 && (op == NN_MAXIMUM || op == NN_MINIMUM)) {
         char b[NN_SHAPE_BUF];
         return nn_error(ctx, NN_ERR_ARGUMENT, "%s: reducing over an empty collection is not "

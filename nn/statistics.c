@@ -8,27 +8,6 @@
 #include <math.h>
 #include <string.h>
 
-nn_status nn_reduce_dims(nn_ctx *ctx, const char *op, const nn_tensor *x, int ndims, const int *dims,
-                         bool *reduced, int *ndim, int64_t *shape, int64_t *count)
-{
-    if (ndims < 0 || ndims > NN_MAX_DIMS)
-        return nn_error(ctx, NN_ERR_ARGUMENT, "%s: %d dims given", op, ndims);
-    for (int i = 0; i < x->ndim; i++)
-        reduced[i] = ndims == 0;
-    for (int i = 0; i < ndims; i++) {
-        if (dims[i] < 1)
-            return nn_error(ctx, NN_ERR_ARGUMENT, "%s: dims = %d: dimensions start at 1", op, dims[i]);
-        if (dims[i] <= x->ndim) reduced[dims[i] - 1] = true;
-    }
-    *ndim = ndims == 0 ? 0 : x->ndim;
-    *count = 1;
-    for (int i = 0; i < x->ndim; i++) {
-        if (reduced[i]) *count *= x->shape[i];
-        if (ndims) shape[i] = reduced[i] ? 1 : x->shape[i];
-    }
-    return NN_OK;
-}
-
 /* ---- var, std: x (any) -> the reduced shape, Float.
  * gx = (x .- mean) .* k with k = 2g/den for var and g/(den y) for std. */
 
