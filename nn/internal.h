@@ -129,7 +129,7 @@ typedef struct {
 } nn_selection;
 /* x's shape seen around its 0-based dims [lo, hi) (softmax.c). */
 nn_axis nn_axis_of(int ndim, const int64_t *shape, int lo, int hi);
-/* Julia's dims= (statistics.c): which of x's dims are reduced (dims past
+/* Julia's dims= (reduce.c): which of x's dims are reduced (dims past
  * x's last are ignored), the result's shape (0-d for ndims == 0) and the
  * number of elements per result; an ArgumentError names `op`. */
 nn_status nn_reduce_dims(nn_ctx *ctx, const char *op, const nn_tensor *x, int ndims,
