@@ -1,7 +1,7 @@
 /* test_vmath.c — the branch-free Float32 exp, log, log1p, tanh and sigmoid of
  * nn/cpu/vmath.h swept over their ranges against double-precision libm, with
- * the worst error in ulps reported, and their special values.  (Compiled here
- * without the AVX2 clone the kernels get, so FMA contraction may differ.)
+ * the worst error in ulps reported, and their special values: called directly
+ * (compiled here without the AVX2 clone) and through nn_unary's kernels.
  */
 #include "tap.h"
 
@@ -109,9 +109,82 @@ static void test_special(void)
     }
 }
 
+/* The same functions as nn_unary runs them: vectorised, and on x86-64 cloned
+ * for AVX2+FMA, so contraction may round differently from the calls above.
+ * A sweep of whole vectors with a tail, then the special values, which every
+ * lane must treat as the scalar code does. */
+static void kernel_sweep(nn_ctx *ctx, nn_unary_op op, const fn *f, double lo, double hi, bool geometric,
+                         const char *what)
+{
+    int64_t n = 100003;
+    nn_tensor *x, *y;
+    nn_empty(ctx, &x, NN_F32, 1, &n);
+    float *xs = nn_data(x);
+    for (int64_t i = 0; i < n; i++) {
+        double t = (double)i / (double)(n - 1);
+        xs[i] = (float)(geometric ? lo * pow(hi / lo, t) : lo + (hi - lo) * t);
+    }
+    if (tap_okst(ctx, nn_unary(ctx, &y, op, x), "nn_unary")) {
+        const float *ys = nn_data(y);
+        double worst = 0, wx = 0;
+        for (int64_t i = 0; i < n; i++) {
+            double e = ulp_err(ys[i], f->ref((double)xs[i]));
+            if (!(e <= worst)) {
+                worst = isnan(e) ? INFINITY : e;
+                wx = xs[i];
+            }
+        }
+        tap_diag("nn_unary %s Float32 over %s: max error %.2f ulp (at x = %.9g)", nn_unary_name(op), what,
+                 worst, wx);
+        tap_ok(worst <= MAX_ULP, "nn_unary %s Float32 over %s: within %g ulp", nn_unary_name(op), what,
+               MAX_ULP);
+        nn_release(y);
+    }
+    nn_release(x);
+}
+
+static void test_kernels(void)
+{
+    nn_ctx *ctx = nn_ctx_new();
+    kernel_sweep(ctx, NN_EXP, &EXP, -103, 88.7, false, "[-103, 88.7]");
+    kernel_sweep(ctx, NN_LOG, &LOG, 1e-38, 1e38, true, "[1e-38, 1e38]");
+    kernel_sweep(ctx, NN_LOG, &LOG, 1.4e-45, 1.17e-38, true, "the subnormals");
+    kernel_sweep(ctx, NN_LOG1P, &LOG1P, -0.999, 1e6, false, "[-0.999, 1e6]");
+    kernel_sweep(ctx, NN_LOG1P, &LOG1P, 1e-30, 1, true, "[1e-30, 1]");
+    kernel_sweep(ctx, NN_TANH, &TANH, -20, 20, false, "[-20, 20]");
+    kernel_sweep(ctx, NN_TANH, &TANH, 1e-30, 1, true, "[1e-30, 1]");
+    kernel_sweep(ctx, NN_SIGMOID, &SIGM, -87, 30, false, "[-87, 30]");
+
+    static const struct { nn_unary_op op; const fn *f; } K[] = {
+        {NN_EXP, &EXP}, {NN_LOG, &LOG}, {NN_LOG1P, &LOG1P}, {NN_TANH, &TANH}, {NN_SIGMOID, &SIGM}};
+    const float xs[16] = {NAN,   INFINITY, -INFINITY, 0.0f,    -0.0f, 1.0f,   -1.0f,  -2.0f,
+                          89.0f, -104.0f,  1e-40f,    -1e-40f, 20.0f, -88.0f, 1e-30f, 0.5f};
+    int64_t n = 3 * 16 + 5;
+    nn_tensor *x, *y;
+    nn_empty(ctx, &x, NN_F32, 1, &n);
+    float *xd = nn_data(x);
+    for (int64_t i = 0; i < n; i++) xd[i] = xs[(i * 7) % 16];
+    for (size_t k = 0; k < sizeof K / sizeof *K; k++) {
+        if (!tap_okst(ctx, nn_unary(ctx, &y, K[k].op, x), "nn_unary")) continue;
+        const float *yd = nn_data(y);
+        int64_t bad = -1;
+        for (int64_t i = 0; i < n && bad < 0; i++) {
+            float want = K[k].f->f(xd[i]);
+            if (!same(yd[i], want) && !(yd[i] != 0 && ulp_err(yd[i], want) <= 2)) bad = i;
+        }
+        if (!tap_ok(bad < 0, "nn_unary %s Float32 at special values matches the scalar code",
+                    nn_unary_name(K[k].op)))
+            tap_diag("x = %g: got %.9g, scalar %.9g", xd[bad], yd[bad], K[k].f->f(xd[bad]));
+        nn_release(y);
+    }
+    nn_release(x);
+    nn_ctx_free(ctx);
+}
+
 int main(void)
 {
     test_sweeps();
     test_special();
+    test_kernels();
     return tap_done();
 }
