@@ -196,8 +196,9 @@ double nn_unary_default_param(nn_unary_op op);   /* 0.01 for leakyrelu, 1 for el
 nn_status nn_unary(nn_ctx *ctx, nn_tensor **out, nn_unary_op op, const nn_tensor *x);
 nn_status nn_unary_p(nn_ctx *ctx, nn_tensor **out, nn_unary_op op, const nn_tensor *x, double p);
 /* Julia broadcasting: dims match or one side is 1 (or missing). Result dtype:
- * the wider float; int with float -> Float32; Int32 with Int64 -> Int64;
- * DIV and POW of integers -> Float32; Bool arithmetic -> Int64. */
+ * the wider float; int with float -> Float32; Int32 with Int64 -> Int64,
+ * with Bool -> Int32; DIV and POW of integers -> Float32; Bool with Bool ->
+ * Int64 (true + true == 2, as Julia). */
 nn_status nn_binary(nn_ctx *ctx, nn_tensor **out, nn_binary_op op, const nn_tensor *a,
                     const nn_tensor *b);
 nn_status nn_compare(nn_ctx *ctx, nn_tensor **out, nn_compare_op op, const nn_tensor *a,

@@ -223,7 +223,8 @@ nn_dtype nn_promote(nn_dtype a, nn_dtype b)
     if (a == b) return a == NN_BOOL ? NN_I64 : a;
     if (a == NN_F64 || b == NN_F64) return NN_F64;
     if (a == NN_F32 || b == NN_F32) return NN_F32;
-    return NN_I64; /* Int32 with Int64 or Bool, Int64 with Bool */
+    if ((a == NN_I32 && b == NN_BOOL) || (a == NN_BOOL && b == NN_I32)) return NN_I32;
+    return NN_I64; /* Int32 with Int64, Int64 with Bool (Julia's promote_type) */
 }
 
 static nn_status convert_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *gout, nn_tensor **gin)

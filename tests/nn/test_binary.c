@@ -46,12 +46,13 @@ static double round_to(nn_dtype t, double v)
 /* ---- dtypes --------------------------------------------------------------------- */
 
 /* The promotion rule of nn.h, written out: [a][b] for + - .* min max; ./ and
- * .^ of two integer/Bool operands give Float32 instead. */
+ * .^ of two integer/Bool operands give Float32 instead.  Integer pairs as
+ * Julia's promote_type (Bool with Int32 is Int32; Bool with Bool adds as Int). */
 static const nn_dtype PROMOTE[NN_NUM_DTYPES][NN_NUM_DTYPES] = {
     /*            F32     F64     I32     I64     Bool */
     [NN_F32] = {NN_F32, NN_F64, NN_F32, NN_F32, NN_F32},  [NN_F64] = {NN_F64, NN_F64, NN_F64, NN_F64, NN_F64},
-    [NN_I32] = {NN_F32, NN_F64, NN_I32, NN_I64, NN_I64},  [NN_I64] = {NN_F32, NN_F64, NN_I64, NN_I64, NN_I64},
-    [NN_BOOL] = {NN_F32, NN_F64, NN_I64, NN_I64, NN_I64},
+    [NN_I32] = {NN_F32, NN_F64, NN_I32, NN_I64, NN_I32},  [NN_I64] = {NN_F32, NN_F64, NN_I64, NN_I64, NN_I64},
+    [NN_BOOL] = {NN_F32, NN_F64, NN_I32, NN_I64, NN_I64},
 };
 
 /* Operand values by kind: a float, an integer or a Bool tensor of (2, 3). */
