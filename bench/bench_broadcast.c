@@ -11,7 +11,8 @@
 __attribute__((noinline)) static void plain_loop(float *restrict z, const float *restrict x,
                                                  const float *restrict y, long n)
 {
-    for (long i = 0; i < n; i++) z[i] = x[i] * y[i] + 1.0f;
+    for (long i = 0; i < n; i++)
+        z[i] = x[i] * y[i] + 1.0f;
 }
 
 static void die(nn_ctx *ctx)

@@ -35,7 +35,8 @@ int main(void)
 
     /* tracked leaves for the gradient runs */
     nn_tensor *wt, *xt, *bt;
-    if (nn_tracked_alias(ctx, &wt, w) || nn_tracked_alias(ctx, &xt, x) || nn_tracked_alias(ctx, &bt, b)) die(ctx);
+    if (nn_tracked_alias(ctx, &wt, w) || nn_tracked_alias(ctx, &xt, x) || nn_tracked_alias(ctx, &bt, b))
+        die(ctx);
 
     static double peer_f[REPS], lx_f[REPS], peer_g[REPS], lx_g[REPS];
     for (int r = -10; r < REPS; r++) { /* 10 warm-up rounds */
@@ -67,11 +68,13 @@ int main(void)
     int fails = 0;
     fails += bench_report("dense forward tanh.(W*x .+ b)", "cblas_sgemm", bench_median(peer_f, REPS),
                           bench_median(lx_f, REPS), 1.25);
-    fails += bench_report("dense forward + gradients for W, b, x", "3 x cblas_sgemm", bench_median(peer_g, REPS),
-                          bench_median(lx_g, REPS), 1.15);
-    printf("(reference, another machine: Julia/Flux with OpenBLAS took 304 us forward, 696 us for the gradient)\n");
+    fails += bench_report("dense forward + gradients for W, b, x", "3 x cblas_sgemm",
+                          bench_median(peer_g, REPS), bench_median(lx_g, REPS), 1.15);
+    printf("(reference, another machine: Julia/Flux with OpenBLAS took 304 us forward, 696 us for the "
+           "gradient)\n");
     nn_tensor *all[] = {w, x, b, seed, out, dy, dw, dx, wt, xt, bt};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) nn_release(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        nn_release(all[i]);
     nn_ctx_free(ctx);
     return fails ? 1 : 0;
 }

@@ -50,7 +50,8 @@ int main(void)
     long diff = rss10k - rss100;
     printf("training memory, demo MLP, 10,000 steps (%.2f s)\n", secs);
     printf("  resident after step 100: %ld KiB, after step 10,000: %ld KiB, growth %ld KiB "
-           "(target < 1024 KiB) %s\n", rss100, rss10k, diff, diff < 1024 ? "PASS" : "FAIL");
+           "(target < 1024 KiB) %s\n",
+           rss100, rss10k, diff, diff < 1024 ? "PASS" : "FAIL");
     printf("  nn pool (live + cached): %zu KiB after step 100, %zu KiB after step 10,000\n", pool100 / 1024,
            pool10k / 1024);
     mlp_free(&model);

@@ -40,7 +40,8 @@ static nn_status dense_params(nn_ctx *ctx, nn_rng *rng, int in, int out, double 
     NN_TRY(nn_init(ctx, w, rng, NN_INIT_KAIMING_UNIFORM, &o, NN_F32, 2, sw));
     NN_TRY(nn_rand(ctx, b, rng, NN_F32, 1, &sb));
     float *B = nn_data(*b), bound = (float)(1.0 / sqrt(in));
-    for (int i = 0; i < out; i++) B[i] = (B[i] - 0.5f) * 2 * bound;
+    for (int i = 0; i < out; i++)
+        B[i] = (B[i] - 0.5f) * 2 * bound;
     nn_set_requires_grad(*w, true);
     nn_set_requires_grad(*b, true);
     return NN_OK;
@@ -106,7 +107,8 @@ nn_status mlp_accuracy(nn_ctx *ctx, const nn_tensor *logits, const nn_tensor *la
     nn_tensor *pred;
     NN_TRY(nn_argmax(ctx, &pred, logits, 1)); /* (1, batch) */
     int64_t hits = 0;
-    for (int64_t j = 0; j < labels->numel; j++) hits += nn_get(pred, j) == nn_get(labels, j);
+    for (int64_t j = 0; j < labels->numel; j++)
+        hits += nn_get(pred, j) == nn_get(labels, j);
     *acc = (double)hits / (double)labels->numel;
     nn_release(pred);
     return NN_OK;

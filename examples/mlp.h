@@ -10,7 +10,7 @@
 #define MLP_LAYERS 3
 
 typedef struct {
-    nn_tensor *w[MLP_LAYERS], *b[MLP_LAYERS];  /* leaves with requires_grad */
+    nn_tensor *w[MLP_LAYERS], *b[MLP_LAYERS];         /* leaves with requires_grad */
     nn_tensor *m[2 * MLP_LAYERS], *v[2 * MLP_LAYERS]; /* Adam moments */
     int t;
 } mlp;
@@ -22,8 +22,8 @@ nn_status spirals(nn_ctx *ctx, nn_rng *rng, int n_per_class, nn_tensor **x, nn_t
 /* in -> hidden -> hidden -> out; tanh hidden layers, as Lux's Dense(in => out, tanh). */
 nn_status mlp_init(nn_ctx *ctx, mlp *m, nn_rng *rng, int in, int hidden, int out);
 /* logits (out, batch) and the mean logit cross-entropy against one-hot y. */
-nn_status mlp_forward(nn_ctx *ctx, const mlp *m, const nn_tensor *x, const nn_tensor *y,
-                      nn_tensor **logits, nn_tensor **loss);
+nn_status mlp_forward(nn_ctx *ctx, const mlp *m, const nn_tensor *x, const nn_tensor *y, nn_tensor **logits,
+                      nn_tensor **loss);
 /* One Adam step (Optimisers.jl's defaults but lr) from the leaves' gradients,
  * which it then clears. */
 nn_status mlp_adam_step(nn_ctx *ctx, mlp *m, double lr);

@@ -10,7 +10,8 @@
 
 static int fail(nn_ctx *ctx, const char *what)
 {
-    fprintf(stderr, "spirals_mlp: %s: %s: %s\n", what, nn_status_name(nn_ctx_status(ctx)), nn_ctx_message(ctx));
+    fprintf(stderr, "spirals_mlp: %s: %s: %s\n", what, nn_status_name(nn_ctx_status(ctx)),
+            nn_ctx_message(ctx));
     return 1;
 }
 
@@ -22,8 +23,9 @@ static int report_final(nn_ctx *ctx, const mlp *model, const nn_tensor *x, const
     double acc;
     nn_status s = mlp_forward(ctx, model, x, y, &logits, &loss); /* logits may be set when the loss fails */
     if (!s) s = mlp_accuracy(ctx, logits, labels, &acc);
-    if (!s) printf("final: loss %.5f, training accuracy %.1f%% (%lld points)\n", nn_get(loss, 0), 100 * acc,
-                   (long long)labels->numel);
+    if (!s)
+        printf("final: loss %.5f, training accuracy %.1f%% (%lld points)\n", nn_get(loss, 0), 100 * acc,
+               (long long)labels->numel);
     nn_release(logits);
     nn_release(loss);
     return s ? fail(ctx, "final evaluation") : 0;
@@ -40,7 +42,8 @@ int main(void)
     int rc = 0;
     if (spirals(ctx, &rng, 256, &x, &y, &labels) || mlp_init(ctx, &model, &rng, 2, 32, 2))
         return fail(ctx, "setup");
-    printf("two spirals: 512 points; MLP 2 => 32 => 32 => 2 (tanh), Adam(0.01), %d full-batch steps\n", STEPS);
+    printf("two spirals: 512 points; MLP 2 => 32 => 32 => 2 (tanh), Adam(0.01), %d full-batch steps\n",
+           STEPS);
     for (int step = 1; step <= STEPS && !rc; step++) {
         nn_tensor *logits, *loss;
         if (mlp_forward(ctx, &model, x, y, &logits, &loss) || nn_backward(ctx, loss) ||
@@ -48,8 +51,10 @@ int main(void)
             rc = fail(ctx, "training");
         } else if (step == 1 || step % 200 == 0) {
             double acc;
-            if (mlp_accuracy(ctx, logits, labels, &acc)) rc = fail(ctx, "accuracy");
-            else printf("step %5d  loss %.5f  accuracy %5.1f%%\n", step, nn_get(loss, 0), 100 * acc);
+            if (mlp_accuracy(ctx, logits, labels, &acc))
+                rc = fail(ctx, "accuracy");
+            else
+                printf("step %5d  loss %.5f  accuracy %5.1f%%\n", step, nn_get(loss, 0), 100 * acc);
         }
         nn_release(logits);
         nn_release(loss);

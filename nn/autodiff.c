@@ -8,9 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool nn_is_tracked(const nn_tensor *t) { return t->requires_grad || t->node != NULL; }
-void nn_set_requires_grad(nn_tensor *t, bool on) { t->requires_grad = on; }
-nn_tensor *nn_grad(const nn_tensor *t) { return t->grad; }
+bool nn_is_tracked(const nn_tensor *t)
+{
+    return t->requires_grad || t->node != NULL;
+}
+void nn_set_requires_grad(nn_tensor *t, bool on)
+{
+    t->requires_grad = on;
+}
+nn_tensor *nn_grad(const nn_tensor *t)
+{
+    return t->grad;
+}
 
 void nn_zero_grad(nn_tensor *t)
 {
@@ -32,7 +41,9 @@ nn_status nn_node_new(nn_ctx *ctx, nn_node **out, const char *name, nn_node_back
         if (inputs[i] && nn_is_tracked(inputs[i]) && nn_dtype_is_float(inputs[i]->dtype)) any = true;
     if (!any) return NN_OK;
     nn_node *node = nn_obj_alloc(ctx, NN_OBJ_NODE);
-    nn_edge *edges = !node ? NULL : n <= NN_NODE_INLINE_EDGES ? node->inline_edges : calloc((size_t)n, sizeof *edges);
+    nn_edge *edges = !node                       ? NULL
+                     : n <= NN_NODE_INLINE_EDGES ? node->inline_edges
+                                                 : calloc((size_t)n, sizeof *edges);
     if (!node || !edges) {
         nn_obj_free(ctx, NN_OBJ_NODE, node);
         return nn_error(ctx, NN_ERR_MEMORY, "%s: out of memory recording the graph", name);
@@ -136,15 +147,14 @@ nn_status nn_tracked_alias(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x)
 static nn_status user_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *gout, nn_tensor **gin)
 {
     bool needs[64];
-    if (node->ninputs > 64)
-        return nn_error(ctx, NN_ERR_ARGUMENT, "%s: at most 64 inputs", node->name);
-    for (int i = 0; i < node->ninputs; i++) needs[i] = nn_edge_needs(node, i);
+    if (node->ninputs > 64) return nn_error(ctx, NN_ERR_ARGUMENT, "%s: at most 64 inputs", node->name);
+    for (int i = 0; i < node->ninputs; i++)
+        needs[i] = nn_edge_needs(node, i);
     return node->user_fn(ctx, node->ud, gout, node->ninputs, needs, gin);
 }
 
 nn_status nn_attach_backward(nn_ctx *ctx, nn_tensor *out, const char *name, int ninputs,
-                             nn_tensor *const *inputs, nn_backward_fn fn, void *ud,
-                             void (*free_ud)(void *))
+                             nn_tensor *const *inputs, nn_backward_fn fn, void *ud, void (*free_ud)(void *))
 {
     nn_node *node;
     nn_status s = ninputs > 64 ? nn_error(ctx, NN_ERR_ARGUMENT, "%s: at most 64 inputs", name)
@@ -228,8 +238,8 @@ static nn_status deliver(nn_ctx *ctx, nn_node *n, int i, nn_tensor *g)
     char a[NN_SHAPE_BUF], b[NN_SHAPE_BUF];
     if (g->ndim != e->ndim || memcmp(g->shape, e->shape, (size_t)e->ndim * sizeof *e->shape))
         return nn_error(ctx, NN_ERR_DIMENSION,
-                        "backward: %s gave a gradient of size %s for an input of size %s",
-                        n->name, nn_tshape(a, g), nn_shape_str(b, sizeof b, e->ndim, e->shape));
+                        "backward: %s gave a gradient of size %s for an input of size %s", n->name,
+                        nn_tshape(a, g), nn_shape_str(b, sizeof b, e->ndim, e->shape));
     nn_tensor *gc;
     NN_TRY(nn_as_dtype(ctx, &gc, g, e->dtype));
     nn_status s = NN_OK;
@@ -271,8 +281,9 @@ nn_status nn_backward_seed(nn_ctx *ctx, nn_tensor *root, const nn_tensor *seed)
 {
     char a[NN_SHAPE_BUF], b[NN_SHAPE_BUF];
     if (!nn_is_tracked(root))
-        return nn_error(ctx, NN_ERR_STATE, "backward: the result does not depend on any tensor "
-                                           "that requires a gradient");
+        return nn_error(ctx, NN_ERR_STATE,
+                        "backward: the result does not depend on any tensor "
+                        "that requires a gradient");
     if (seed->numel != root->numel)
         return nn_error(ctx, NN_ERR_DIMENSION, "backward: seed of size %s for a result of size %s",
                         nn_tshape(a, seed), nn_tshape(b, root));

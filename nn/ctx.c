@@ -36,8 +36,14 @@ void nn_ctx_free(nn_ctx *ctx)
     free(ctx);
 }
 
-const char *nn_ctx_message(const nn_ctx *ctx) { return ctx->message; }
-nn_status nn_ctx_status(const nn_ctx *ctx) { return ctx->status; }
+const char *nn_ctx_message(const nn_ctx *ctx)
+{
+    return ctx->message;
+}
+nn_status nn_ctx_status(const nn_ctx *ctx)
+{
+    return ctx->status;
+}
 
 void nn_ctx_clear_error(nn_ctx *ctx)
 {
@@ -60,19 +66,40 @@ nn_status nn_error(nn_ctx *ctx, nn_status s, const char *fmt, ...)
     return s;
 }
 
-void nn_ctx_interrupt(nn_ctx *ctx) { atomic_store(&ctx->interrupt, 1); }
-void nn_ctx_clear_interrupt(nn_ctx *ctx) { atomic_store(&ctx->interrupt, 0); }
-bool nn_ctx_interrupted(const nn_ctx *ctx) { return atomic_load(&((nn_ctx *)ctx)->interrupt) != 0; }
+void nn_ctx_interrupt(nn_ctx *ctx)
+{
+    atomic_store(&ctx->interrupt, 1);
+}
+void nn_ctx_clear_interrupt(nn_ctx *ctx)
+{
+    atomic_store(&ctx->interrupt, 0);
+}
+bool nn_ctx_interrupted(const nn_ctx *ctx)
+{
+    return atomic_load(&((nn_ctx *)ctx)->interrupt) != 0;
+}
 
 bool nn_check_interrupt(nn_ctx *ctx)
 {
     return atomic_load_explicit(&ctx->interrupt, memory_order_relaxed) != 0;
 }
 
-size_t nn_ctx_bytes_live(const nn_ctx *ctx) { return ctx->pool.live; }
-size_t nn_ctx_bytes_cached(const nn_ctx *ctx) { return ctx->pool.cached; }
-void nn_ctx_set_memory_limit(nn_ctx *ctx, size_t bytes) { ctx->pool.limit = bytes; }
-void nn_ctx_trim(nn_ctx *ctx) { nn_pool_trim(&ctx->pool); }
+size_t nn_ctx_bytes_live(const nn_ctx *ctx)
+{
+    return ctx->pool.live;
+}
+size_t nn_ctx_bytes_cached(const nn_ctx *ctx)
+{
+    return ctx->pool.cached;
+}
+void nn_ctx_set_memory_limit(nn_ctx *ctx, size_t bytes)
+{
+    ctx->pool.limit = bytes;
+}
+void nn_ctx_trim(nn_ctx *ctx)
+{
+    nn_pool_trim(&ctx->pool);
+}
 
 void nn_ctx_set_grad_hook(nn_ctx *ctx, nn_grad_hook hook, void *ud)
 {

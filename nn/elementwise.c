@@ -24,9 +24,18 @@ _Static_assert(sizeof unary_names / sizeof *unary_names == NN_NUM_UNARY, "unary 
 _Static_assert(sizeof binary_names / sizeof *binary_names == NN_NUM_BINARY, "binary names");
 _Static_assert(sizeof compare_names / sizeof *compare_names == NN_NUM_COMPARE, "compare names");
 
-const char *nn_unary_name(nn_unary_op op) { return (unsigned)op < NN_NUM_UNARY ? unary_names[op] : "?"; }
-const char *nn_binary_name(nn_binary_op op) { return (unsigned)op < NN_NUM_BINARY ? binary_names[op] : "?"; }
-const char *nn_compare_name(nn_compare_op op) { return (unsigned)op < NN_NUM_COMPARE ? compare_names[op] : "?"; }
+const char *nn_unary_name(nn_unary_op op)
+{
+    return (unsigned)op < NN_NUM_UNARY ? unary_names[op] : "?";
+}
+const char *nn_binary_name(nn_binary_op op)
+{
+    return (unsigned)op < NN_NUM_BINARY ? binary_names[op] : "?";
+}
+const char *nn_compare_name(nn_compare_op op)
+{
+    return (unsigned)op < NN_NUM_COMPARE ? compare_names[op] : "?";
+}
 
 double nn_unary_default_param(nn_unary_op op)
 {
@@ -38,11 +47,15 @@ double nn_unary_default_param(nn_unary_op op)
 bool nn_unary_grad_uses_y(nn_unary_op op)
 {
     switch (op) {
-    case NN_IDENTITY: case NN_NEG: case NN_EXP: case NN_SQRT: case NN_TAN: case NN_TANH:
-    case NN_SIGMOID: case NN_RELU:
-        return true;
-    default:
-        return false;
+    case NN_IDENTITY:
+    case NN_NEG:
+    case NN_EXP:
+    case NN_SQRT:
+    case NN_TAN:
+    case NN_TANH:
+    case NN_SIGMOID:
+    case NN_RELU: return true;
+    default: return false;
     }
 }
 
@@ -60,8 +73,7 @@ static nn_status unary_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *gou
     nn_unary_op op = (nn_unary_op)node->iparam[0];
     const nn_tensor *x = node->saved[0], *y = node->saved[1];
     NN_TRY(nn_similar(ctx, &gin[0], gout));
-    return nn_backend_for(nn_tensor_device(gout))->unary_grad(ctx, gin[0], op, gout, x, y,
-                                                              node->dparam[0]);
+    return nn_backend_for(nn_tensor_device(gout))->unary_grad(ctx, gin[0], op, gout, x, y, node->dparam[0]);
 }
 
 nn_status nn_unary_p(nn_ctx *ctx, nn_tensor **out, nn_unary_op op, const nn_tensor *x, double p)
@@ -130,8 +142,7 @@ static nn_dtype binary_dtype(nn_binary_op op, nn_dtype a, nn_dtype b)
     return t;
 }
 
-nn_status nn_binary(nn_ctx *ctx, nn_tensor **out, nn_binary_op op, const nn_tensor *a,
-                    const nn_tensor *b)
+nn_status nn_binary(nn_ctx *ctx, nn_tensor **out, nn_binary_op op, const nn_tensor *a, const nn_tensor *b)
 {
     *out = NULL;
     if ((unsigned)op >= NN_NUM_BINARY) return nn_error(ctx, NN_ERR_ARGUMENT, "binary: bad op %d", (int)op);
@@ -163,8 +174,7 @@ nn_status nn_binary(nn_ctx *ctx, nn_tensor **out, nn_binary_op op, const nn_tens
 
 /* ---- comparisons, clamp, ifelse --------------------------------------------------------- */
 
-nn_status nn_compare(nn_ctx *ctx, nn_tensor **out, nn_compare_op op, const nn_tensor *a,
-                     const nn_tensor *b)
+nn_status nn_compare(nn_ctx *ctx, nn_tensor **out, nn_compare_op op, const nn_tensor *a, const nn_tensor *b)
 {
     *out = NULL;
     if ((unsigned)op >= NN_NUM_COMPARE) return nn_error(ctx, NN_ERR_ARGUMENT, "compare: bad op %d", (int)op);
@@ -221,8 +231,9 @@ static nn_status ifelse_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *go
         if (!nn_edge_needs(node, i)) continue;
         nn_tensor *full;
         s = nn_similar(ctx, &full, gout);
-        if (!s) s = nn_backend_for(nn_tensor_device(gout))->ifelse(ctx, full, c, i == 1 ? gout : zero,
-                                                                   i == 1 ? zero : gout);
+        if (!s)
+            s = nn_backend_for(nn_tensor_device(gout))
+                    ->ifelse(ctx, full, c, i == 1 ? gout : zero, i == 1 ? zero : gout);
         if (!s) s = nn_sum_to(ctx, &gin[i], full, node->edges[i].ndim, node->edges[i].shape);
         nn_release(full);
     }

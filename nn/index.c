@@ -109,7 +109,8 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
     for (int d = 0; d < nidx; d++) {
         eff[d] = d < x->ndim ? x->shape[d] : 1;
         if (d == nidx - 1)
-            for (int j = d + 1; j < x->ndim; j++) eff[d] *= x->shape[j];
+            for (int j = d + 1; j < x->ndim; j++)
+                eff[d] *= x->shape[j];
         stride[d] = s;
         s *= eff[d];
     }
@@ -124,7 +125,8 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
         case NN_IDX_RANGE:
             if (ix->step == 0) {
                 plan_free(p);
-                return nn_error(ctx, NN_ERR_ARGUMENT, "%s: index %d: the step of a range cannot be zero", op, d + 1);
+                return nn_error(ctx, NN_ERR_ARGUMENT, "%s: index %d: the step of a range cannot be zero", op,
+                                d + 1);
             }
             count[d] = range_count(ix);
             break;
@@ -135,8 +137,10 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
                                                          ix->t->dtype != NN_BOOL)) {
                 plan_free(p);
                 if (!ix->t) return nn_error(ctx, NN_ERR_ARGUMENT, "%s: index %d has no tensor", op, d + 1);
-                return nn_error(ctx, NN_ERR_ARGUMENT, "%s: invalid index %d: a %s tensor (positions are "
-                                "Int32 or Int64, masks Bool)", op, d + 1, nn_dtype_name(ix->t->dtype));
+                return nn_error(ctx, NN_ERR_ARGUMENT,
+                                "%s: invalid index %d: a %s tensor (positions are "
+                                "Int32 or Int64, masks Bool)",
+                                op, d + 1, nn_dtype_name(ix->t->dtype));
             }
             if (is_mask(ix)) {
                 if (ix->t->numel != eff[d]) {
@@ -147,7 +151,8 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
                     return bounds_error(ctx, op, x, nidx, idx, why);
                 }
                 count[d] = 0;
-                for (int64_t i = 0; i < ix->t->numel; i++) count[d] += pos_at(ix->t, i) != 0;
+                for (int64_t i = 0; i < ix->t->numel; i++)
+                    count[d] += pos_at(ix->t, i) != 0;
             } else {
                 count[d] = ix->t->numel;
             }
@@ -163,8 +168,9 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
     for (int j = nidx; nidx > 1 && j < x->ndim; j++)
         if (x->shape[j] != 1) {
             plan_free(p);
-            return bounds_error(ctx, op, x, nidx, idx, " (fewer indices than dimensions, and the omitted "
-                                                       "ones are not of size 1)");
+            return bounds_error(ctx, op, x, nidx, idx,
+                                " (fewer indices than dimensions, and the omitted "
+                                "ones are not of size 1)");
         }
     p->buf = malloc((size_t)(total + 1) * sizeof *p->buf);
     if (!p->buf) {
@@ -191,7 +197,8 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
         bool bad = false;
         switch (ix->kind) {
         case NN_IDX_ALL:
-            for (int64_t i = 0; i < c; i++) w[i] = i * stride[d];
+            for (int64_t i = 0; i < c; i++)
+                w[i] = i * stride[d];
             break;
         case NN_IDX_SCALAR:
             bad = ix->i < 1 || ix->i > eff[d];
@@ -200,7 +207,8 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
         case NN_IDX_RANGE:
             bad = c > 0 && (ix->start < 1 || ix->start > eff[d] || ix->start + (c - 1) * ix->step < 1 ||
                             ix->start + (c - 1) * ix->step > eff[d]);
-            for (int64_t i = 0; i < c; i++) w[i] = (ix->start - 1 + i * ix->step) * stride[d];
+            for (int64_t i = 0; i < c; i++)
+                w[i] = (ix->start - 1 + i * ix->step) * stride[d];
             break;
         default:
             if (is_mask(ix)) {
@@ -227,7 +235,8 @@ static nn_status make_plan(nn_ctx *ctx, const char *op, const nn_tensor *x, int 
         if (add == 1 && !(ix->kind == NN_IDX_VECTOR && !is_mask(ix)))
             p->shape[p->ndim++] = c;
         else
-            for (int j = 0; j < add; j++) p->shape[p->ndim++] = ix->t->shape[j];
+            for (int j = 0; j < add; j++)
+                p->shape[p->ndim++] = ix->t->shape[j];
         /* contiguous: every index with more than one position is a unit-step
          * run, and everything before it covers whole dims */
         if (ix->kind == NN_IDX_VECTOR || ix->kind == NN_IDX_MASK) p->view = false;
@@ -287,7 +296,8 @@ nn_status nn_setindex_(nn_ctx *ctx, nn_tensor *x, int nidx, const nn_index *idx,
 {
     char a[NN_SHAPE_BUF], b[NN_SHAPE_BUF];
     if (nn_is_tracked(x))
-        return nn_error(ctx, NN_ERR_MUTATED, "setindex!: cannot write into a tensor that requires a "
+        return nn_error(ctx, NN_ERR_MUTATED,
+                        "setindex!: cannot write into a tensor that requires a "
                         "gradient (or was computed from one); copy it first, or write before tracking it");
     plan *p;
     NN_TRY(make_plan(ctx, "setindex!", x, nidx, idx, &p));
@@ -296,9 +306,10 @@ nn_status nn_setindex_(nn_ctx *ctx, nn_tensor *x, int nidx, const nn_index *idx,
     for (int j = 0; j < nd; j++) {
         int64_t vj = j < v->ndim ? v->shape[j] : 1, sj = j < p->ndim ? p->shape[j] : 1;
         if (vj != sj && vj != 1) {
-            nn_status s = nn_error(ctx, NN_ERR_DIMENSION, "setindex!: cannot broadcast a value of size "
-                                   "%s into a selection of size %s", nn_tshape(a, v),
-                                   nn_shape_str(b, sizeof b, p->ndim, p->shape));
+            nn_status s = nn_error(ctx, NN_ERR_DIMENSION,
+                                   "setindex!: cannot broadcast a value of size "
+                                   "%s into a selection of size %s",
+                                   nn_tshape(a, v), nn_shape_str(b, sizeof b, p->ndim, p->shape));
             plan_free(p);
             return s;
         }
@@ -307,7 +318,8 @@ nn_status nn_setindex_(nn_ctx *ctx, nn_tensor *x, int nidx, const nn_index *idx,
     nn_tensor *src = NULL;
     nn_status s;
     int64_t want = 1;
-    for (int j = 0; j < p->ndim; j++) want *= p->shape[j];
+    for (int j = 0; j < p->ndim; j++)
+        want *= p->shape[j];
     if (v->numel == 1 || (vn == want && v->storage != x->storage)) {
         /* already laid out as the selection (or one value): no copy */
         s = nn_as_dtype(ctx, &src, v, x->dtype);

@@ -15,7 +15,7 @@
 typedef struct {
     void *free[NN_POOL_CLASSES]; /* cached blocks per size class, linked through their first word */
     size_t live, cached, limit;
-    void *objs[3];                   /* free headers per nn_obj_kind */
+    void *objs[3]; /* free headers per nn_obj_kind */
     int nobjs[3];
 } nn_pool;
 
@@ -45,10 +45,10 @@ struct nn_ctx {
 struct nn_storage {
     int refcount;
     nn_device device;
-    nn_ctx *ctx;           /* whose pool the bytes return to */
+    nn_ctx *ctx; /* whose pool the bytes return to */
     void *data;
-    size_t nbytes;         /* usable bytes as allocated by the pool */
-    uint64_t version;      /* bumped by in-place writes: saved-tensor check */
+    size_t nbytes;    /* usable bytes as allocated by the pool */
+    uint64_t version; /* bumped by in-place writes: saved-tensor check */
 };
 
 /* ---- graph nodes (autodiff.c) ------------------------------------------------ */
@@ -58,8 +58,8 @@ struct nn_storage {
 /* Where a node's input gradient goes: the node that made the input, or the
  * input itself when it is a leaf that requires a gradient. */
 typedef struct {
-    nn_node *node;          /* reference, or NULL */
-    nn_tensor *leaf;        /* reference, or NULL */
+    nn_node *node;   /* reference, or NULL */
+    nn_tensor *leaf; /* reference, or NULL */
     nn_dtype dtype;
     int ndim;
     int64_t shape[NN_MAX_DIMS];
@@ -67,8 +67,7 @@ typedef struct {
 
 /* Built-in backward: `gout` has the output's shape; fill gin[i] when
  * node->edges[i] wants a gradient (nn_edge_needs). */
-typedef nn_status (*nn_node_backward)(nn_ctx *ctx, nn_node *node, const nn_tensor *gout,
-                                      nn_tensor **gin);
+typedef nn_status (*nn_node_backward)(nn_ctx *ctx, nn_node *node, const nn_tensor *gout, nn_tensor **gin);
 
 #define NN_NODE_INLINE_EDGES 4
 
@@ -79,21 +78,21 @@ struct nn_node {
     nn_node_backward backward;
     int ninputs;
     nn_edge *edges;
-    nn_tensor *saved[NN_NODE_MAX_SAVED];    /* untracked aliases */
+    nn_tensor *saved[NN_NODE_MAX_SAVED]; /* untracked aliases */
     uint64_t saved_version[NN_NODE_MAX_SAVED];
     int nsaved;
     /* op parameters, as the op needs them */
     int iparam[NN_MAX_DIMS];
     double dparam[4];
-    void *ud;                       /* C-callback nodes, or op-owned data */
+    void *ud; /* C-callback nodes, or op-owned data */
     void (*free_ud)(void *);
     nn_backward_fn user_fn;
-    bool freed;                     /* saved tensors released after backward */
+    bool freed; /* saved tensors released after backward */
     /* backward-pass bookkeeping */
     nn_tensor *grad;
     int pending;
     bool visited;
-    nn_node *next;                  /* work lists: release, traversal */
+    nn_node *next;                              /* work lists: release, traversal */
     nn_edge inline_edges[NN_NODE_INLINE_EDGES]; /* edges points here for small ops */
 };
 
@@ -132,9 +131,8 @@ nn_axis nn_axis_of(int ndim, const int64_t *shape, int lo, int hi);
 /* Julia's dims= (reduce.c): which of x's dims are reduced (dims past
  * x's last are ignored), the result's shape (0-d for ndims == 0) and the
  * number of elements per result; an ArgumentError names `op`. */
-nn_status nn_reduce_dims(nn_ctx *ctx, const char *op, const nn_tensor *x, int ndims,
-                         const int *dims, bool *reduced, int *ndim, int64_t *shape,
-                         int64_t *count);
+nn_status nn_reduce_dims(nn_ctx *ctx, const char *op, const nn_tensor *x, int ndims, const int *dims,
+                         bool *reduced, int *ndim, int64_t *shape, int64_t *count);
 
 typedef struct {
     const char *name;
@@ -146,8 +144,7 @@ typedef struct {
     nn_status (*unary_grad)(nn_ctx *ctx, nn_tensor *gx, nn_unary_op op, const nn_tensor *gy,
                             const nn_tensor *x, const nn_tensor *y, double p);
     /* broadcasting; out has the broadcast shape */
-    nn_status (*binary)(nn_ctx *ctx, nn_tensor *out, nn_binary_op op, const nn_tensor *a,
-                        const nn_tensor *b);
+    nn_status (*binary)(nn_ctx *ctx, nn_tensor *out, nn_binary_op op, const nn_tensor *a, const nn_tensor *b);
     /* full broadcast-shape partials: ga = gout .* d(op)/da (NULL to skip), gb likewise */
     nn_status (*binary_grad)(nn_ctx *ctx, nn_tensor *ga, nn_tensor *gb, nn_binary_op op,
                              const nn_tensor *gout, const nn_tensor *a, const nn_tensor *b);
@@ -158,28 +155,25 @@ typedef struct {
     /* out has x's shape with 1 on reduced dims (or is 0-d for all) */
     nn_status (*reduce)(nn_ctx *ctx, nn_tensor *out, nn_reduce_op op, const nn_tensor *x);
     /* out = scale * sum((x .- mean).^2) over the reduced dims; mean has out's shape */
-    nn_status (*sqdev)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_tensor *mean,
-                       double scale);
+    nn_status (*sqdev)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_tensor *mean, double scale);
     /* 1-based Int64 position of the first extreme (NaN counts as one) along ax.n */
     nn_status (*argext)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, bool min, nn_axis ax);
     /* along ax.n; out has x's shape, or (inner, 1, outer) for logsumexp */
-    nn_status (*softmax)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, nn_softmax_mode mode,
-                         nn_axis ax);
+    nn_status (*softmax)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, nn_softmax_mode mode, nn_axis ax);
     /* gx from gy and the forward's output y (softmax or logsoftmax) */
     nn_status (*softmax_grad)(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *y,
                               nn_softmax_mode mode, nn_axis ax);
     /* columns of x, y (n, ncols): loss (0-d) = mean of -sum(y .* logsoftmax(x)); lsm
      * (x's shape, or NULL) receives logsoftmax(x) */
-    nn_status (*xent)(nn_ctx *ctx, nn_tensor *loss, nn_tensor *lsm, const nn_tensor *x,
-                      const nn_tensor *y);
+    nn_status (*xent)(nn_ctx *ctx, nn_tensor *loss, nn_tensor *lsm, const nn_tensor *x, const nn_tensor *y);
     /* gx = (exp(lsm) .* sum(y; dims=1) .- y) .* (g * scale), g 0-d */
     nn_status (*xent_grad)(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *lsm, const nn_tensor *y,
                            const nn_tensor *g, double scale);
     /* C = alpha op(A) op(B) + beta C over a batch (3rd dim; size-1 batch broadcasts) */
     /* y = act.(y .+ b) in place, y (m, n), b (m,) or NULL: dense's epilogue */
     nn_status (*bias_act)(nn_ctx *ctx, nn_tensor *y, const nn_tensor *b, nn_unary_op act, double p);
-    nn_status (*gemm)(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
-                      bool tb, double alpha, double beta);
+    nn_status (*gemm)(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta, bool tb,
+                      double alpha, double beta);
     /* dst = src over an ndim box of `shape`, each side at an element offset from
      * its first element with its own element strides; same dtype (cpu/shape.c) */
     nn_status (*copy_strided)(nn_ctx *ctx, nn_tensor *dst, int64_t doff, const int64_t *dstride,
@@ -191,8 +185,7 @@ typedef struct {
     nn_status (*gather)(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_selection *sel);
     /* x at the selection = src (+= when add), in order: repeats accumulate, the
      * last write wins; a one-element src broadcasts */
-    nn_status (*scatter)(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const nn_selection *sel,
-                         bool add);
+    nn_status (*scatter)(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const nn_selection *sel, bool add);
 } nn_backend;
 
 const nn_backend *nn_backend_for(nn_device d);
@@ -211,8 +204,8 @@ nn_status nn_parallel_for(nn_ctx *ctx, int64_t n, int64_t grain, nn_range_fn fn,
 #define NN_SHAPE_BUF 160
 char *nn_tshape(char *buf, const nn_tensor *t);
 /* out's shape = broadcast of a and b, or a DimensionMismatch naming `op`. */
-nn_status nn_broadcast_shape(nn_ctx *ctx, const char *op, const nn_tensor *a, const nn_tensor *b,
-                             int *ndim, int64_t *shape);
+nn_status nn_broadcast_shape(nn_ctx *ctx, const char *op, const nn_tensor *a, const nn_tensor *b, int *ndim,
+                             int64_t *shape);
 nn_dtype nn_promote(nn_dtype a, nn_dtype b);
 /* x itself (new reference) when already of dtype t, else a converted copy. */
 nn_status nn_as_dtype(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, nn_dtype t);
@@ -222,8 +215,8 @@ bool nn_check_interrupt(nn_ctx *ctx);
 /* Unary ops whose derivative needs only their output (elementwise.c). */
 bool nn_unary_grad_uses_y(nn_unary_op op);
 /* A new header over x's storage (views, saved aliases); untracked. */
-nn_status nn_view(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim,
-                  const int64_t *shape, int64_t offset);
+nn_status nn_view(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim, const int64_t *shape,
+                  int64_t offset);
 
 /* The inverse error function (init.c: truncated_normal); ±Inf at ±1, NaN outside. */
 double nn_erfinv(double y);
@@ -235,6 +228,5 @@ double nn_erfinv(double y);
 #else
 #define NN_VECTOR_CLONES
 #endif
-
 
 #endif

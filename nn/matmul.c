@@ -47,15 +47,23 @@ static nn_status product_grads(nn_ctx *ctx, nn_node *node, const nn_tensor *A, c
         const int64_t *dx = w == 0 ? da : db;
         nn_tensor *full = NULL;
         if (w == 0) { /* dA, shape of A (before its transpose) */
-            if (!ta && !tb) s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], g3, B, false, true);
-            else if (ta && !tb) s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], B, g3, false, true);
-            else if (!ta && tb) s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], g3, B, false, false);
-            else s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], B, g3, true, true);
+            if (!ta && !tb)
+                s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], g3, B, false, true);
+            else if (ta && !tb)
+                s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], B, g3, false, true);
+            else if (!ta && tb)
+                s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], g3, B, false, false);
+            else
+                s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], B, g3, true, true);
         } else {
-            if (!ta && !tb) s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], A, g3, true, false);
-            else if (ta && !tb) s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], A, g3, false, false);
-            else if (!ta && tb) s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], g3, A, true, false);
-            else s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], g3, A, true, true);
+            if (!ta && !tb)
+                s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], A, g3, true, false);
+            else if (ta && !tb)
+                s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], A, g3, false, false);
+            else if (!ta && tb)
+                s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], g3, A, true, false);
+            else
+                s = gemm_new(ctx, &full, dx[0], dx[1], dg[2], g3, A, true, true);
         }
         if (s) break;
         if (dx[2] == 1 && dg[2] > 1) { /* broadcast batch: sum it */
@@ -74,7 +82,8 @@ static nn_status product_grads(nn_ctx *ctx, nn_node *node, const nn_tensor *A, c
 }
 
 /* Float inputs of a common dtype (integers compute in Float32). */
-static nn_status float_pair(nn_ctx *ctx, const nn_tensor *a, const nn_tensor *b, nn_tensor **ac, nn_tensor **bc)
+static nn_status float_pair(nn_ctx *ctx, const nn_tensor *a, const nn_tensor *b, nn_tensor **ac,
+                            nn_tensor **bc)
 {
     nn_dtype t = nn_promote(a->dtype, b->dtype);
     if (!nn_dtype_is_float(t)) t = NN_F32;
@@ -93,12 +102,12 @@ static nn_status float_pair(nn_ctx *ctx, const nn_tensor *a, const nn_tensor *b,
 
 static nn_status matmul_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *gout, nn_tensor **gin)
 {
-    return product_grads(ctx, node, node->saved[0], node->saved[1], gout, node->iparam[0],
-                         node->iparam[1], 0, 1, gin);
+    return product_grads(ctx, node, node->saved[0], node->saved[1], gout, node->iparam[0], node->iparam[1], 0,
+                         1, gin);
 }
 
-static nn_status product(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a, const nn_tensor *b,
-                         bool ta, bool tb, bool batched)
+static nn_status product(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a, const nn_tensor *b, bool ta,
+                         bool tb, bool batched)
 {
     *out = NULL;
     const char *op = batched ? "batched_mul" : "matmul";
@@ -106,8 +115,9 @@ static nn_status product(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a, const
     int maxd = batched ? 3 : 2;
     if (a->ndim > maxd || b->ndim > maxd || (batched && (a->ndim < 3 && b->ndim < 3)))
         return nn_error(ctx, NN_ERR_DIMENSION, "%s: A has size %s, B has size %s (%s)", op, nn_tshape(sa, a),
-                        nn_tshape(sb, b), batched ? "batched_mul needs 3-d arrays (m, k, batch)"
-                                                  : "use batched_mul for 3-d arrays");
+                        nn_tshape(sb, b),
+                        batched ? "batched_mul needs 3-d arrays (m, k, batch)"
+                                : "use batched_mul for 3-d arrays");
     int64_t da[3], db[3];
     dims3(a, da);
     dims3(b, db);
@@ -168,7 +178,8 @@ static nn_status dense_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *gou
     const nn_tensor *z = node->nsaved > 3 ? node->saved[3] : NULL;
     nn_tensor *dz;
     NN_TRY(nn_similar(ctx, &dz, gout));
-    nn_status s = nn_backend_for(nn_tensor_device(gout))->unary_grad(ctx, dz, act, gout, z, y, node->dparam[0]);
+    nn_status s =
+        nn_backend_for(nn_tensor_device(gout))->unary_grad(ctx, dz, act, gout, z, y, node->dparam[0]);
     if (!s && node->ninputs > 2 && nn_edge_needs(node, 2))
         s = nn_sum_to(ctx, &gin[2], dz, node->edges[2].ndim, node->edges[2].shape);
     if (!s) s = product_grads(ctx, node, w, x, dz, false, false, 0, 1, gin);
@@ -181,11 +192,13 @@ nn_status nn_dense(nn_ctx *ctx, nn_tensor **out, const nn_tensor *w, const nn_te
 {
     *out = NULL;
     char s1[NN_SHAPE_BUF], s2[NN_SHAPE_BUF], s3[NN_SHAPE_BUF];
-    if ((unsigned)act >= NN_NUM_UNARY) return nn_error(ctx, NN_ERR_ARGUMENT, "dense: bad activation %d", (int)act);
+    if ((unsigned)act >= NN_NUM_UNARY)
+        return nn_error(ctx, NN_ERR_ARGUMENT, "dense: bad activation %d", (int)act);
     if (w->ndim != 2 || x->ndim < 1 || x->ndim > 2 || w->shape[1] != x->shape[0] ||
         (b && (b->ndim != 1 || b->shape[0] != w->shape[0])))
-        return nn_error(ctx, NN_ERR_DIMENSION, "dense: weight has size %s, input has size %s, bias has size %s",
-                        nn_tshape(s1, w), nn_tshape(s2, x), b ? nn_tshape(s3, b) : "(none)");
+        return nn_error(ctx, NN_ERR_DIMENSION,
+                        "dense: weight has size %s, input has size %s, bias has size %s", nn_tshape(s1, w),
+                        nn_tshape(s2, x), b ? nn_tshape(s3, b) : "(none)");
     nn_tensor *wc, *xc, *bc = NULL, *y = NULL, *z = NULL;
     NN_TRY(float_pair(ctx, w, x, &wc, &xc));
     nn_status s = b ? nn_as_dtype(ctx, &bc, b, wc->dtype) : NN_OK;

@@ -69,29 +69,29 @@ typedef struct nn_tensor {
     int ndim;
     int64_t shape[NN_MAX_DIMS];
     int64_t numel;
-    int64_t offset;        /* in elements */
+    int64_t offset; /* in elements */
     nn_storage *storage;
     /* autodiff */
-    bool requires_grad;    /* a leaf whose gradient is wanted */
-    nn_node *node;         /* the op that made this tensor, NULL for leaves */
-    struct nn_tensor *grad;/* accumulated gradient of a leaf */
+    bool requires_grad;     /* a leaf whose gradient is wanted */
+    nn_node *node;          /* the op that made this tensor, NULL for leaves */
+    struct nn_tensor *grad; /* accumulated gradient of a leaf */
 } nn_tensor;
 
 /* Return from the calling function when an nn call fails. */
-#define NN_TRY(expr)                              \
-    do {                                          \
-        nn_status nn_try_s_ = (expr);             \
-        if (nn_try_s_ != NN_OK) return nn_try_s_; \
+#define NN_TRY(expr)                                                                                         \
+    do {                                                                                                     \
+        nn_status nn_try_s_ = (expr);                                                                        \
+        if (nn_try_s_ != NN_OK) return nn_try_s_;                                                            \
     } while (0)
 
 /* ---- context ------------------------------------------------------------ */
 
 nn_ctx *nn_ctx_new(void);
 void nn_ctx_free(nn_ctx *ctx);
-const char *nn_ctx_message(const nn_ctx *ctx);        /* last error message */
-nn_status nn_ctx_status(const nn_ctx *ctx);           /* last error status  */
+const char *nn_ctx_message(const nn_ctx *ctx); /* last error message */
+nn_status nn_ctx_status(const nn_ctx *ctx);    /* last error status  */
 void nn_ctx_clear_error(nn_ctx *ctx);
-const char *nn_status_name(nn_status s);              /* "DimensionMismatch" */
+const char *nn_status_name(nn_status s); /* "DimensionMismatch" */
 /* Record an error (printf-style message) and return `s`. */
 nn_status nn_error(nn_ctx *ctx, nn_status s, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -112,19 +112,19 @@ void nn_ctx_trim(nn_ctx *ctx);
 /* A hook run on every gradient as the backward pass computes it: `node_name`
  * is the op, `input` the argument index, `grad` the gradient for it.  Return
  * NN_OK to go on; any error stops the backward pass (debug mode's NaN catch). */
-typedef nn_status (*nn_grad_hook)(nn_ctx *ctx, const char *node_name, int input,
-                                  const nn_tensor *grad, void *ud);
+typedef nn_status (*nn_grad_hook)(nn_ctx *ctx, const char *node_name, int input, const nn_tensor *grad,
+                                  void *ud);
 void nn_ctx_set_grad_hook(nn_ctx *ctx, nn_grad_hook hook, void *ud);
 
 /* ---- threads (process-wide, shared with OpenBLAS) ------------------------ */
 
-void nn_set_num_threads(int n);   /* <= 0: the cores available */
+void nn_set_num_threads(int n); /* <= 0: the cores available */
 int nn_get_num_threads(void);
 
 /* ---- dtypes and shapes ---------------------------------------------------- */
 
 size_t nn_dtype_size(nn_dtype t);
-const char *nn_dtype_name(nn_dtype t);   /* "Float32" */
+const char *nn_dtype_name(nn_dtype t); /* "Float32" */
 bool nn_dtype_is_float(nn_dtype t);
 /* "(3, 4)" into buf; returns buf.  A 0-d tensor is "()". */
 char *nn_shape_str(char *buf, size_t n, int ndim, const int64_t *shape);
@@ -136,33 +136,33 @@ nn_status nn_empty(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int
 nn_status nn_zeros(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int64_t *shape);
 nn_status nn_ones(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int64_t *shape);
 nn_status nn_full(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int64_t *shape, double v);
-nn_status nn_scalar(nn_ctx *ctx, nn_tensor **out, nn_dtype t, double v);   /* 0-d */
+nn_status nn_scalar(nn_ctx *ctx, nn_tensor **out, nn_dtype t, double v); /* 0-d */
 /* Copies `data` (column-major, of dtype t). */
 nn_status nn_from_data(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int64_t *shape,
                        const void *data);
-nn_status nn_similar(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x);   /* uninitialised */
+nn_status nn_similar(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x); /* uninitialised */
 nn_tensor *nn_retain(nn_tensor *t);
-void nn_release(nn_tensor *t);           /* NULL is fine */
-void *nn_data(const nn_tensor *t);       /* first element (CPU tensors) */
-double nn_get(const nn_tensor *t, int64_t i);          /* 0-based linear index */
-void nn_set(nn_tensor *t, int64_t i, double v);        /* no version bump */
+void nn_release(nn_tensor *t);                  /* NULL is fine */
+void *nn_data(const nn_tensor *t);              /* first element (CPU tensors) */
+double nn_get(const nn_tensor *t, int64_t i);   /* 0-based linear index */
+void nn_set(nn_tensor *t, int64_t i, double v); /* no version bump */
 nn_device nn_tensor_device(const nn_tensor *t);
 uint64_t nn_tensor_version(const nn_tensor *t);
-void nn_bump_version(nn_tensor *t);      /* call after writing into t in place */
+void nn_bump_version(nn_tensor *t); /* call after writing into t in place */
 
 /* Differentiable copies. */
 nn_status nn_copy(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x);
 nn_status nn_convert(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, nn_dtype t);
 /* In place (bump the version counter). */
 nn_status nn_fill_(nn_ctx *ctx, nn_tensor *t, double v);
-nn_status nn_copy_(nn_ctx *ctx, nn_tensor *dst, const nn_tensor *src);  /* broadcasts src */
+nn_status nn_copy_(nn_ctx *ctx, nn_tensor *dst, const nn_tensor *src); /* broadcasts src */
 
 /* ---- autodiff ------------------------------------------------------------- */
 
 void nn_set_requires_grad(nn_tensor *t, bool on);
-bool nn_is_tracked(const nn_tensor *t);    /* requires_grad leaf or made by a tracked op */
-nn_tensor *nn_grad(const nn_tensor *t);    /* borrowed; NULL if none */
-void nn_zero_grad(nn_tensor *t);           /* drops the accumulated gradient */
+bool nn_is_tracked(const nn_tensor *t); /* requires_grad leaf or made by a tracked op */
+nn_tensor *nn_grad(const nn_tensor *t); /* borrowed; NULL if none */
+void nn_zero_grad(nn_tensor *t);        /* drops the accumulated gradient */
 /* Backward from a tensor with one element (seed 1), or with an explicit seed of
  * the root's shape.  Frees the graph's saved tensors as it goes. */
 nn_status nn_backward(nn_ctx *ctx, nn_tensor *root);
@@ -177,20 +177,19 @@ nn_status nn_tracked_alias(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x);
  * layers).  `grad_out` has the output's shape; fill grad_in[i] (new
  * references, same shape as input i) for each i with needs[i]; leave the rest
  * NULL.  Saved tensors are the callback's own business (keep them in ud). */
-typedef nn_status (*nn_backward_fn)(nn_ctx *ctx, void *ud, const nn_tensor *grad_out,
-                                    int ninputs, const bool *needs, nn_tensor **grad_in);
+typedef nn_status (*nn_backward_fn)(nn_ctx *ctx, void *ud, const nn_tensor *grad_out, int ninputs,
+                                    const bool *needs, nn_tensor **grad_in);
 /* Attach a node to `out` (already computed from `inputs`) when any input is
  * tracked.  The node owns `ud` and calls free_ud on it when it dies. */
 nn_status nn_attach_backward(nn_ctx *ctx, nn_tensor *out, const char *name, int ninputs,
-                             nn_tensor *const *inputs, nn_backward_fn fn, void *ud,
-                             void (*free_ud)(void *));
+                             nn_tensor *const *inputs, nn_backward_fn fn, void *ud, void (*free_ud)(void *));
 
 /* ---- elementwise ---------------------------------------------------------- */
 
 const char *nn_unary_name(nn_unary_op op);
 const char *nn_binary_name(nn_binary_op op);
 const char *nn_compare_name(nn_compare_op op);
-double nn_unary_default_param(nn_unary_op op);   /* 0.01 for leakyrelu, 1 for elu/celu */
+double nn_unary_default_param(nn_unary_op op); /* 0.01 for leakyrelu, 1 for elu/celu */
 
 /* Float ops on integer/Bool tensors compute in Float32 (lx's promotion rule). */
 nn_status nn_unary(nn_ctx *ctx, nn_tensor **out, nn_unary_op op, const nn_tensor *x);
@@ -199,10 +198,8 @@ nn_status nn_unary_p(nn_ctx *ctx, nn_tensor **out, nn_unary_op op, const nn_tens
  * the wider float; int with float -> Float32; Int32 with Int64 -> Int64,
  * with Bool -> Int32; DIV and POW of integers -> Float32; Bool with Bool ->
  * Int64 (true + true == 2, as Julia). */
-nn_status nn_binary(nn_ctx *ctx, nn_tensor **out, nn_binary_op op, const nn_tensor *a,
-                    const nn_tensor *b);
-nn_status nn_compare(nn_ctx *ctx, nn_tensor **out, nn_compare_op op, const nn_tensor *a,
-                     const nn_tensor *b);
+nn_status nn_binary(nn_ctx *ctx, nn_tensor **out, nn_binary_op op, const nn_tensor *a, const nn_tensor *b);
+nn_status nn_compare(nn_ctx *ctx, nn_tensor **out, nn_compare_op op, const nn_tensor *a, const nn_tensor *b);
 nn_status nn_clamp(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, double lo, double hi);
 /* cond is Bool; broadcasts all three. */
 nn_status nn_ifelse(nn_ctx *ctx, nn_tensor **out, const nn_tensor *cond, const nn_tensor *a,
@@ -212,22 +209,21 @@ nn_status nn_ifelse(nn_ctx *ctx, nn_tensor **out, const nn_tensor *cond, const n
 
 /* op(A) * op(B), op = transpose when ta/tb.  A matrix times a vector gives a
  * vector.  Float32/Float64 through OpenBLAS, no copies for transposes. */
-nn_status nn_matmul(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a, const nn_tensor *b,
-                    bool ta, bool tb);
+nn_status nn_matmul(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a, const nn_tensor *b, bool ta, bool tb);
 /* (m, k, B) x (k, n, B) -> (m, n, B); a batch of 1 broadcasts. */
-nn_status nn_batched_mul(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a, const nn_tensor *b,
-                         bool ta, bool tb);
+nn_status nn_batched_mul(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a, const nn_tensor *b, bool ta,
+                         bool tb);
 /* Fused act.(W * x .+ b): one node, bias and activation in one pass after the
  * GEMM.  b may be NULL; act one of IDENTITY RELU TANH SIGMOID ... */
-nn_status nn_dense(nn_ctx *ctx, nn_tensor **out, const nn_tensor *w, const nn_tensor *x,
-                   const nn_tensor *b, nn_unary_op act);
+nn_status nn_dense(nn_ctx *ctx, nn_tensor **out, const nn_tensor *w, const nn_tensor *x, const nn_tensor *b,
+                   nn_unary_op act);
 
 /* ---- reductions (nn/cpu/reduce.c) ----------------------------------------- */
 
 /* dims are 1-based (Julia's); ndims == 0 reduces everything to a 0-d tensor,
  * otherwise the reduced dims are kept with size 1, as Julia's `dims=`. */
-nn_status nn_reduce(nn_ctx *ctx, nn_tensor **out, nn_reduce_op op, const nn_tensor *x,
-                    int ndims, const int *dims);
+nn_status nn_reduce(nn_ctx *ctx, nn_tensor **out, nn_reduce_op op, const nn_tensor *x, int ndims,
+                    const int *dims);
 nn_status nn_var(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndims, const int *dims,
                  bool corrected);
 nn_status nn_std(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndims, const int *dims,
@@ -237,28 +233,24 @@ nn_status nn_std(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndims, co
 nn_status nn_argmax(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int dim);
 nn_status nn_argmin(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int dim);
 /* Reduce g (broadcast result) back to `shape` by summing: broadcasting's backward. */
-nn_status nn_sum_to(nn_ctx *ctx, nn_tensor **out, const nn_tensor *g, int ndim,
-                    const int64_t *shape);
+nn_status nn_sum_to(nn_ctx *ctx, nn_tensor **out, const nn_tensor *g, int ndim, const int64_t *shape);
 
 /* ---- softmax family (nn/cpu/softmax.c), dims 1-based ------------------------ */
 
 nn_status nn_softmax(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int dim);
 nn_status nn_logsoftmax(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int dim);
-nn_status nn_logsumexp(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndims,
-                       const int *dims);
+nn_status nn_logsumexp(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndims, const int *dims);
 /* mean over the batch of -sum(y .* logsoftmax(logits; dims=1); dims=1), fused. */
-nn_status nn_logitcrossentropy(nn_ctx *ctx, nn_tensor **out, const nn_tensor *logits,
-                               const nn_tensor *y);
+nn_status nn_logitcrossentropy(nn_ctx *ctx, nn_tensor **out, const nn_tensor *logits, const nn_tensor *y);
 
 /* ---- shapes (nn/cpu/shape.c) ---------------------------------------------- */
 
 /* A view when possible (always, since tensors are dense). One entry may be -1. */
-nn_status nn_reshape(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim,
-                     const int64_t *shape);
+nn_status nn_reshape(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim, const int64_t *shape);
 nn_status nn_vec(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x);
 /* perm is 1-based, a permutation of 1..ndim. */
 nn_status nn_permutedims(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const int *perm);
-nn_status nn_transpose(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x);  /* 1-d or 2-d */
+nn_status nn_transpose(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x); /* 1-d or 2-d */
 /* Concatenate along 1-based dim (vcat = 1, hcat = 2); missing dims count as 1. */
 nn_status nn_cat(nn_ctx *ctx, nn_tensor **out, int n, nn_tensor *const *xs, int dim);
 /* Stack equal shapes along a new 1-based dim (ndim+1 for the last). */
@@ -272,59 +264,65 @@ typedef enum { NN_IDX_ALL, NN_IDX_SCALAR, NN_IDX_RANGE, NN_IDX_VECTOR, NN_IDX_MA
  * Positions are 1-based, as the language writes them. */
 typedef struct {
     nn_index_kind kind;
-    int64_t i;                    /* SCALAR */
-    int64_t start, step, stop;    /* RANGE: start:step:stop, inclusive */
-    const nn_tensor *t;           /* VECTOR: Int32/Int64 positions; MASK: Bool */
+    int64_t i;                 /* SCALAR */
+    int64_t start, step, stop; /* RANGE: start:step:stop, inclusive */
+    const nn_tensor *t;        /* VECTOR: Int32/Int64 positions; MASK: Bool */
 } nn_index;
 
 /* x[idx...]: scalar indices drop their dim (as Julia); contiguous selections
  * are views.  Out-of-range positions are a BoundsError naming them. */
-nn_status nn_getindex(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int nidx,
-                      const nn_index *idx);
+nn_status nn_getindex(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int nidx, const nn_index *idx);
 /* x[idx...] .= v (v broadcast to the selection); bumps x's version.  Not
  * recorded: x must not be tracked. */
-nn_status nn_setindex_(nn_ctx *ctx, nn_tensor *x, int nidx, const nn_index *idx,
-                       const nn_tensor *v);
+nn_status nn_setindex_(nn_ctx *ctx, nn_tensor *x, int nidx, const nn_index *idx, const nn_tensor *v);
 
 /* ---- random numbers (nn/rng.c) -------------------------------------------- */
 
 /* Xoshiro256++; the state is the caller's (no hidden global generator). */
-typedef struct { uint64_t s[4]; } nn_rng;
+typedef struct {
+    uint64_t s[4];
+} nn_rng;
 
-void nn_rng_seed(nn_rng *r, uint64_t seed);     /* SplitMix64 expansion */
+void nn_rng_seed(nn_rng *r, uint64_t seed); /* SplitMix64 expansion */
 uint64_t nn_rng_next(nn_rng *r);
-double nn_rng_uniform(nn_rng *r);                /* [0, 1) */
-double nn_rng_normal(nn_rng *r);                 /* N(0, 1) */
-uint64_t nn_rng_below(nn_rng *r, uint64_t n);    /* uniform in [0, n), unbiased */
+double nn_rng_uniform(nn_rng *r);             /* [0, 1) */
+double nn_rng_normal(nn_rng *r);              /* N(0, 1) */
+uint64_t nn_rng_below(nn_rng *r, uint64_t n); /* uniform in [0, n), unbiased */
 
 nn_status nn_rand(nn_ctx *ctx, nn_tensor **out, nn_rng *r, nn_dtype t, int ndim,
-                  const int64_t *shape);       /* U[0, 1) */
+                  const int64_t *shape); /* U[0, 1) */
 nn_status nn_randn(nn_ctx *ctx, nn_tensor **out, nn_rng *r, nn_dtype t, int ndim,
-                   const int64_t *shape);      /* N(0, 1) */
-nn_status nn_randperm(nn_ctx *ctx, nn_tensor **out, nn_rng *r, int64_t n);  /* Int64, 1..n */
+                   const int64_t *shape);                                  /* N(0, 1) */
+nn_status nn_randperm(nn_ctx *ctx, nn_tensor **out, nn_rng *r, int64_t n); /* Int64, 1..n */
 nn_status nn_bernoulli(nn_ctx *ctx, nn_tensor **out, nn_rng *r, double p, int ndim,
-                       const int64_t *shape);  /* Bool */
+                       const int64_t *shape); /* Bool */
 
 /* ---- initialisers (nn/init.c), as WeightInitializers.jl ---------------------- */
 
 typedef enum {
-    NN_INIT_ZEROS, NN_INIT_ONES, NN_INIT_GLOROT_UNIFORM, NN_INIT_GLOROT_NORMAL,
-    NN_INIT_KAIMING_UNIFORM, NN_INIT_KAIMING_NORMAL, NN_INIT_TRUNCATED_NORMAL,
-    NN_INIT_ORTHOGONAL, NN_NUM_INIT
+    NN_INIT_ZEROS,
+    NN_INIT_ONES,
+    NN_INIT_GLOROT_UNIFORM,
+    NN_INIT_GLOROT_NORMAL,
+    NN_INIT_KAIMING_UNIFORM,
+    NN_INIT_KAIMING_NORMAL,
+    NN_INIT_TRUNCATED_NORMAL,
+    NN_INIT_ORTHOGONAL,
+    NN_NUM_INIT
 } nn_init_kind;
 
 /* Keyword arguments; nn_init_defaults fills Lux's defaults for a kind. */
 typedef struct {
-    double gain;                  /* glorot 1, kaiming sqrt(2), orthogonal 1 */
-    double mean, std, lo, hi;     /* truncated_normal: 0, 1, -2, 2 */
+    double gain;              /* glorot 1, kaiming sqrt(2), orthogonal 1 */
+    double mean, std, lo, hi; /* truncated_normal: 0, 1, -2, 2 */
 } nn_init_opts;
 
 void nn_init_defaults(nn_init_kind k, nn_init_opts *o);
 const char *nn_init_name(nn_init_kind k);
 /* fan_in, fan_out as WeightInitializers' nfan. */
 void nn_nfan(int ndim, const int64_t *shape, double *fan_in, double *fan_out);
-nn_status nn_init(nn_ctx *ctx, nn_tensor **out, nn_rng *r, nn_init_kind k, const nn_init_opts *o,
-                  nn_dtype t, int ndim, const int64_t *shape);
+nn_status nn_init(nn_ctx *ctx, nn_tensor **out, nn_rng *r, nn_init_kind k, const nn_init_opts *o, nn_dtype t,
+                  int ndim, const int64_t *shape);
 
 #ifdef __cplusplus
 }

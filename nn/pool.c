@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NN_POOL_MIN_LOG2 6               /* 64 bytes */
+#define NN_POOL_MIN_LOG2 6 /* 64 bytes */
 #define NN_POOL_ALIGN 64
 #define NN_POOL_DEFAULT_CACHE ((size_t)1 << 31) /* cached bytes kept at most */
 
@@ -20,7 +20,7 @@ static int size_class(size_t n, size_t *size)
     }
     int k = 63 - __builtin_clzll((unsigned long long)(n - 1)); /* 2^k < n <= 2^(k+1) */
     size_t base = (size_t)1 << k, quarter = base >> 2;
-    size_t steps = (n - base + quarter - 1) / quarter;       /* 1..4 */
+    size_t steps = (n - base + quarter - 1) / quarter; /* 1..4 */
     *size = base + steps * quarter;
     int cls = (k - NN_POOL_MIN_LOG2) * 4 + (int)steps - 1 + 1;
     return cls;

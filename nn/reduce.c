@@ -50,8 +50,7 @@ static nn_status reduce_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *go
     nn_tensor *t[6] = {0};
     nn_status s = NN_OK;
     switch (op) {
-    case NN_SUM:
-        return expand(ctx, &gin[0], gout, e->ndim, e->shape);
+    case NN_SUM: return expand(ctx, &gin[0], gout, e->ndim, e->shape);
     case NN_MEAN: {
         s = nn_scalar(ctx, &t[0], gout->dtype, 1.0 / node->dparam[0]);
         if (!s) s = nn_binary(ctx, &t[1], NN_MUL, gout, t[0]);
@@ -69,30 +68,31 @@ static nn_status reduce_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *go
     case NN_PROD: {
         /* d/dx_i prod = product of the others: y/x_i without zeros; with one
          * zero in a group only that element gets the others' product. */
-        nn_tensor *zero = NULL, *one = NULL, *nz = NULL, *nzf = NULL, *cnt = NULL, *xs = NULL,
-                  *pnz = NULL, *a = NULL, *b = NULL, *c1 = NULL, *c0 = NULL, *sel = NULL, *sel2 = NULL;
+        nn_tensor *zero = NULL, *one = NULL, *nz = NULL, *nzf = NULL, *cnt = NULL, *xs = NULL, *pnz = NULL,
+                  *a = NULL, *b = NULL, *c1 = NULL, *c0 = NULL, *sel = NULL, *sel2 = NULL;
         s = nn_scalar(ctx, &zero, x->dtype, 0.0);
         if (!s) s = nn_scalar(ctx, &one, x->dtype, 1.0);
         if (!s) s = nn_compare(ctx, &nz, NN_EQ, x, zero);
         if (!s) s = nn_convert(ctx, &nzf, nz, x->dtype);
         if (!s) s = nn_reduce(ctx, &cnt, NN_SUM, nzf, node->iparam[3], node->iparam + 4);
-        if (!s) s = nn_ifelse(ctx, &xs, nz, one, x);               /* zeros -> 1 */
+        if (!s) s = nn_ifelse(ctx, &xs, nz, one, x); /* zeros -> 1 */
         if (!s) s = nn_reduce(ctx, &pnz, NN_PROD, xs, node->iparam[3], node->iparam + 4);
-        if (!s) s = nn_binary(ctx, &a, NN_DIV, pnz, xs);             /* others, if no zero */
+        if (!s) s = nn_binary(ctx, &a, NN_DIV, pnz, xs); /* others, if no zero */
         if (!s) s = nn_compare(ctx, &c0, NN_EQ, cnt, zero);
         if (!s) s = nn_compare(ctx, &c1, NN_EQ, cnt, one);
-        if (!s) s = nn_ifelse(ctx, &b, nz, pnz, zero);               /* one zero: only it */
+        if (!s) s = nn_ifelse(ctx, &b, nz, pnz, zero); /* one zero: only it */
         if (!s) s = nn_ifelse(ctx, &sel, c1, b, zero);
         if (!s) s = nn_ifelse(ctx, &sel2, c0, a, sel);
         if (!s) s = nn_binary(ctx, &gin[0], NN_MUL, sel2, gout);
         nn_tensor *all[] = {zero, one, nz, nzf, cnt, xs, pnz, a, b, c1, c0, sel, sel2};
-        for (size_t i = 0; i < sizeof all / sizeof *all; i++) nn_release(all[i]);
+        for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+            nn_release(all[i]);
         break;
     }
-    default:
-        break;
+    default: break;
     }
-    for (int i = 0; i < 6; i++) nn_release(t[i]);
+    for (int i = 0; i < 6; i++)
+        nn_release(t[i]);
     return s;
 }
 
@@ -108,8 +108,10 @@ nn_status nn_reduce(nn_ctx *ctx, nn_tensor **out, nn_reduce_op op, const nn_tens
     NN_TRY(nn_reduce_dims(ctx, name, x, ndims, dims, reduced, &ndim, shape, &count));
     if (count == 0 && (op == NN_MAXIMUM || op == NN_MINIMUM)) {
         char b[NN_SHAPE_BUF];
-        return nn_error(ctx, NN_ERR_ARGUMENT, "%s: reducing over an empty collection is not "
-                        "allowed (size %s)", name, nn_tshape(b, x));
+        return nn_error(ctx, NN_ERR_ARGUMENT,
+                        "%s: reducing over an empty collection is not "
+                        "allowed (size %s)",
+                        name, nn_tshape(b, x));
     }
     nn_dtype t = x->dtype == NN_BOOL ? NN_I64 : x->dtype;
     if (op == NN_MEAN && !nn_dtype_is_float(t)) t = NN_F32;
@@ -123,7 +125,8 @@ nn_status nn_reduce(nn_ctx *ctx, nn_tensor **out, nn_reduce_op op, const nn_tens
         node->iparam[0] = op;
         node->dparam[0] = (double)count;
         node->iparam[3] = ndims;
-        for (int i = 0; i < ndims && i < NN_MAX_DIMS - 4; i++) node->iparam[4 + i] = dims[i];
+        for (int i = 0; i < ndims && i < NN_MAX_DIMS - 4; i++)
+            node->iparam[4 + i] = dims[i];
         if (op != NN_SUM && op != NN_MEAN) {
             s = nn_node_save(ctx, node, xc);
             if (!s) s = nn_node_save(ctx, node, *out);

@@ -31,21 +31,26 @@ nn_status nn_reshape(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim,
         } else if (shape[i] < 0) {
             return nn_error(ctx, NN_ERR_ARGUMENT, "reshape: negative size %lld", (long long)shape[i]);
         } else {
-            if (shape[i] && known > INT64_MAX / shape[i]) known = -1;
-            else known *= shape[i];
+            if (shape[i] && known > INT64_MAX / shape[i])
+                known = -1;
+            else
+                known *= shape[i];
         }
     }
     if (infer >= 0) {
         if (known <= 0 || x->numel % known)
-            return nn_error(ctx, NN_ERR_DIMENSION, "reshape: cannot infer a dimension to reshape "
-                            "an array of size %s into %s", nn_tshape(a, x), nn_shape_str(b, sizeof b, ndim, shape));
+            return nn_error(ctx, NN_ERR_DIMENSION,
+                            "reshape: cannot infer a dimension to reshape "
+                            "an array of size %s into %s",
+                            nn_tshape(a, x), nn_shape_str(b, sizeof b, ndim, shape));
         sh[infer] = x->numel / known;
         known = x->numel;
     }
     if (known != x->numel)
-        return nn_error(ctx, NN_ERR_DIMENSION, "reshape: cannot reshape an array of size %s "
-                        "(%lld elements) into size %s", nn_tshape(a, x), (long long)x->numel,
-                        nn_shape_str(b, sizeof b, ndim, sh));
+        return nn_error(ctx, NN_ERR_DIMENSION,
+                        "reshape: cannot reshape an array of size %s "
+                        "(%lld elements) into size %s",
+                        nn_tshape(a, x), (long long)x->numel, nn_shape_str(b, sizeof b, ndim, sh));
     NN_TRY(nn_view(ctx, out, x, ndim, sh, x->offset));
     nn_node *node;
     nn_status s = nn_node_new(ctx, &node, "reshape", reshape_backward, 1, &x);
@@ -76,7 +81,8 @@ static void fail_release(nn_tensor **out)
 static nn_status permute_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *gout, nn_tensor **gin)
 {
     int inv[NN_MAX_DIMS];
-    for (int i = 0; i < gout->ndim; i++) inv[node->iparam[i]] = i + 1;
+    for (int i = 0; i < gout->ndim; i++)
+        inv[node->iparam[i]] = i + 1;
     return nn_permutedims(ctx, &gin[0], gout, inv);
 }
 
@@ -94,8 +100,10 @@ nn_status nn_permutedims(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const
             b[0] = '\0';
             for (int j = 0; perm && j < x->ndim && k < sizeof b; j++)
                 k += (size_t)snprintf(b + k, sizeof b - k, j ? ", %d" : "%d", perm[j]);
-            return nn_error(ctx, NN_ERR_ARGUMENT, "permutedims: (%s) is not a valid permutation of "
-                            "1:%d for a %s tensor", b, x->ndim, nn_tshape(a, x));
+            return nn_error(ctx, NN_ERR_ARGUMENT,
+                            "permutedims: (%s) is not a valid permutation of "
+                            "1:%d for a %s tensor",
+                            b, x->ndim, nn_tshape(a, x));
         }
         seen[v - 1] = true;
         p[i] = v - 1;
@@ -127,15 +135,20 @@ nn_status nn_transpose(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x)
         return nn_reshape(ctx, out, x, 2, sh);
     }
     char a[NN_SHAPE_BUF];
-    return nn_error(ctx, NN_ERR_ARGUMENT, "transpose: expects a vector or a matrix, got a %s "
-                    "tensor (use permutedims)", nn_tshape(a, x));
+    return nn_error(ctx, NN_ERR_ARGUMENT,
+                    "transpose: expects a vector or a matrix, got a %s "
+                    "tensor (use permutedims)",
+                    nn_tshape(a, x));
 }
 
 /* ---- cat: xs[i] (..., k_i, ...) -> (..., sum k_i, ...) along dim d; each
  * input is an (inner, k_i, outer) slab of the output, and backward copies
  * the gradient's slabs back out. */
 
-static int64_t size_at(int ndim, const int64_t *shape, int d) { return d < ndim ? shape[d] : 1; }
+static int64_t size_at(int ndim, const int64_t *shape, int d)
+{
+    return d < ndim ? shape[d] : 1;
+}
 
 static nn_status cat_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *gout, nn_tensor **gin)
 {
@@ -161,7 +174,8 @@ nn_status nn_cat(nn_ctx *ctx, nn_tensor **out, int n, nn_tensor *const *xs, int 
     *out = NULL;
     if (n < 1) return nn_error(ctx, NN_ERR_ARGUMENT, "cat: no tensors to concatenate");
     if (dim < 1 || dim > NN_MAX_DIMS)
-        return nn_error(ctx, NN_ERR_ARGUMENT, "cat: dims = %d: dimensions run from 1 to %d", dim, NN_MAX_DIMS);
+        return nn_error(ctx, NN_ERR_ARGUMENT, "cat: dims = %d: dimensions run from 1 to %d", dim,
+                        NN_MAX_DIMS);
     int d = dim - 1, nd = dim;
     nn_dtype t = xs[0]->dtype;
     for (int i = 0; i < n; i++) {
@@ -169,16 +183,18 @@ nn_status nn_cat(nn_ctx *ctx, nn_tensor **out, int n, nn_tensor *const *xs, int 
         if (xs[i]->dtype != t) t = nn_promote(t, xs[i]->dtype);
     }
     int64_t shape[NN_MAX_DIMS];
-    for (int j = 0; j < nd; j++) shape[j] = size_at(xs[0]->ndim, xs[0]->shape, j);
+    for (int j = 0; j < nd; j++)
+        shape[j] = size_at(xs[0]->ndim, xs[0]->shape, j);
     shape[d] = 0;
     for (int i = 0; i < n; i++) {
         for (int j = 0; j < nd; j++) {
             int64_t k = size_at(xs[i]->ndim, xs[i]->shape, j);
             if (j != d && k != shape[j]) {
                 char a[NN_SHAPE_BUF], b[NN_SHAPE_BUF];
-                return nn_error(ctx, NN_ERR_DIMENSION, "cat: mismatch in dimension %d (expected %lld "
-                                "got %lld): tensor 1 has size %s, tensor %d has size %s", j + 1,
-                                (long long)shape[j], (long long)k, nn_tshape(a, xs[0]), i + 1,
+                return nn_error(ctx, NN_ERR_DIMENSION,
+                                "cat: mismatch in dimension %d (expected %lld "
+                                "got %lld): tensor 1 has size %s, tensor %d has size %s",
+                                j + 1, (long long)shape[j], (long long)k, nn_tshape(a, xs[0]), i + 1,
                                 nn_tshape(b, xs[i]));
             }
         }
@@ -187,15 +203,16 @@ nn_status nn_cat(nn_ctx *ctx, nn_tensor **out, int n, nn_tensor *const *xs, int 
     nn_tensor **xc = calloc((size_t)n, sizeof *xc);
     if (!xc) return nn_error(ctx, NN_ERR_MEMORY, "cat: out of memory");
     nn_status s = NN_OK;
-    for (int i = 0; i < n && !s; i++) s = nn_as_dtype(ctx, &xc[i], xs[i], t);
+    for (int i = 0; i < n && !s; i++)
+        s = nn_as_dtype(ctx, &xc[i], xs[i], t);
     if (!s) s = nn_empty(ctx, out, t, nd, shape);
     nn_axis o = nn_axis_of(nd, shape, d, d + 1);
     int64_t at = 0;
     for (int i = 0; i < n && !s; i++) {
         int64_t k = size_at(xc[i]->ndim, xc[i]->shape, d);
         int64_t box[2] = {o.inner * k, o.outer}, ds[2] = {1, o.inner * o.n}, ss[2] = {1, o.inner * k};
-        s = nn_backend_for(nn_tensor_device(xc[i]))->copy_strided(ctx, *out, at * o.inner, ds, xc[i], 0,
-                                                                  ss, 2, box);
+        s = nn_backend_for(nn_tensor_device(xc[i]))
+                ->copy_strided(ctx, *out, at * o.inner, ds, xc[i], 0, ss, 2, box);
         at += k;
     }
     nn_node *node = NULL;
@@ -204,7 +221,8 @@ nn_status nn_cat(nn_ctx *ctx, nn_tensor **out, int n, nn_tensor *const *xs, int 
         node->iparam[0] = d;
         nn_node_attach(*out, node);
     }
-    for (int i = 0; i < n; i++) nn_release(xc[i]);
+    for (int i = 0; i < n; i++)
+        nn_release(xc[i]);
     free(xc);
     if (s) fail_release(out);
     return s;
@@ -220,21 +238,27 @@ nn_status nn_stack(nn_ctx *ctx, nn_tensor **out, int n, nn_tensor *const *xs, in
     char a[NN_SHAPE_BUF], b[NN_SHAPE_BUF];
     int nd = xs[0]->ndim;
     if (dim < 1 || dim > nd + 1 || nd + 1 > NN_MAX_DIMS)
-        return nn_error(ctx, NN_ERR_ARGUMENT, "stack: dims = %d is out of range for %s tensors "
-                        "(1 to %d)", dim, nn_tshape(a, xs[0]), nd + 1);
+        return nn_error(ctx, NN_ERR_ARGUMENT,
+                        "stack: dims = %d is out of range for %s tensors "
+                        "(1 to %d)",
+                        dim, nn_tshape(a, xs[0]), nd + 1);
     for (int i = 1; i < n; i++)
         if (!nn_same_shape(xs[i], xs[0]))
-            return nn_error(ctx, NN_ERR_DIMENSION, "stack: all tensors must have the same size: "
-                            "tensor 1 has size %s, tensor %d has size %s", nn_tshape(a, xs[0]), i + 1,
-                            nn_tshape(b, xs[i]));
+            return nn_error(ctx, NN_ERR_DIMENSION,
+                            "stack: all tensors must have the same size: "
+                            "tensor 1 has size %s, tensor %d has size %s",
+                            nn_tshape(a, xs[0]), i + 1, nn_tshape(b, xs[i]));
     int64_t shape[NN_MAX_DIMS];
-    for (int j = 0, k = 0; j <= nd; j++) shape[j] = j == dim - 1 ? 1 : xs[0]->shape[k++];
+    for (int j = 0, k = 0; j <= nd; j++)
+        shape[j] = j == dim - 1 ? 1 : xs[0]->shape[k++];
     nn_tensor **vs = calloc((size_t)n, sizeof *vs);
     if (!vs) return nn_error(ctx, NN_ERR_MEMORY, "stack: out of memory");
     nn_status s = NN_OK;
-    for (int i = 0; i < n && !s; i++) s = nn_reshape(ctx, &vs[i], xs[i], nd + 1, shape);
+    for (int i = 0; i < n && !s; i++)
+        s = nn_reshape(ctx, &vs[i], xs[i], nd + 1, shape);
     if (!s) s = nn_cat(ctx, out, n, vs, dim);
-    for (int i = 0; i < n; i++) nn_release(vs[i]);
+    for (int i = 0; i < n; i++)
+        nn_release(vs[i]);
     free(vs);
     return s;
 }

@@ -8,13 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const dtype_names[NN_NUM_DTYPES] = {"Float32", "Float64", "Int32", "Int64",
-                                                       "Bool"};
+static const char *const dtype_names[NN_NUM_DTYPES] = {"Float32", "Float64", "Int32", "Int64", "Bool"};
 static const size_t dtype_sizes[NN_NUM_DTYPES] = {4, 8, 4, 8, 1};
 
-size_t nn_dtype_size(nn_dtype t) { return dtype_sizes[t]; }
-const char *nn_dtype_name(nn_dtype t) { return (unsigned)t < NN_NUM_DTYPES ? dtype_names[t] : "?"; }
-bool nn_dtype_is_float(nn_dtype t) { return t == NN_F32 || t == NN_F64; }
+size_t nn_dtype_size(nn_dtype t)
+{
+    return dtype_sizes[t];
+}
+const char *nn_dtype_name(nn_dtype t)
+{
+    return (unsigned)t < NN_NUM_DTYPES ? dtype_names[t] : "?";
+}
+bool nn_dtype_is_float(nn_dtype t)
+{
+    return t == NN_F32 || t == NN_F64;
+}
 
 char *nn_shape_str(char *buf, size_t n, int ndim, const int64_t *shape)
 {
@@ -42,12 +50,11 @@ bool nn_same_shape(const nn_tensor *a, const nn_tensor *b)
 
 /* ---- creation --------------------------------------------------------------- */
 
-static nn_status check_shape(nn_ctx *ctx, const char *op, int ndim, const int64_t *shape,
-                             size_t elsize, int64_t *numel)
+static nn_status check_shape(nn_ctx *ctx, const char *op, int ndim, const int64_t *shape, size_t elsize,
+                             int64_t *numel)
 {
     if (ndim < 0 || ndim > NN_MAX_DIMS)
-        return nn_error(ctx, NN_ERR_ARGUMENT, "%s: %d dimensions (at most %d)", op, ndim,
-                        NN_MAX_DIMS);
+        return nn_error(ctx, NN_ERR_ARGUMENT, "%s: %d dimensions (at most %d)", op, ndim, NN_MAX_DIMS);
     int64_t n = 1;
     for (int i = 0; i < ndim; i++) {
         if (shape[i] < 0)
@@ -90,8 +97,8 @@ nn_status nn_empty(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int
         nn_obj_free(ctx, NN_OBJ_STORAGE, s);
         nn_obj_free(ctx, NN_OBJ_TENSOR, x);
         char b[NN_SHAPE_BUF];
-        return nn_error(ctx, NN_ERR_MEMORY, "tensor: cannot allocate %zu bytes for a %s %s tensor",
-                        nbytes, nn_shape_str(b, sizeof b, ndim, shape), dtype_names[t]);
+        return nn_error(ctx, NN_ERR_MEMORY, "tensor: cannot allocate %zu bytes for a %s %s tensor", nbytes,
+                        nn_shape_str(b, sizeof b, ndim, shape), dtype_names[t]);
     }
     s->refcount = 1;
     s->device = NN_CPU;
@@ -167,11 +174,12 @@ void nn_release(nn_tensor *t)
 }
 
 /* A new header over x's storage with its own shape (views, saved aliases). */
-nn_status nn_view(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim,
-                  const int64_t *shape, int64_t offset)
+nn_status nn_view(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim, const int64_t *shape,
+                  int64_t offset)
 {
     int64_t numel = 1;
-    for (int i = 0; i < ndim; i++) numel *= shape[i];
+    for (int i = 0; i < ndim; i++)
+        numel *= shape[i];
     nn_tensor *v = tensor_header(ctx, x->dtype, ndim, shape, numel);
     if (!v) return nn_error(ctx, NN_ERR_MEMORY, "view: out of memory");
     v->storage = x->storage;
@@ -212,9 +220,18 @@ void nn_set(nn_tensor *t, int64_t i, double v)
     }
 }
 
-nn_device nn_tensor_device(const nn_tensor *t) { return t->storage->device; }
-uint64_t nn_tensor_version(const nn_tensor *t) { return t->storage->version; }
-void nn_bump_version(nn_tensor *t) { t->storage->version++; }
+nn_device nn_tensor_device(const nn_tensor *t)
+{
+    return t->storage->device;
+}
+uint64_t nn_tensor_version(const nn_tensor *t)
+{
+    return t->storage->version;
+}
+void nn_bump_version(nn_tensor *t)
+{
+    t->storage->version++;
+}
 
 /* ---- dtypes ----------------------------------------------------------------- */
 
@@ -286,8 +303,8 @@ nn_status nn_copy_(nn_ctx *ctx, nn_tensor *dst, const nn_tensor *src)
     int64_t shape[NN_MAX_DIMS];
     NN_TRY(nn_broadcast_shape(ctx, "copyto!", dst, src, &ndim, shape));
     if (ndim != dst->ndim || memcmp(shape, dst->shape, (size_t)ndim * sizeof *shape) != 0)
-        return nn_error(ctx, NN_ERR_DIMENSION, "copyto!: cannot broadcast %s into %s",
-                        nn_tshape(a, src), nn_tshape(b, dst));
+        return nn_error(ctx, NN_ERR_DIMENSION, "copyto!: cannot broadcast %s into %s", nn_tshape(a, src),
+                        nn_tshape(b, dst));
     nn_tensor *s;
     NN_TRY(nn_as_dtype(ctx, &s, src, dst->dtype));
     /* dst .= ifelse.(true, src, src): the ifelse kernel broadcasts, has every
@@ -303,8 +320,8 @@ nn_status nn_copy_(nn_ctx *ctx, nn_tensor *dst, const nn_tensor *src)
 
 /* ---- broadcasting ----------------------------------------------------------------- */
 
-nn_status nn_broadcast_shape(nn_ctx *ctx, const char *op, const nn_tensor *a, const nn_tensor *b,
-                             int *ndim, int64_t *shape)
+nn_status nn_broadcast_shape(nn_ctx *ctx, const char *op, const nn_tensor *a, const nn_tensor *b, int *ndim,
+                             int64_t *shape)
 {
     int n = a->ndim > b->ndim ? a->ndim : b->ndim;
     for (int i = 0; i < n; i++) {
@@ -314,8 +331,7 @@ nn_status nn_broadcast_shape(nn_ctx *ctx, const char *op, const nn_tensor *a, co
             return nn_error(ctx, NN_ERR_DIMENSION,
                             "%s: arrays could not be broadcast to a common size: a has size %s, "
                             "b has size %s (dimension %d: %lld vs %lld)",
-                            op, nn_tshape(sa, a), nn_tshape(sb, b), i + 1, (long long)da,
-                            (long long)db);
+                            op, nn_tshape(sa, a), nn_tshape(sb, b), i + 1, (long long)da, (long long)db);
         }
         shape[i] = da == 1 ? db : da;
     }

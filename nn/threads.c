@@ -16,12 +16,12 @@
 #define NN_MAX_THREADS 256
 
 typedef struct {
-    pthread_mutex_t busy;         /* held by the one caller using the pool */
+    pthread_mutex_t busy; /* held by the one caller using the pool */
     pthread_mutex_t m;
     pthread_cond_t work, done;
     pthread_t tid[NN_MAX_THREADS];
-    int nworkers;                 /* threads besides the caller */
-    int nthreads;                 /* nworkers + 1 */
+    int nworkers; /* threads besides the caller */
+    int nthreads; /* nworkers + 1 */
     unsigned long generation;
     bool quit;
     /* the job */
@@ -30,7 +30,7 @@ typedef struct {
     nn_ctx *ctx;
     int64_t n, chunk;
     atomic_llong next;
-    int active;                   /* workers still inside the job */
+    int active; /* workers still inside the job */
 } thread_pool;
 
 static thread_pool pool = {.busy = PTHREAD_MUTEX_INITIALIZER,
@@ -55,7 +55,8 @@ static void *worker(void *unused)
     unsigned long seen = 0;
     pthread_mutex_lock(&pool.m);
     for (;;) {
-        while (!pool.quit && pool.generation == seen) pthread_cond_wait(&pool.work, &pool.m);
+        while (!pool.quit && pool.generation == seen)
+            pthread_cond_wait(&pool.work, &pool.m);
         if (pool.quit) break;
         seen = pool.generation;
         pthread_mutex_unlock(&pool.m);
@@ -81,7 +82,8 @@ static void stop_workers(void)
     pool.quit = true;
     pthread_cond_broadcast(&pool.work);
     pthread_mutex_unlock(&pool.m);
-    for (int i = 0; i < pool.nworkers; i++) pthread_join(pool.tid[i], NULL);
+    for (int i = 0; i < pool.nworkers; i++)
+        pthread_join(pool.tid[i], NULL);
     pool.quit = false;
     pool.nworkers = 0;
 }
@@ -147,7 +149,8 @@ nn_status nn_parallel_for(nn_ctx *ctx, int64_t n, int64_t grain, nn_range_fn fn,
     pthread_mutex_unlock(&pool.m);
     run_chunks();
     pthread_mutex_lock(&pool.m);
-    while (pool.active > 0) pthread_cond_wait(&pool.done, &pool.m);
+    while (pool.active > 0)
+        pthread_cond_wait(&pool.done, &pool.m);
     pthread_mutex_unlock(&pool.m);
     pthread_mutex_unlock(&pool.busy);
     if (nn_check_interrupt(ctx)) return nn_error(ctx, NN_ERR_INTERRUPTED, "interrupted");

@@ -67,8 +67,7 @@ bool tap_tensor_close(const nn_tensor *t, const double *want, int64_t n, double 
 
 bool tap_okst(nn_ctx *ctx, nn_status s, const char *name)
 {
-    if (!tap_ok(s == NN_OK, "%s", name))
-        tap_diag("%s: %s", nn_status_name(s), nn_ctx_message(ctx));
+    if (!tap_ok(s == NN_OK, "%s", name)) tap_diag("%s: %s", nn_status_name(s), nn_ctx_message(ctx));
     return s == NN_OK;
 }
 
@@ -97,7 +96,8 @@ nn_tensor *tap_tensor(nn_ctx *ctx, nn_dtype t, int ndim, const int64_t *shape, c
 {
     nn_tensor *x;
     if (nn_empty(ctx, &x, t, ndim, shape) != NN_OK) return NULL;
-    for (int64_t i = 0; i < x->numel; i++) nn_set(x, i, data[i]);
+    for (int64_t i = 0; i < x->numel; i++)
+        nn_set(x, i, data[i]);
     return x;
 }
 
@@ -109,7 +109,8 @@ static nn_status weighted(nn_ctx *ctx, tap_fn f, nn_tensor *const *in, void *ud,
     nn_status s = f(ctx, in, &y, ud);
     if (s) return s;
     double acc = 0;
-    for (int64_t i = 0; i < y->numel; i++) acc += nn_get(y, i) * (1.0 + 0.5 * sin(1.0 + 1.7 * (double)i));
+    for (int64_t i = 0; i < y->numel; i++)
+        acc += nn_get(y, i) * (1.0 + 0.5 * sin(1.0 + 1.7 * (double)i));
     *v = acc;
     if (keep_out)
         *keep_out = y;
@@ -118,8 +119,7 @@ static nn_status weighted(nn_ctx *ctx, tap_fn f, nn_tensor *const *in, void *ud,
     return NN_OK;
 }
 
-bool tap_gradcheck(nn_ctx *ctx, tap_fn f, int n, nn_tensor *const *in, void *ud, double tol,
-                   const char *name)
+bool tap_gradcheck(nn_ctx *ctx, tap_fn f, int n, nn_tensor *const *in, void *ud, double tol, const char *name)
 {
     nn_tensor *tracked[16];
     if (n > 16) return tap_ok(false, "%s: too many inputs", name);
@@ -131,7 +131,8 @@ bool tap_gradcheck(nn_ctx *ctx, tap_fn f, int n, nn_tensor *const *in, void *ud,
     nn_status s = weighted(ctx, f, tracked, ud, &v, &y);
     if (!s) {
         s = nn_empty(ctx, &w, NN_F64, y->ndim, y->shape);
-        for (int64_t i = 0; !s && i < y->numel; i++) nn_set(w, i, 1.0 + 0.5 * sin(1.0 + 1.7 * (double)i));
+        for (int64_t i = 0; !s && i < y->numel; i++)
+            nn_set(w, i, 1.0 + 0.5 * sin(1.0 + 1.7 * (double)i));
     }
     if (!s) s = nn_binary(ctx, &prod, NN_MUL, y, w);
     if (!s) s = nn_reduce(ctx, &loss, NN_SUM, prod, 0, NULL);
@@ -166,7 +167,8 @@ bool tap_gradcheck(nn_ctx *ctx, tap_fn f, int n, nn_tensor *const *in, void *ud,
             }
         }
     }
-    for (int i = 0; i < n; i++) nn_release(tracked[i]);
+    for (int i = 0; i < n; i++)
+        nn_release(tracked[i]);
     if (s) {
         tap_ok(false, "%s", name);
         tap_diag("%s: %s", nn_status_name(s), nn_ctx_message(ctx));

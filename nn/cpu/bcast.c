@@ -1,11 +1,10 @@
 /* cpu/bcast.c — see bcast.h. */
 #include "bcast.h"
 
-#define FLAT_CHUNK 16384   /* elements per unit when everything is one row */
-#define UNIT_GRAIN 32768   /* elements per thread-pool chunk, at least */
+#define FLAT_CHUNK 16384 /* elements per unit when everything is one row */
+#define UNIT_GRAIN 32768 /* elements per thread-pool chunk, at least */
 
-void nn_bcast_init(nn_bcast *it, int ndim, const int64_t *shape, int nops,
-                   const nn_tensor *const *ops)
+void nn_bcast_init(nn_bcast *it, int ndim, const int64_t *shape, int nops, const nn_tensor *const *ops)
 {
     int64_t full[NN_BCAST_MAX_OPS][NN_MAX_DIMS];
     for (int k = 0; k < nops; k++) {
@@ -29,17 +28,20 @@ void nn_bcast_init(nn_bcast *it, int ndim, const int64_t *shape, int nops,
             continue;
         }
         it->shape[d] = shape[i];
-        for (int k = 0; k < nops; k++) it->stride[k][d] = full[k][i];
+        for (int k = 0; k < nops; k++)
+            it->stride[k][d] = full[k][i];
         it->nd++;
     }
     if (it->nd == 0) { /* a single element */
         it->shape[0] = 1;
-        for (int k = 0; k < nops; k++) it->stride[k][0] = 0;
+        for (int k = 0; k < nops; k++)
+            it->stride[k][0] = 0;
         it->nd = 1;
     }
     it->row_len = it->shape[0];
     it->rows = 1;
-    for (int i = 1; i < it->nd; i++) it->rows *= it->shape[i];
+    for (int i = 1; i < it->nd; i++)
+        it->rows *= it->shape[i];
 }
 
 typedef struct {
@@ -54,21 +56,25 @@ static void run_units(void *arg, int64_t lo, int64_t hi)
     const run_job *j = arg;
     const nn_bcast *it = j->it;
     int64_t off[NN_BCAST_MAX_OPS], inner[NN_BCAST_MAX_OPS];
-    for (int k = 0; k < it->nops; k++) inner[k] = it->stride[k][0];
+    for (int k = 0; k < it->nops; k++)
+        inner[k] = it->stride[k][0];
     if (j->flat) {
         int64_t start = lo * FLAT_CHUNK, end = hi * FLAT_CHUNK;
         if (end > it->row_len) end = it->row_len;
-        for (int k = 0; k < it->nops; k++) off[k] = start * inner[k];
+        for (int k = 0; k < it->nops; k++)
+            off[k] = start * inner[k];
         j->fn(j->arg, off, end - start, inner);
         return;
     }
     for (int64_t r = lo; r < hi; r++) {
         int64_t rem = r;
-        for (int k = 0; k < it->nops; k++) off[k] = 0;
+        for (int k = 0; k < it->nops; k++)
+            off[k] = 0;
         for (int d = 1; d < it->nd; d++) {
             int64_t c = rem % it->shape[d];
             rem /= it->shape[d];
-            for (int k = 0; k < it->nops; k++) off[k] += c * it->stride[k][d];
+            for (int k = 0; k < it->nops; k++)
+                off[k] += c * it->stride[k][d];
         }
         j->fn(j->arg, off, it->row_len, inner);
     }

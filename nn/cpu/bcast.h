@@ -22,8 +22,7 @@ typedef void (*nn_bcast_fn)(void *arg, const int64_t *off, int64_t n, const int6
 
 /* ops[0] has the full (broadcast) shape of `ndim`/`shape`; the others
  * broadcast to it. */
-void nn_bcast_init(nn_bcast *it, int ndim, const int64_t *shape, int nops,
-                   const nn_tensor *const *ops);
+void nn_bcast_init(nn_bcast *it, int ndim, const int64_t *shape, int nops, const nn_tensor *const *ops);
 nn_status nn_bcast_run(nn_ctx *ctx, const nn_bcast *it, nn_bcast_fn fn, void *arg);
 /* In order on the calling thread: for reductions, where units may write the
  * same output element. */

@@ -27,17 +27,18 @@ static int64_t unit_base(const nn_selection *sel, int64_t u)
     return base;
 }
 
-#define DEFINE_GATHER(SUF, T)                                                 \
-    static void gather_##SUF(const gather_job *j, int64_t lo, int64_t hi)     \
-    {                                                                         \
-        int64_t n = j->sel->count[0];                                         \
-        const int64_t *p = j->sel->pos[0];                                    \
-        const T *X = (const T *)j->x;                                         \
-        for (int64_t u = lo; u < hi; u++) {                                   \
-            const T *B = X + unit_base(j->sel, u);                            \
-            T *O = (T *)j->o + u * n;                                         \
-            for (int64_t i = 0; i < n; i++) O[i] = B[p[i]];                   \
-        }                                                                     \
+#define DEFINE_GATHER(SUF, T)                                                                                \
+    static void gather_##SUF(const gather_job *j, int64_t lo, int64_t hi)                                    \
+    {                                                                                                        \
+        int64_t n = j->sel->count[0];                                                                        \
+        const int64_t *p = j->sel->pos[0];                                                                   \
+        const T *X = (const T *)j->x;                                                                        \
+        for (int64_t u = lo; u < hi; u++) {                                                                  \
+            const T *B = X + unit_base(j->sel, u);                                                           \
+            T *O = (T *)j->o + u * n;                                                                        \
+            for (int64_t i = 0; i < n; i++)                                                                  \
+                O[i] = B[p[i]];                                                                              \
+        }                                                                                                    \
     }
 
 DEFINE_GATHER(b8, uint8_t)
@@ -63,29 +64,30 @@ nn_status nn_cpu_gather(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const n
 }
 
 /* X[offsets] = S (or += S); S steps by `ss` (0 broadcasts one element). */
-#define SCATTER_LOOP(T, OP)                                                   \
-    do {                                                                      \
-        T *X = nn_data(x);                                                    \
-        const T *S = nn_data(src);                                            \
-        for (int64_t u = 0, k = 0; u < units; u++) {                          \
-            T *B = X + unit_base(sel, u);                                     \
-            for (int64_t i = 0; i < n; i++, k += ss) OP;                      \
-        }                                                                     \
+#define SCATTER_LOOP(T, OP)                                                                                  \
+    do {                                                                                                     \
+        T *X = nn_data(x);                                                                                   \
+        const T *S = nn_data(src);                                                                           \
+        for (int64_t u = 0, k = 0; u < units; u++) {                                                         \
+            T *B = X + unit_base(sel, u);                                                                    \
+            for (int64_t i = 0; i < n; i++, k += ss)                                                         \
+                OP;                                                                                          \
+        }                                                                                                    \
     } while (0)
 
-#define SCATTER_CASE(DT, T)                                                   \
-    case DT:                                                                  \
-        if (add)                                                              \
-            SCATTER_LOOP(T, B[p[i]] += S[k]);                                 \
-        else                                                                  \
-            SCATTER_LOOP(T, B[p[i]] = S[k]);                                  \
+#define SCATTER_CASE(DT, T)                                                                                  \
+    case DT:                                                                                                 \
+        if (add)                                                                                             \
+            SCATTER_LOOP(T, B[p[i]] += S[k]);                                                                \
+        else                                                                                                 \
+            SCATTER_LOOP(T, B[p[i]] = S[k]);                                                                 \
         break;
 
-nn_status nn_cpu_scatter(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const nn_selection *sel,
-                         bool add)
+nn_status nn_cpu_scatter(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const nn_selection *sel, bool add)
 {
     int64_t total = 1;
-    for (int d = 0; d < sel->n; d++) total *= sel->count[d];
+    for (int d = 0; d < sel->n; d++)
+        total *= sel->count[d];
     if (total == 0) return NN_OK;
     int64_t n = sel->count[0], units = total / n, ss = src->numel == 1 ? 0 : 1;
     const int64_t *p = sel->pos[0];
@@ -100,8 +102,7 @@ nn_status nn_cpu_scatter(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const 
         else
             SCATTER_LOOP(uint8_t, B[p[i]] = S[k]);
         break;
-    default:
-        return nn_error(ctx, NN_ERR_TYPE, "setindex!: bad dtype %d", (int)x->dtype);
+    default: return nn_error(ctx, NN_ERR_TYPE, "setindex!: bad dtype %d", (int)x->dtype);
     }
     return NN_OK;
 }

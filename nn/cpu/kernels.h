@@ -9,8 +9,7 @@ nn_status nn_cpu_convert(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x);
 nn_status nn_cpu_unary(nn_ctx *ctx, nn_tensor *out, nn_unary_op op, const nn_tensor *x, double p);
 nn_status nn_cpu_unary_grad(nn_ctx *ctx, nn_tensor *gx, nn_unary_op op, const nn_tensor *gy,
                             const nn_tensor *x, const nn_tensor *y, double p);
-nn_status nn_cpu_binary(nn_ctx *ctx, nn_tensor *out, nn_binary_op op, const nn_tensor *a,
-                        const nn_tensor *b);
+nn_status nn_cpu_binary(nn_ctx *ctx, nn_tensor *out, nn_binary_op op, const nn_tensor *a, const nn_tensor *b);
 nn_status nn_cpu_binary_grad(nn_ctx *ctx, nn_tensor *ga, nn_tensor *gb, nn_binary_op op,
                              const nn_tensor *gout, const nn_tensor *a, const nn_tensor *b);
 nn_status nn_cpu_compare(nn_ctx *ctx, nn_tensor *out, nn_compare_op op, const nn_tensor *a,
@@ -18,26 +17,22 @@ nn_status nn_cpu_compare(nn_ctx *ctx, nn_tensor *out, nn_compare_op op, const nn
 nn_status nn_cpu_ifelse(nn_ctx *ctx, nn_tensor *out, const nn_tensor *c, const nn_tensor *a,
                         const nn_tensor *b);
 nn_status nn_cpu_reduce(nn_ctx *ctx, nn_tensor *out, nn_reduce_op op, const nn_tensor *x);
-nn_status nn_cpu_sqdev(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_tensor *mean,
-                       double scale);
+nn_status nn_cpu_sqdev(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_tensor *mean, double scale);
 nn_status nn_cpu_argext(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, bool min, nn_axis ax);
-nn_status nn_cpu_softmax(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, nn_softmax_mode mode,
-                         nn_axis ax);
+nn_status nn_cpu_softmax(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, nn_softmax_mode mode, nn_axis ax);
 nn_status nn_cpu_softmax_grad(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *y,
                               nn_softmax_mode mode, nn_axis ax);
-nn_status nn_cpu_xent(nn_ctx *ctx, nn_tensor *loss, nn_tensor *lsm, const nn_tensor *x,
-                      const nn_tensor *y);
+nn_status nn_cpu_xent(nn_ctx *ctx, nn_tensor *loss, nn_tensor *lsm, const nn_tensor *x, const nn_tensor *y);
 nn_status nn_cpu_xent_grad(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *lsm, const nn_tensor *y,
                            const nn_tensor *g, double scale);
 nn_status nn_cpu_bias_act(nn_ctx *ctx, nn_tensor *y, const nn_tensor *b, nn_unary_op act, double p);
-nn_status nn_cpu_gemm(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
-                      bool tb, double alpha, double beta);
+nn_status nn_cpu_gemm(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta, bool tb,
+                      double alpha, double beta);
 nn_status nn_cpu_copy_strided(nn_ctx *ctx, nn_tensor *dst, int64_t doff, const int64_t *dstride,
                               const nn_tensor *src, int64_t soff, const int64_t *sstride, int ndim,
                               const int64_t *shape);
 nn_status nn_cpu_permute(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const int *perm);
 nn_status nn_cpu_gather(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_selection *sel);
-nn_status nn_cpu_scatter(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const nn_selection *sel,
-                         bool add);
+nn_status nn_cpu_scatter(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const nn_selection *sel, bool add);
 
 #endif

@@ -9,8 +9,8 @@
 
 #define BLOCK_FLOPS (64.0 * 1024 * 1024) /* per block between interrupt checks */
 
-nn_status nn_cpu_gemm(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta,
-                      bool tb, double alpha, double beta)
+nn_status nn_cpu_gemm(nn_ctx *ctx, nn_tensor *c, const nn_tensor *a, const nn_tensor *b, bool ta, bool tb,
+                      double alpha, double beta)
 {
     int64_t m = c->shape[0], n = c->ndim > 1 ? c->shape[1] : 1;
     int64_t ar = a->shape[0], ac = a->ndim > 1 ? a->shape[1] : 1;

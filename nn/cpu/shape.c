@@ -11,7 +11,7 @@
 #define COPY_GRAIN 32768 /* elements per thread-pool chunk, at least */
 
 typedef struct {
-    int nd, k;   /* k > 0: tiled over dims 0 and k (src contiguous along k) */
+    int nd, k; /* k > 0: tiled over dims 0 and k (src contiguous along k) */
     int64_t shape[NN_MAX_DIMS], ds[NN_MAX_DIMS], ss[NN_MAX_DIMS];
     int64_t ntile, row; /* tiles along k; elements per work unit */
     char *d;
@@ -41,27 +41,29 @@ static void unit_offsets(const box_job *j, int64_t u, int64_t *doff, int64_t *so
     *soff = os;
 }
 
-#define DEFINE_BOX(SUF, T)                                                                   \
-    static void box_##SUF(const box_job *j, int64_t lo, int64_t hi)                          \
-    {                                                                                        \
-        int64_t n = j->shape[0], ds0 = j->ds[0], ss0 = j->ss[0];                             \
-        for (int64_t u = lo; u < hi; u++) {                                                  \
-            int64_t od, os, j0 = 0;                                                          \
-            unit_offsets(j, u, &od, &os, &j0);                                               \
-            T *D = (T *)j->d + od;                                                           \
-            const T *S = (const T *)j->s + os;                                               \
-            if (!j->k) {                                                                     \
-                for (int64_t i = 0; i < n; i++) D[i * ds0] = S[i * ss0];                     \
-                continue;                                                                    \
-            }                                                                                \
-            int64_t j1 = j->shape[j->k] - j0 < TILE ? j->shape[j->k] - j0 : TILE;            \
-            int64_t dsk = j->ds[j->k];                                                       \
-            for (int64_t i0 = 0; i0 < n; i0 += TILE) {                                       \
-                int64_t i1 = n - i0 < TILE ? n : i0 + TILE;                                  \
-                for (int64_t jj = 0; jj < j1; jj++)                                          \
-                    for (int64_t i = i0; i < i1; i++) D[i + jj * dsk] = S[i * ss0 + jj];     \
-            }                                                                                \
-        }                                                                                    \
+#define DEFINE_BOX(SUF, T)                                                                                   \
+    static void box_##SUF(const box_job *j, int64_t lo, int64_t hi)                                          \
+    {                                                                                                        \
+        int64_t n = j->shape[0], ds0 = j->ds[0], ss0 = j->ss[0];                                             \
+        for (int64_t u = lo; u < hi; u++) {                                                                  \
+            int64_t od, os, j0 = 0;                                                                          \
+            unit_offsets(j, u, &od, &os, &j0);                                                               \
+            T *D = (T *)j->d + od;                                                                           \
+            const T *S = (const T *)j->s + os;                                                               \
+            if (!j->k) {                                                                                     \
+                for (int64_t i = 0; i < n; i++)                                                              \
+                    D[i * ds0] = S[i * ss0];                                                                 \
+                continue;                                                                                    \
+            }                                                                                                \
+            int64_t j1 = j->shape[j->k] - j0 < TILE ? j->shape[j->k] - j0 : TILE;                            \
+            int64_t dsk = j->ds[j->k];                                                                       \
+            for (int64_t i0 = 0; i0 < n; i0 += TILE) {                                                       \
+                int64_t i1 = n - i0 < TILE ? n : i0 + TILE;                                                  \
+                for (int64_t jj = 0; jj < j1; jj++)                                                          \
+                    for (int64_t i = i0; i < i1; i++)                                                        \
+                        D[i + jj * dsk] = S[i * ss0 + jj];                                                   \
+            }                                                                                                \
+        }                                                                                                    \
     }
 
 DEFINE_BOX(b8, uint8_t)

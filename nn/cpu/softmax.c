@@ -175,7 +175,7 @@ static inline double exp_d(double v)
                     o[i] = gr[i] - EXP(yr[i]) * dt[i];                                                       \
         }                                                                                                    \
     }                                                                                                        \
-    NN_VECTOR_CLONES static void units_##SUF(void *arg, int64_t lo, int64_t hi)                                            \
+    NN_VECTOR_CLONES static void units_##SUF(void *arg, int64_t lo, int64_t hi)                              \
     {                                                                                                        \
         const sm_job *j = arg;                                                                               \
         int64_t inner = j->ax.inner, n = j->ax.n;                                                            \
@@ -223,7 +223,7 @@ nn_status nn_cpu_softmax_grad(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, c
 /* ---- logit cross-entropy: columns of (n, ncols) ----------------------------------------- */
 
 #define DEFINE_XENT(SUF, T, EXP)                                                                             \
-    NN_VECTOR_CLONES static void xent_##SUF(void *arg, int64_t lo, int64_t hi)                                             \
+    NN_VECTOR_CLONES static void xent_##SUF(void *arg, int64_t lo, int64_t hi)                               \
     {                                                                                                        \
         const sm_job *j = arg;                                                                               \
         int64_t n = j->ax.n;                                                                                 \

@@ -20,87 +20,95 @@
  * (Float32) or 700 (Float64) exp(-|x|) is below the smallest normal number:
  * the tail is taken as 0 there, and exp's argument is capped so the vector
  * loop never computes a subnormal (x86 is a hundred times slower on them). */
-#define SOFTPLUS_TAIL(T, x, EXP, LOG1P)                                            \
-    ({                                                                       \
-        T a_ = (x) < 0 ? -(x) : (x), c_ = (T)(sizeof(T) == 4 ? 87 : 700);    \
-        T e_ = LOG1P(EXP(-(a_ > c_ ? c_ : a_)));                             \
-        a_ > c_ ? (T)0 : e_;                                                 \
+#define SOFTPLUS_TAIL(T, x, EXP, LOG1P)                                                                      \
+    ({                                                                                                       \
+        T a_ = (x) < 0 ? -(x) : (x), c_ = (T)(sizeof(T) == 4 ? 87 : 700);                                    \
+        T e_ = LOG1P(EXP(-(a_ > c_ ? c_ : a_)));                                                             \
+        a_ > c_ ? (T)0 : e_;                                                                                 \
     })
 
-/* Forward: `x` in, value out.  ELEM(T, ...) names the type-generic helpers. */
-#define UNARY_FORWARD(T, EXP, LOG, LOG1P, TANH, SIGM, SQRT)                                       \
-    switch (op) {                                                                           \
-    case NN_IDENTITY: LOOP(x);                                                              \
-    case NN_NEG: LOOP(-x);                                                                  \
-    case NN_ABS: LOOP(x < 0 ? -x : x);                                                      \
-    case NN_EXP: LOOP(EXP(x));                                                              \
-    case NN_LOG: LOOP(LOG(x));                                                              \
-    case NN_LOG1P: LOOP(LOG1P(x));                                                          \
-    case NN_SQRT: LOOP(SQRT(x));                                                            \
-    case NN_SIN: LOOP((T)sin(x));                                                           \
-    case NN_COS: LOOP((T)cos(x));                                                           \
-    case NN_TAN: LOOP((T)tan(x));                                                           \
-    case NN_TANH: LOOP(TANH(x));                                                            \
-    case NN_SIGMOID: LOOP(SIGM(x));                                                         \
-    case NN_RELU: LOOP(x > 0 ? x : (T)0);                                                   \
-    case NN_LEAKYRELU: LOOP(x > 0 ? x : pp * x);                                            \
-    case NN_ELU: LOOP(x > 0 ? x : pp * (EXP(x) - 1));                                       \
-    case NN_GELU: LOOP(x * SIGM((T)(2 * GELU_C) * x * (1 + (T)GELU_K * x * x)));           \
-    case NN_SWISH: LOOP(x * SIGM(x));                                                       \
-    case NN_SOFTPLUS: LOOP((x > 0 ? x : 0) + SOFTPLUS_TAIL(T, x, EXP, LOG1P));                \
-    case NN_SELU: LOOP((T)SELU_LAMBDA * (x > 0 ? x : (T)SELU_ALPHA * (EXP(x) - 1)));        \
-    case NN_CELU: LOOP(x > 0 ? x : pp * (EXP(x / pp) - 1));                                 \
-    case NN_HARDTANH: LOOP(x < -1 ? (T)-1 : (x > 1 ? (T)1 : x));                            \
-    case NN_HARDSIGMOID: LOOP(x < -3 ? (T)0 : (x > 3 ? (T)1 : (x + 3) / 6));                \
-    case NN_LOGSIGMOID: LOOP(-((-x > 0 ? -x : 0) + SOFTPLUS_TAIL(T, x, EXP, LOG1P)));         \
-    case NN_MISH:                                                                           \
-        LOOP(x * TANH((x > 0 ? x : 0) + SOFTPLUS_TAIL(T, x, EXP, LOG1P)));                    \
-    case NN_SQUARE: LOOP(x * x);                                                            \
-    default: break;                                                                         \
+// clang-format off
+/* Forward: `x` in, value out.  EXP ... SQRT are the dtype's math functions. */
+#define UNARY_FORWARD(T, EXP, LOG, LOG1P, TANH, SIGM, SQRT)                                                  \
+    switch (op) {                                                                                            \
+    case NN_IDENTITY: LOOP(x);                                                                               \
+    case NN_NEG: LOOP(-x);                                                                                   \
+    case NN_ABS: LOOP(x < 0 ? -x : x);                                                                       \
+    case NN_EXP: LOOP(EXP(x));                                                                               \
+    case NN_LOG: LOOP(LOG(x));                                                                               \
+    case NN_LOG1P: LOOP(LOG1P(x));                                                                           \
+    case NN_SQRT: LOOP(SQRT(x));                                                                             \
+    case NN_SIN: LOOP((T)sin(x));                                                                            \
+    case NN_COS: LOOP((T)cos(x));                                                                            \
+    case NN_TAN: LOOP((T)tan(x));                                                                            \
+    case NN_TANH: LOOP(TANH(x));                                                                             \
+    case NN_SIGMOID: LOOP(SIGM(x));                                                                          \
+    case NN_RELU: LOOP(x > 0 ? x : (T)0);                                                                    \
+    case NN_LEAKYRELU: LOOP(x > 0 ? x : pp * x);                                                             \
+    case NN_ELU: LOOP(x > 0 ? x : pp * (EXP(x) - 1));                                                        \
+    case NN_GELU: LOOP(x * SIGM((T)(2 * GELU_C) * x * (1 + (T)GELU_K * x * x)));                              \
+    case NN_SWISH: LOOP(x * SIGM(x));                                                                         \
+    case NN_SOFTPLUS: LOOP((x > 0 ? x : 0) + SOFTPLUS_TAIL(T, x, EXP, LOG1P));                               \
+    case NN_SELU: LOOP((T)SELU_LAMBDA * (x > 0 ? x : (T)SELU_ALPHA * (EXP(x) - 1)));                          \
+    case NN_CELU: LOOP(x > 0 ? x : pp * (EXP(x / pp) - 1));                                                  \
+    case NN_HARDTANH: LOOP(x < -1 ? (T)-1 : (x > 1 ? (T)1 : x));                                             \
+    case NN_HARDSIGMOID: LOOP(x < -3 ? (T)0 : (x > 3 ? (T)1 : (x + 3) / 6));                                 \
+    case NN_LOGSIGMOID: LOOP(-((-x > 0 ? -x : 0) + SOFTPLUS_TAIL(T, x, EXP, LOG1P)));                        \
+    case NN_MISH: LOOP(x * TANH((x > 0 ? x : 0) + SOFTPLUS_TAIL(T, x, EXP, LOG1P)));                          \
+    case NN_SQUARE: LOOP(x * x);                                                                              \
+    default: break;                                                                                          \
     }
 
 /* Gradient: g = incoming gradient, x input, y output; value is g * f'(x). */
-#define UNARY_BACKWARD(T, EXP, LOG, LOG1P, TANH, SIGM)                                      \
-    switch (op) {                                                                           \
-    case NN_IDENTITY: GLOOP(g);                                                             \
-    case NN_NEG: GLOOP(-g);                                                                 \
-    case NN_ABS: GLOOP(x > 0 ? g : (x < 0 ? -g : (T)0));                                    \
-    case NN_EXP: GLOOP(g * y);                                                              \
-    case NN_LOG: GLOOP(g / x);                                                              \
-    case NN_LOG1P: GLOOP(g / (1 + x));                                                      \
-    case NN_SQRT: GLOOP(g / (2 * y));                                                       \
-    case NN_SIN: GLOOP(g * (T)cos(x));                                                      \
-    case NN_COS: GLOOP(-g * (T)sin(x));                                                     \
-    case NN_TAN: GLOOP(g * (1 + y * y));                                                    \
-    case NN_TANH: GLOOP(g * (1 - y * y));                                                   \
-    case NN_SIGMOID: GLOOP(g * y * (1 - y));                                                \
-    case NN_RELU: GLOOP(y > 0 ? g : (T)0);                                                  \
-    case NN_LEAKYRELU: GLOOP(x > 0 ? g : pp * g);                                           \
-    case NN_ELU: GLOOP(x > 0 ? g : g * (y + pp));                                           \
-    case NN_GELU:                                                                           \
-        GLOOP(({                                                                            \
-            T s_ = SIGM((T)(2 * GELU_C) * x * (1 + (T)GELU_K * x * x));                     \
-            g * (s_ + x * s_ * (1 - s_) * (T)(2 * GELU_C) * (1 + 3 * (T)GELU_K * x * x));   \
-        }));                                                                                \
-    case NN_SWISH: GLOOP(({ T s_ = SIGM(x); g * s_ * (1 + x * (1 - s_)); }));               \
-    case NN_SOFTPLUS: GLOOP(g * SIGM(x));                                                   \
-    case NN_SELU: GLOOP(x > 0 ? g * (T)SELU_LAMBDA : g * (y + (T)(SELU_LAMBDA * SELU_ALPHA))); \
-    case NN_CELU: GLOOP(x > 0 ? g : g * EXP(x / pp));                                       \
-    case NN_HARDTANH: GLOOP(x > -1 && x < 1 ? g : (T)0);                                    \
-    case NN_HARDSIGMOID: GLOOP(x > -3 && x < 3 ? g / 6 : (T)0);                             \
-    case NN_LOGSIGMOID: GLOOP(g * (1 - SIGM(x)));                                           \
-    case NN_MISH:                                                                           \
-        GLOOP(({                                                                            \
-            T sp_ = (x > 0 ? x : 0) + SOFTPLUS_TAIL(T, x, EXP, LOG1P);                        \
-            T t_ = TANH(sp_);                                                               \
-            g * (t_ + x * (1 - t_ * t_) * SIGM(x));                                         \
-        }));                                                                                \
-    case NN_SQUARE: GLOOP(2 * x * g);                                                       \
-    default: break;                                                                         \
+#define UNARY_BACKWARD(T, EXP, LOG, LOG1P, TANH, SIGM)                                                       \
+    switch (op) {                                                                                            \
+    case NN_IDENTITY: GLOOP(g);                                                                              \
+    case NN_NEG: GLOOP(-g);                                                                                  \
+    case NN_ABS: GLOOP(x > 0 ? g : (x < 0 ? -g : (T)0));                                                     \
+    case NN_EXP: GLOOP(g *y);                                                                                \
+    case NN_LOG: GLOOP(g / x);                                                                               \
+    case NN_LOG1P: GLOOP(g / (1 + x));                                                                       \
+    case NN_SQRT: GLOOP(g / (2 * y));                                                                        \
+    case NN_SIN: GLOOP(g *(T)cos(x));                                                                        \
+    case NN_COS: GLOOP(-g *(T)sin(x));                                                                       \
+    case NN_TAN: GLOOP(g *(1 + y * y));                                                                      \
+    case NN_TANH: GLOOP(g *(1 - y * y));                                                                     \
+    case NN_SIGMOID: GLOOP(g *y *(1 - y));                                                                   \
+    case NN_RELU: GLOOP(y > 0 ? g : (T)0);                                                                   \
+    case NN_LEAKYRELU: GLOOP(x > 0 ? g : pp * g);                                                            \
+    case NN_ELU: GLOOP(x > 0 ? g : g * (y + pp));                                                            \
+    case NN_GELU:                                                                                            \
+        GLOOP(({                                                                                             \
+            T s_ = SIGM((T)(2 * GELU_C) * x * (1 + (T)GELU_K * x * x));                                      \
+            g *(s_ + x * s_ * (1 - s_) * (T)(2 * GELU_C) * (1 + 3 * (T)GELU_K * x * x));                     \
+        }));                                                                                                 \
+    case NN_SWISH:                                                                                           \
+        GLOOP(({                                                                                             \
+            T s_ = SIGM(x);                                                                                  \
+            g *s_ *(1 + x * (1 - s_));                                                                       \
+        }));                                                                                                 \
+    case NN_SOFTPLUS: GLOOP(g * SIGM(x));                                                                    \
+    case NN_SELU: GLOOP(x > 0 ? g * (T)SELU_LAMBDA : g * (y + (T)(SELU_LAMBDA * SELU_ALPHA)));               \
+    case NN_CELU: GLOOP(x > 0 ? g : g * EXP(x / pp));                                                        \
+    case NN_HARDTANH: GLOOP(x > -1 && x < 1 ? g : (T)0);                                                     \
+    case NN_HARDSIGMOID: GLOOP(x > -3 && x < 3 ? g / 6 : (T)0);                                              \
+    case NN_LOGSIGMOID: GLOOP(g *(1 - SIGM(x)));                                                             \
+    case NN_MISH:                                                                                            \
+        GLOOP(({                                                                                             \
+            T sp_ = (x > 0 ? x : 0) + SOFTPLUS_TAIL(T, x, EXP, LOG1P);                                       \
+            T t_ = TANH(sp_);                                                                                \
+            g *(t_ + x * (1 - t_ * t_) * SIGM(x));                                                           \
+        }));                                                                                                 \
+    case NN_SQUARE: GLOOP(2 * x * g);                                                                        \
+    default: break;                                                                                          \
     }
 
+// clang-format on
 
-static inline double nn_sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
+static inline double nn_sigmoid(double x)
+{
+    return 1.0 / (1.0 + exp(-x));
+}
 
 typedef struct {
     nn_unary_op op;
@@ -109,38 +117,39 @@ typedef struct {
     double p;
 } unary_job;
 
-#define LOOP(EXPR)                                                           \
-    for (int64_t i = lo; i < hi; i++) {                                      \
-        nn_T x = X[i];                                                          \
-        O[i] = (EXPR);                                                       \
-    }                                                                        \
+#define LOOP(EXPR)                                                                                           \
+    for (int64_t i = lo; i < hi; i++) {                                                                      \
+        nn_T x = X[i];                                                                                       \
+        O[i] = (EXPR);                                                                                       \
+    }                                                                                                        \
     return
-#define GLOOP(EXPR)                                                          \
-    for (int64_t i = lo; i < hi; i++) {                                      \
-        nn_T g = G[i], x = X ? X[i] : 0, y = Y ? Y[i] : 0;                      \
-        (void)x; (void)y;                                                    \
-        O[i] = (EXPR);                                                       \
-    }                                                                        \
+#define GLOOP(EXPR)                                                                                          \
+    for (int64_t i = lo; i < hi; i++) {                                                                      \
+        nn_T g = G[i], x = X ? X[i] : 0, y = Y ? Y[i] : 0;                                                   \
+        (void)x;                                                                                             \
+        (void)y;                                                                                             \
+        O[i] = (EXPR);                                                                                       \
+    }                                                                                                        \
     return
 
-#define DEFINE_UNARY(SUF, T, EXP, LOG, LOG1P, TANH, SIGM)                                  \
-    NN_VECTOR_CLONES static void unary_##SUF(void *arg, int64_t lo, int64_t hi)                            \
-    {                                                                                     \
-        const unary_job *j = arg;                                                         \
-        typedef T nn_T;                                                                   \
-        nn_unary_op op = j->op;                                                           \
-        T *O = j->o, pp = (T)j->p;                                                        \
-        const T *X = j->x;                                                                \
-        UNARY_FORWARD(T, EXP, LOG, LOG1P, TANH, SIGM, SQRT_##SUF)                                     \
-    }                                                                                     \
-    NN_VECTOR_CLONES static void unary_grad_##SUF(void *arg, int64_t lo, int64_t hi)                       \
-    {                                                                                     \
-        const unary_job *j = arg;                                                         \
-        typedef T nn_T;                                                                   \
-        nn_unary_op op = j->op;                                                           \
-        T *O = j->o, pp = (T)j->p;                                                        \
-        const T *X = j->x, *Y = j->y, *G = j->g;                                          \
-        UNARY_BACKWARD(T, EXP, LOG, LOG1P, TANH, SIGM)                                    \
+#define DEFINE_UNARY(SUF, T, EXP, LOG, LOG1P, TANH, SIGM)                                                    \
+    NN_VECTOR_CLONES static void unary_##SUF(void *arg, int64_t lo, int64_t hi)                              \
+    {                                                                                                        \
+        const unary_job *j = arg;                                                                            \
+        typedef T nn_T;                                                                                      \
+        nn_unary_op op = j->op;                                                                              \
+        T *O = j->o, pp = (T)j->p;                                                                           \
+        const T *X = j->x;                                                                                   \
+        UNARY_FORWARD(T, EXP, LOG, LOG1P, TANH, SIGM, SQRT_##SUF)                                            \
+    }                                                                                                        \
+    NN_VECTOR_CLONES static void unary_grad_##SUF(void *arg, int64_t lo, int64_t hi)                         \
+    {                                                                                                        \
+        const unary_job *j = arg;                                                                            \
+        typedef T nn_T;                                                                                      \
+        nn_unary_op op = j->op;                                                                              \
+        T *O = j->o, pp = (T)j->p;                                                                           \
+        const T *X = j->x, *Y = j->y, *G = j->g;                                                             \
+        UNARY_BACKWARD(T, EXP, LOG, LOG1P, TANH, SIGM)                                                       \
     }
 
 #define SQRT_f32 __builtin_sqrtf /* IEEE: NaN for negative x */
@@ -160,8 +169,8 @@ nn_status nn_cpu_unary_grad(nn_ctx *ctx, nn_tensor *gx, nn_unary_op op, const nn
                             const nn_tensor *x, const nn_tensor *y, double p)
 {
     unary_job j = {op, nn_data(gx), x ? nn_data(x) : NULL, y ? nn_data(y) : NULL, nn_data(gy), p};
-    return nn_parallel_for(ctx, gy->numel, UNARY_GRAIN,
-                           gy->dtype == NN_F32 ? unary_grad_f32 : unary_grad_f64, &j);
+    return nn_parallel_for(ctx, gy->numel, UNARY_GRAIN, gy->dtype == NN_F32 ? unary_grad_f32 : unary_grad_f64,
+                           &j);
 }
 
 /* Dense's epilogue, a column at a time: the bias add and the activation run
@@ -175,14 +184,15 @@ typedef struct {
     bool f32;
 } bias_act_job;
 
-#define BIAS_ADD(T)                                                         \
-    do {                                                                    \
-        T *col = (T *)j->y + c * j->m;                                      \
-        const T *B = j->b;                                                  \
-        if (B)                                                              \
-            for (int64_t i = 0; i < j->m; i++) col[i] += B[i];              \
-        u.o = col;                                                          \
-        u.x = col;                                                          \
+#define BIAS_ADD(T)                                                                                          \
+    do {                                                                                                     \
+        T *col = (T *)j->y + c * j->m;                                                                       \
+        const T *B = j->b;                                                                                   \
+        if (B)                                                                                               \
+            for (int64_t i = 0; i < j->m; i++)                                                               \
+                col[i] += B[i];                                                                              \
+        u.o = col;                                                                                           \
+        u.x = col;                                                                                           \
     } while (0)
 
 static void bias_act_cols(void *arg, int64_t lo, int64_t hi)

@@ -10,8 +10,18 @@
 #include <stdint.h>
 #include <string.h>
 
-static inline float nn_bits_f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
-static inline uint32_t nn_f_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static inline float nn_bits_f(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+static inline uint32_t nn_f_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
 
 /* e^x: x = n ln2 + r with |r| <= ln2/2, e^r by its Taylor series to r^7
  * (truncation < 6e-9 relative), then 2^n through the exponent bits. */
@@ -20,8 +30,8 @@ static inline float nn_expf(float x)
     float xc = x < -104.0f ? -104.0f : (x > 88.75f ? 88.75f : x);
     /* round to nearest by the 1.5*2^23 trick: roundf has no SSE2 vector form */
     float n = (xc * 1.44269504f + 0x1.8p23f) - 0x1.8p23f;
-    float r = xc - n * 0.693145752f;      /* ln2, high part (exact product) */
-    r = r - n * 1.42860677e-6f;           /* ln2, low part */
+    float r = xc - n * 0.693145752f; /* ln2, high part (exact product) */
+    r = r - n * 1.42860677e-6f;      /* ln2, low part */
     float p = 1.0f / 5040.0f;
     p = p * r + 1.0f / 720.0f;
     p = p * r + 1.0f / 120.0f;
@@ -42,7 +52,7 @@ static inline float nn_expf(float x)
  * f = (m-1)/(m+1), |f| <= 0.172, series to f^11. */
 static inline float nn_logf(float x)
 {
-    int sub = x < 1.17549435e-38f;            /* subnormal: scale up first */
+    int sub = x < 1.17549435e-38f; /* subnormal: scale up first */
     float xs = sub ? x * 8388608.0f : x;
     uint32_t u = nn_f_bits(xs);
     int32_t e = (int32_t)((u >> 23) & 0xff) - 127 - (sub ? 23 : 0);

@@ -17,10 +17,26 @@ void *__wrap_realloc(void *p, size_t n);
 int __wrap_posix_memalign(void **p, size_t a, size_t n);
 
 static int counting, heap_calls, aligned_calls;
-void *__wrap_malloc(size_t n) { heap_calls += counting; return __real_malloc(n); }
-void *__wrap_calloc(size_t n, size_t k) { heap_calls += counting; return __real_calloc(n, k); }
-void *__wrap_realloc(void *p, size_t n) { heap_calls += counting; return __real_realloc(p, n); }
-int __wrap_posix_memalign(void **p, size_t a, size_t n) { aligned_calls += counting; return __real_posix_memalign(p, a, n); }
+void *__wrap_malloc(size_t n)
+{
+    heap_calls += counting;
+    return __real_malloc(n);
+}
+void *__wrap_calloc(size_t n, size_t k)
+{
+    heap_calls += counting;
+    return __real_calloc(n, k);
+}
+void *__wrap_realloc(void *p, size_t n)
+{
+    heap_calls += counting;
+    return __real_realloc(p, n);
+}
+int __wrap_posix_memalign(void **p, size_t a, size_t n)
+{
+    aligned_calls += counting;
+    return __real_posix_memalign(p, a, n);
+}
 
 static nn_ctx *ctx;
 
@@ -43,7 +59,8 @@ static nn_status step(nn_tensor **w, nn_tensor **b, int layers, nn_tensor *x, nn
     for (int l = 0; l < layers && !s; l++) {
         float *W = nn_data(w[l]);
         const float *G = nn_data(nn_grad(w[l]));
-        for (int64_t i = 0; i < w[l]->numel; i++) W[i] -= 0.01f * G[i];
+        for (int64_t i = 0; i < w[l]->numel; i++)
+            W[i] -= 0.01f * G[i];
         nn_bump_version(w[l]);
         nn_zero_grad(w[l]);
         nn_zero_grad(b[l]);
@@ -70,13 +87,15 @@ int main(void)
     int calls[2];
     for (int k = 0; k < 2; k++) {
         int layers = k ? L : L / 2;
-        for (int warm = 0; warm < 3; warm++) step(w, b, layers, x, y);
+        for (int warm = 0; warm < 3; warm++)
+            step(w, b, layers, x, y);
         heap_calls = aligned_calls = 0;
         counting = 1;
         nn_status s = step(w, b, layers, x, y);
         counting = 0;
         tap_okst(ctx, s, layers == L ? "a warm step of 20 layers" : "a warm step of 10 layers");
-        tap_ok(aligned_calls == 0, "%d layers: no tensor memory from the system (%d requests)", layers, aligned_calls);
+        tap_ok(aligned_calls == 0, "%d layers: no tensor memory from the system (%d requests)", layers,
+               aligned_calls);
         calls[k] = heap_calls;
     }
     tap_ok(calls[1] == calls[0] && calls[0] <= 4,

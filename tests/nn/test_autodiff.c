@@ -59,8 +59,8 @@ static void test_version_counter(void)
     nn_unary(ctx, &y, NN_TANH, x);
     l = sum_all(y);
     nn_fill_(ctx, x, 2.0); /* tanh saved x (and y): the graph now sees wrong data */
-    tap_error(ctx, nn_backward(ctx, l), NN_ERR_MUTATED, "mutating a saved tensor is detected",
-              "tanh", "modified in place", NULL);
+    tap_error(ctx, nn_backward(ctx, l), NN_ERR_MUTATED, "mutating a saved tensor is detected", "tanh",
+              "modified in place", NULL);
     nn_release(l);
     nn_release(y);
 
@@ -78,7 +78,11 @@ static void test_version_counter(void)
 
 /* A C-callback op: out = 3 x, backward 3 g. */
 static int freed_count;
-static void free_counter(void *ud) { (void)ud; freed_count++; }
+static void free_counter(void *ud)
+{
+    (void)ud;
+    freed_count++;
+}
 static nn_status triple_backward(nn_ctx *c, void *ud, const nn_tensor *g, int n, const bool *needs,
                                  nn_tensor **gin)
 {
@@ -98,7 +102,8 @@ static void test_custom_node(void)
     nn_tensor *x = vec(NN_F64, 3, d), *y, *l;
     nn_set_requires_grad(x, true);
     nn_empty(ctx, &y, NN_F64, 1, x->shape);
-    for (int i = 0; i < 3; i++) nn_set(y, i, 3 * d[i]);
+    for (int i = 0; i < 3; i++)
+        nn_set(y, i, 3 * d[i]);
     tap_okst(ctx, nn_attach_backward(ctx, y, "triple", 1, &x, triple_backward, NULL, free_counter),
              "attach a C backward");
     tap_ok(nn_is_tracked(y), "the result of a C-callback op is tracked");
@@ -194,12 +199,12 @@ static void test_roots_and_seeds(void)
 {
     double d[3] = {1, 2, 3};
     nn_tensor *x = vec(NN_F64, 3, d), *y, *seed;
-    tap_error(ctx, nn_backward(ctx, x), NN_ERR_DIMENSION, "backward needs one element",
-              "one element", "(3,)", NULL);
+    tap_error(ctx, nn_backward(ctx, x), NN_ERR_DIMENSION, "backward needs one element", "one element", "(3,)",
+              NULL);
     nn_tensor *s1;
     nn_scalar(ctx, &s1, NN_F64, 1.0);
-    tap_error(ctx, nn_backward(ctx, s1), NN_ERR_STATE, "backward from an untracked result",
-              "does not depend", NULL);
+    tap_error(ctx, nn_backward(ctx, s1), NN_ERR_STATE, "backward from an untracked result", "does not depend",
+              NULL);
     nn_release(s1);
     nn_set_requires_grad(x, true);
     nn_unary(ctx, &y, NN_SQUARE, x);
@@ -228,7 +233,8 @@ static void test_aliases_detach_dtypes(void)
     nn_tensor *x = vec(NN_F32, 2, d), *a, *b, *y, *l;
     nn_tracked_alias(ctx, &a, x);
     nn_tracked_alias(ctx, &b, x);
-    tap_ok(nn_data(a) == nn_data(x) && !nn_is_tracked(x), "a tracked alias shares storage; x stays untracked");
+    tap_ok(nn_data(a) == nn_data(x) && !nn_is_tracked(x),
+           "a tracked alias shares storage; x stays untracked");
     nn_binary(ctx, &y, NN_MUL, a, b);
     l = sum_all(y);
     nn_backward(ctx, l);

@@ -21,7 +21,8 @@ static nn_tensor *iota(nn_dtype t, int ndim, const int64_t *shape)
 {
     nn_tensor *x;
     nn_empty(ctx, &x, t, ndim, shape);
-    for (int64_t i = 0; i < x->numel; i++) nn_set(x, i, (double)(i + 1));
+    for (int64_t i = 0; i < x->numel; i++)
+        nn_set(x, i, (double)(i + 1));
     return x;
 }
 
@@ -46,7 +47,8 @@ static void check(const nn_tensor *x, int nidx, const nn_index *idx, int ndim, c
     if (!tap_okst(ctx, nn_getindex(ctx, &y, x, nidx, idx), name)) return;
     tap_ok(has_shape(y, ndim, shape) && y->dtype == x->dtype, "%s: shape and dtype", name);
     tap_tensor_close(y, want, y->numel, 0, 0, name);
-    if (view >= 0) tap_ok((y->storage == x->storage) == (view == 1), "%s: %s", name, view ? "a view" : "a copy");
+    if (view >= 0)
+        tap_ok((y->storage == x->storage) == (view == 1), "%s: %s", name, view ? "a view" : "a copy");
     nn_release(y);
 }
 
@@ -55,7 +57,8 @@ static void test_getindex(void)
     int64_t s[2] = {3, 4};
     nn_tensor *x = iota(NN_F32, 2, s);
     check(x, 2, (nn_index[]){SC(2), SC(3)}, 0, NULL, (double[]){8}, -1, "x[2, 3]");
-    check(x, 2, (nn_index[]){ALL, RG(2, 1, 3)}, 2, (int64_t[]){3, 2}, (double[]){4, 5, 6, 7, 8, 9}, 1, "x[:, 2:3]");
+    check(x, 2, (nn_index[]){ALL, RG(2, 1, 3)}, 2, (int64_t[]){3, 2}, (double[]){4, 5, 6, 7, 8, 9}, 1,
+          "x[:, 2:3]");
     check(x, 2, (nn_index[]){SC(2), ALL}, 1, (int64_t[]){4}, (double[]){2, 5, 8, 11}, 0, "x[2, :]");
     check(x, 2, (nn_index[]){ALL, SC(4)}, 1, (int64_t[]){3}, (double[]){10, 11, 12}, 1, "x[:, 4]");
     check(x, 2, (nn_index[]){RG(2, 1, 3), SC(2)}, 1, (int64_t[]){2}, (double[]){5, 6}, 1, "x[2:3, 2]");
@@ -65,8 +68,10 @@ static void test_getindex(void)
     check(x, 2, (nn_index[]){ALL, RG(4, -2, 1)}, 2, (int64_t[]){3, 2}, (double[]){10, 11, 12, 4, 5, 6}, 0,
           "x[:, 4:-2:1]");
     check(x, 2, (nn_index[]){ALL, RG(3, 1, 2)}, 2, (int64_t[]){3, 0}, NULL, -1, "x[:, 3:2] is empty");
-    check(x, 2, (nn_index[]){RG(9, 1, 2), ALL}, 2, (int64_t[]){0, 4}, NULL, -1, "x[9:2, :] is empty, no bounds check");
-    check(x, 2, (nn_index[]){ALL, ALL}, 2, s, (double[]){1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 1, "x[:, :]");
+    check(x, 2, (nn_index[]){RG(9, 1, 2), ALL}, 2, (int64_t[]){0, 4}, NULL, -1,
+          "x[9:2, :] is empty, no bounds check");
+    check(x, 2, (nn_index[]){ALL, ALL}, 2, s, (double[]){1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 1,
+          "x[:, :]");
 
     nn_tensor *v64 = ivec(NN_I64, 2, (double[]){4, 1}), *v32 = ivec(NN_I32, 3, (double[]){2, 2, 1});
     check(x, 2, (nn_index[]){RG(1, 2, 3), VEC(v64)}, 2, (int64_t[]){2, 2}, (double[]){10, 12, 1, 3}, 0,
@@ -82,7 +87,8 @@ static void test_getindex(void)
     check(x, 1, (nn_index[]){SC(5)}, 0, NULL, (double[]){5}, -1, "x[5]");
     check(x, 1, (nn_index[]){RG(2, 1, 4)}, 1, (int64_t[]){3}, (double[]){2, 3, 4}, 1, "x[2:4]");
     check(x, 1, (nn_index[]){RG(12, -5, 1)}, 1, (int64_t[]){3}, (double[]){12, 7, 2}, 0, "x[12:-5:1]");
-    check(x, 1, (nn_index[]){ALL}, 1, (int64_t[]){12}, (double[]){1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 1, "x[:]");
+    check(x, 1, (nn_index[]){ALL}, 1, (int64_t[]){12}, (double[]){1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 1,
+          "x[:]");
     /* an index matrix gives its own shape */
     nn_tensor *im = tap_tensor(ctx, NN_I64, 2, (int64_t[]){2, 2}, (double[]){1, 2, 11, 12});
     check(x, 1, (nn_index[]){VEC(im)}, 2, (int64_t[]){2, 2}, (double[]){1, 2, 11, 12}, 0, "x[[1 11; 2 12]]");
@@ -103,7 +109,8 @@ static void test_getindex(void)
           "a Bool tensor as VECTOR is a mask");
 
     /* extra trailing indices of 1, and fewer indices than dims */
-    check(x, 3, (nn_index[]){SC(2), SC(3), SC(1)}, 0, NULL, (double[]){8}, 0, "x[2, 3, 1] (an element is a copy)");
+    check(x, 3, (nn_index[]){SC(2), SC(3), SC(1)}, 0, NULL, (double[]){8}, 0,
+          "x[2, 3, 1] (an element is a copy)");
     check(x, 3, (nn_index[]){ALL, SC(2), ALL}, 2, (int64_t[]){3, 1}, (double[]){4, 5, 6}, 1, "x[:, 2, :]");
     int64_t s3[3] = {2, 3, 2};
     nn_tensor *z = iota(NN_F64, 3, s3), *z1 = iota(NN_F64, 3, (int64_t[]){2, 3, 1});
@@ -123,7 +130,8 @@ static void test_getindex(void)
     check(one, 0, NULL, 0, NULL, (double[]){7}, 0, "x[] of a 0-d Int32");
     nn_tensor *xi = iota(NN_I64, 2, s), *xb = iota(NN_BOOL, 2, s);
     nn_set(xb, 4, 0);
-    check(xi, 2, (nn_index[]){SC(2), VEC(v64)}, 1, (int64_t[]){2}, (double[]){11, 2}, -1, "Int64 x[2, [4, 1]]");
+    check(xi, 2, (nn_index[]){SC(2), VEC(v64)}, 1, (int64_t[]){2}, (double[]){11, 2}, -1,
+          "Int64 x[2, [4, 1]]");
     check(xb, 2, (nn_index[]){SC(2), ALL}, 1, (int64_t[]){4}, (double[]){1, 0, 1, 1}, -1, "Bool x[2, :]");
 
     /* views really share storage, both ways */
@@ -143,13 +151,15 @@ static void test_getindex(void)
     nn_getindex(ctx, &bg, big, 2, (nn_index[]){RG(600, -1, 1), RG(1, 2, 300)});
     bool same = bg->shape[0] == 600 && bg->shape[1] == 150;
     for (int64_t j = 0; j < 150 && same; j++)
-        for (int64_t i = 0; i < 600; i++) same = same && nn_get(bg, i + 600 * j) == (double)(600 - i + 600 * (2 * j)) ;
+        for (int64_t i = 0; i < 600; i++)
+            same = same && nn_get(bg, i + 600 * j) == (double)(600 - i + 600 * (2 * j));
     tap_ok(same, "big[600:-1:1, 1:2:300] matches the formula");
     nn_release(bg);
     nn_release(big);
 
     nn_tensor *all[] = {x, v64, v32, lv, im, im2, six, mask, rm, cm, z, z1, one, xi, xb};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) nn_release(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        nn_release(all[i]);
 }
 
 static void test_setindex(void)
@@ -158,7 +168,8 @@ static void test_setindex(void)
     nn_tensor *x = iota(NN_F32, 2, s);
     uint64_t v0 = nn_tensor_version(x);
     nn_tensor *col = ivec(NN_F64, 3, (double[]){10, 20, 30});
-    tap_okst(ctx, nn_setindex_(ctx, x, 2, (nn_index[]){ALL, SC(2)}, col), "x[:, 2] .= [10, 20, 30] (Float64 into Float32)");
+    tap_okst(ctx, nn_setindex_(ctx, x, 2, (nn_index[]){ALL, SC(2)}, col),
+             "x[:, 2] .= [10, 20, 30] (Float64 into Float32)");
     tap_tensor_close(x, (double[]){1, 2, 3, 10, 20, 30, 7, 8, 9, 10, 11, 12}, 12, 0, 0, "column 2 written");
     tap_ok(nn_tensor_version(x) == v0 + 1, "the version counter went up");
 
@@ -169,8 +180,10 @@ static void test_setindex(void)
 
     /* broadcast a row across the selected columns */
     nn_tensor *row = tap_tensor(ctx, NN_F32, 2, (int64_t[]){1, 2}, (double[]){-1, -2});
-    tap_okst(ctx, nn_setindex_(ctx, x, 2, (nn_index[]){RG(2, 1, 3), RG(3, 1, 4)}, row), "x[2:3, 3:4] .= [-1 -2]");
-    tap_tensor_close(x, (double[]){0, 2, 3, 0, 20, 30, 0, -1, -1, 0, -2, -2}, 12, 0, 0, "broadcast down the rows");
+    tap_okst(ctx, nn_setindex_(ctx, x, 2, (nn_index[]){RG(2, 1, 3), RG(3, 1, 4)}, row),
+             "x[2:3, 3:4] .= [-1 -2]");
+    tap_tensor_close(x, (double[]){0, 2, 3, 0, 20, 30, 0, -1, -1, 0, -2, -2}, 12, 0, 0,
+                     "broadcast down the rows");
 
     /* x[mask] .= 0, the common case */
     nn_tensor *mask;
@@ -219,7 +232,8 @@ static void test_setindex(void)
     tap_okst(ctx, nn_setindex_(ctx, x, 2, (nn_index[]){ALL, RG(2, 1, 1)}, f), "x[:, 2:1] .= 42 does nothing");
 
     nn_tensor *all[] = {x, col, zero, row, mask, rep, vals, desc, v, xi, f, h};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) nn_release(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        nn_release(all[i]);
 }
 
 static void test_errors(void)
@@ -227,7 +241,8 @@ static void test_errors(void)
     int64_t s[2] = {3, 4};
     nn_tensor *x = iota(NN_F32, 2, s), *y = NULL;
     nn_status st = nn_getindex(ctx, &y, x, 2, (nn_index[]){SC(4), SC(1)});
-    tap_error(ctx, st, NN_ERR_BOUNDS, "x[4, 1]", "getindex: attempt to access (3, 4) Float32 tensor at index [4, 1]", NULL);
+    tap_error(ctx, st, NN_ERR_BOUNDS, "x[4, 1]",
+              "getindex: attempt to access (3, 4) Float32 tensor at index [4, 1]", NULL);
     tap_ok(y == NULL, "and no result");
     st = nn_getindex(ctx, &y, x, 2, (nn_index[]){SC(0), ALL});
     tap_error(ctx, st, NN_ERR_BOUNDS, "x[0, :]", "at index [0, :]", NULL);
@@ -244,7 +259,8 @@ static void test_errors(void)
     tap_error(ctx, st, NN_ERR_BOUNDS, "x[1, 1, 2]: an extra index must be 1", "[1, 1, 2]", NULL);
     nn_tensor *m2 = ivec(NN_BOOL, 2, (double[]){1, 0});
     st = nn_getindex(ctx, &y, x, 2, (nn_index[]){MASK(m2), ALL});
-    tap_error(ctx, st, NN_ERR_BOUNDS, "a mask of the wrong length", "Bool[1, 0]", "2 elements", "3 positions", NULL);
+    tap_error(ctx, st, NN_ERR_BOUNDS, "a mask of the wrong length", "Bool[1, 0]", "2 elements", "3 positions",
+              NULL);
     st = nn_getindex(ctx, &y, x, 1, (nn_index[]){MASK(m2)});
     tap_error(ctx, st, NN_ERR_BOUNDS, "a linear mask of the wrong length", "12 positions", NULL);
     st = nn_getindex(ctx, &y, x, 0, NULL);
@@ -261,7 +277,8 @@ static void test_errors(void)
     st = nn_getindex(ctx, &y, x, 1, (nn_index[]){{.kind = (nn_index_kind)9}});
     tap_error(ctx, st, NN_ERR_ARGUMENT, "a bad index kind", "bad kind", NULL);
     nn_index many[17];
-    for (int i = 0; i < 17; i++) many[i] = SC(1);
+    for (int i = 0; i < 17; i++)
+        many[i] = SC(1);
     st = nn_getindex(ctx, &y, x, 17, many);
     tap_error(ctx, st, NN_ERR_ARGUMENT, "17 indices", "17 indices", NULL);
     nn_tensor *deep = ivec(NN_I64, 1, (double[]){1});
@@ -279,13 +296,14 @@ static void test_errors(void)
     st = nn_setindex_(ctx, x, 2, (nn_index[]){SC(1), ALL}, v3);
     tap_error(ctx, st, NN_ERR_DIMENSION, "x[1, :] .= 3 values", "setindex!", "(3,)", "(4,)", NULL);
     st = nn_setindex_(ctx, x, 2, (nn_index[]){SC(4), SC(1)}, one);
-    tap_error(ctx, st, NN_ERR_BOUNDS, "x[4, 1] = 1", "setindex!: attempt to access (3, 4) Float32 tensor at index [4, 1]",
-              NULL);
+    tap_error(ctx, st, NN_ERR_BOUNDS, "x[4, 1] = 1",
+              "setindex!: attempt to access (3, 4) Float32 tensor at index [4, 1]", NULL);
     tap_ok(nn_tensor_version(x) == v0, "failed writes leave the version alone");
     nn_tensor *t;
     nn_tracked_alias(ctx, &t, x);
     st = nn_setindex_(ctx, t, 2, (nn_index[]){SC(1), SC(1)}, one);
-    tap_error(ctx, st, NN_ERR_MUTATED, "into a tensor that requires a gradient", "setindex!", "requires a gradient", NULL);
+    tap_error(ctx, st, NN_ERR_MUTATED, "into a tensor that requires a gradient", "setindex!",
+              "requires a gradient", NULL);
     nn_tensor *tv;
     nn_getindex(ctx, &tv, t, 2, (nn_index[]){ALL, SC(1)});
     st = nn_setindex_(ctx, tv, 1, (nn_index[]){SC(1)}, one);
@@ -295,7 +313,8 @@ static void test_errors(void)
     nn_release(t);
 
     nn_tensor *all[] = {x, bad, m2, iv, deep, deep16, v3, one};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) nn_release(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        nn_release(all[i]);
 }
 
 /* ---- gradients ---------------------------------------------------------------- */
@@ -329,9 +348,11 @@ static void test_gradients(void)
     int64_t s[2] = {3, 4};
     nn_tensor *x;
     nn_empty(ctx, &x, NN_F64, 2, s);
-    for (int64_t i = 0; i < 12; i++) nn_set(x, i, sin(0.3 + 0.7 * (double)i));
+    for (int64_t i = 0; i < 12; i++)
+        nn_set(x, i, sin(0.3 + 0.7 * (double)i));
     nn_tensor *rep = ivec(NN_I64, 4, (double[]){2, 2, 1, 2}), *cols = ivec(NN_I32, 2, (double[]){4, 1});
-    nn_tensor *rm = ivec(NN_BOOL, 3, (double[]){1, 0, 1}), *fm = ivec(NN_BOOL, 12, (double[]){1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1});
+    nn_tensor *rm = ivec(NN_BOOL, 3, (double[]){1, 0, 1}),
+              *fm = ivec(NN_BOOL, 12, (double[]){1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 1});
     nn_tensor *lin = ivec(NN_I64, 3, (double[]){12, 5, 12});
     idxp cases[] = {
         {2, {SC(2), SC(3)}},
@@ -346,8 +367,16 @@ static void test_gradients(void)
         {1, {RG(2, 1, 7)}},
         {3, {ALL, SC(4), SC(1)}},
     };
-    const char *names[] = {"x[2, 3]", "x[:, 2:3] (a view)", "x[2, :]", "x[3:-1:1, 1:2:4]", "x[[2, 2, 1, 2], [4, 1]]",
-                           "x[mask, :]", "x[mask of x's shape]", "x[[12, 5, 12]]", "x[:]", "x[2:7] (a view)",
+    const char *names[] = {"x[2, 3]",
+                           "x[:, 2:3] (a view)",
+                           "x[2, :]",
+                           "x[3:-1:1, 1:2:4]",
+                           "x[[2, 2, 1, 2], [4, 1]]",
+                           "x[mask, :]",
+                           "x[mask of x's shape]",
+                           "x[[12, 5, 12]]",
+                           "x[:]",
+                           "x[2:7] (a view)",
                            "x[:, 4, 1]"};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         tap_gradcheck(ctx, f_get, 1, &x, &cases[i], 1e-6, names[i]);
@@ -357,12 +386,14 @@ static void test_gradients(void)
     int64_t s3[3] = {2, 3, 2};
     nn_tensor *z;
     nn_empty(ctx, &z, NN_F64, 3, s3);
-    for (int64_t i = 0; i < 12; i++) nn_set(z, i, cos(0.1 + 0.9 * (double)i));
+    for (int64_t i = 0; i < 12; i++)
+        nn_set(z, i, cos(0.1 + 0.9 * (double)i));
     idxp zc = {3, {ALL, ALL, SC(2)}};
     tap_gradcheck(ctx, f_get, 1, &z, &zc, 1e-6, "z[:, :, 2] (a view)");
 
     nn_tensor *all[] = {x, rep, cols, rm, fm, lin, z};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) nn_release(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        nn_release(all[i]);
 }
 
 int main(void)

@@ -13,7 +13,8 @@ static nn_tensor *data(nn_dtype t, int ndim, const int64_t *shape, double seed)
 {
     nn_tensor *x;
     nn_empty(ctx, &x, t, ndim, shape);
-    for (int64_t i = 0; i < x->numel; i++) nn_set(x, i, sin(seed + 0.7 * (double)i) * 1.5);
+    for (int64_t i = 0; i < x->numel; i++)
+        nn_set(x, i, sin(seed + 0.7 * (double)i) * 1.5);
     return x;
 }
 
@@ -21,8 +22,10 @@ static nn_tensor *data(nn_dtype t, int ndim, const int64_t *shape, double seed)
 static double naive(const nn_tensor *a, const nn_tensor *b, bool ta, bool tb, int64_t i, int64_t j, int64_t k,
                     int64_t p)
 {
-    int64_t ar = a->shape[0], ac = a->ndim > 1 ? a->shape[1] : 1, br = b->shape[0], bc = b->ndim > 1 ? b->shape[1] : 1;
-    int64_t ab = a->ndim > 2 && a->shape[2] > 1 ? p * ar * ac : 0, bb = b->ndim > 2 && b->shape[2] > 1 ? p * br * bc : 0;
+    int64_t ar = a->shape[0], ac = a->ndim > 1 ? a->shape[1] : 1, br = b->shape[0],
+            bc = b->ndim > 1 ? b->shape[1] : 1;
+    int64_t ab = a->ndim > 2 && a->shape[2] > 1 ? p * ar * ac : 0,
+            bb = b->ndim > 2 && b->shape[2] > 1 ? p * br * bc : 0;
     double s = 0;
     for (int64_t l = 0; l < k; l++)
         s += nn_get(a, ab + (ta ? l + i * ar : i + l * ar)) * nn_get(b, bb + (tb ? j + l * br : l + j * br));
@@ -37,7 +40,8 @@ static void test_values(void)
     nn_tensor *a = tap_tensor(ctx, NN_F32, 2, sa, da), *b = tap_tensor(ctx, NN_F32, 2, sb, db), *c;
     tap_okst(ctx, nn_matmul(ctx, &c, a, b, false, false), "matmul (2,3) x (3,2)");
     double want[4] = {22, 28, 49, 64};
-    tap_ok(c->ndim == 2 && c->shape[0] == 2 && c->shape[1] == 2 && c->dtype == NN_F32, "result is a 2x2 Float32");
+    tap_ok(c->ndim == 2 && c->shape[0] == 2 && c->shape[1] == 2 && c->dtype == NN_F32,
+           "result is a 2x2 Float32");
     tap_tensor_close(c, want, 4, 0, 0, "hand-worked product");
     nn_release(c);
 
@@ -55,7 +59,8 @@ static void test_values(void)
                 for (int64_t i = 0; i < m; i++)
                     worst = fmax(worst, fabs(nn_get(C, i + j * m) - naive(A, B, ta, tb, i, j, k, 0)));
             tap_ok(C->shape[0] == m && C->shape[1] == n && worst < (t ? 1e-12 : 1e-5),
-                   "%s matmul ta=%d tb=%d matches the naive loop (max err %.2g)", nn_dtype_name(dt), ta, tb, worst);
+                   "%s matmul ta=%d tb=%d matches the naive loop (max err %.2g)", nn_dtype_name(dt), ta, tb,
+                   worst);
             nn_release(A);
             nn_release(B);
             nn_release(C);
@@ -88,8 +93,8 @@ static void test_errors(void)
     tap_ok(c == NULL, "no result on error");
     tap_error(ctx, nn_matmul(ctx, &c, a, b, true, false), NN_ERR_DIMENSION, "after transposes too",
               "after transposes", NULL);
-    tap_error(ctx, nn_matmul(ctx, &c, t3, t3, false, false), NN_ERR_DIMENSION, "3-d matmul points to batched_mul",
-              "batched_mul", NULL);
+    tap_error(ctx, nn_matmul(ctx, &c, t3, t3, false, false), NN_ERR_DIMENSION,
+              "3-d matmul points to batched_mul", "batched_mul", NULL);
     tap_error(ctx, nn_batched_mul(ctx, &c, a, a, false, false), NN_ERR_DIMENSION, "batched_mul needs 3-d",
               "batched_mul", "(3, 4)", NULL);
     int64_t sw[2] = {3, 4}, sx[2] = {5, 2}, sbias = 2;
@@ -112,13 +117,15 @@ static void test_errors(void)
 static void test_batched(void)
 {
     int64_t sa[3] = {3, 4, 5}, sb[3] = {4, 2, 5}, sb1[3] = {4, 2, 1};
-    nn_tensor *a = data(NN_F64, 3, sa, 0.1), *b = data(NN_F64, 3, sb, 0.9), *b1 = data(NN_F64, 3, sb1, 2.0), *c;
+    nn_tensor *a = data(NN_F64, 3, sa, 0.1), *b = data(NN_F64, 3, sb, 0.9), *b1 = data(NN_F64, 3, sb1, 2.0),
+              *c;
     tap_okst(ctx, nn_batched_mul(ctx, &c, a, b, false, false), "batched_mul (3,4,5) x (4,2,5)");
     double worst = 0;
     for (int64_t p = 0; p < 5; p++)
         for (int64_t j = 0; j < 2; j++)
             for (int64_t i = 0; i < 3; i++)
-                worst = fmax(worst, fabs(nn_get(c, i + 3 * j + 6 * p) - naive(a, b, false, false, i, j, 4, p)));
+                worst =
+                    fmax(worst, fabs(nn_get(c, i + 3 * j + 6 * p) - naive(a, b, false, false, i, j, 4, p)));
     tap_ok(c->ndim == 3 && c->shape[2] == 5 && worst < 1e-12, "every batch matches the naive loop");
     nn_release(c);
     nn_batched_mul(ctx, &c, a, b1, false, false);
@@ -126,7 +133,8 @@ static void test_batched(void)
     for (int64_t p = 0; p < 5; p++)
         for (int64_t j = 0; j < 2; j++)
             for (int64_t i = 0; i < 3; i++)
-                worst = fmax(worst, fabs(nn_get(c, i + 3 * j + 6 * p) - naive(a, b1, false, false, i, j, 4, p)));
+                worst =
+                    fmax(worst, fabs(nn_get(c, i + 3 * j + 6 * p) - naive(a, b1, false, false, i, j, 4, p)));
     tap_ok(c->shape[2] == 5 && worst < 1e-12, "a batch of 1 broadcasts");
     nn_release(c);
     nn_release(a);
@@ -143,7 +151,8 @@ typedef struct {
 static nn_status f_mm(nn_ctx *c, nn_tensor *const *in, nn_tensor **out, void *ud)
 {
     const mm_case *k = ud;
-    return k->batched ? nn_batched_mul(c, out, in[0], in[1], k->ta, k->tb) : nn_matmul(c, out, in[0], in[1], k->ta, k->tb);
+    return k->batched ? nn_batched_mul(c, out, in[0], in[1], k->ta, k->tb)
+                      : nn_matmul(c, out, in[0], in[1], k->ta, k->tb);
 }
 
 static nn_status f_dense(nn_ctx *c, nn_tensor *const *in, nn_tensor **out, void *ud)
@@ -175,10 +184,19 @@ static void test_gradients(void)
     for (int f = 0; f < 3; f++) {
         mm_case k = {f == 1, f == 1, true, NN_IDENTITY, 0};
         int64_t sa[3] = {3, 4, 2}, sb[3] = {4, 2, f == 2 ? 1 : 2};
-        if (k.ta) { sa[0] = 4; sa[1] = 3; }
-        if (k.tb) { sb[0] = 2; sb[1] = 4; }
+        if (k.ta) {
+            sa[0] = 4;
+            sa[1] = 3;
+        }
+        if (k.tb) {
+            sb[0] = 2;
+            sb[1] = 4;
+        }
         nn_tensor *in[2] = {data(NN_F64, 3, sa, 0.5), data(NN_F64, 3, sb, 1.7)};
-        snprintf(name, sizeof name, "batched_mul%s", f == 1 ? " with transposes" : f == 2 ? " with a broadcast batch" : "");
+        snprintf(name, sizeof name, "batched_mul%s",
+                 f == 1   ? " with transposes"
+                 : f == 2 ? " with a broadcast batch"
+                          : "");
         tap_gradcheck(ctx, f_mm, 2, in, &k, 1e-6, name);
         nn_release(in[0]);
         nn_release(in[1]);
@@ -188,17 +206,21 @@ static void test_gradients(void)
         for (int bias = 0; bias < 2; bias++) {
             mm_case k = {false, false, false, acts[a], bias};
             int64_t sw[2] = {3, 4}, sx[2] = {4, 5}, sb = 3;
-            nn_tensor *in[3] = {data(NN_F64, 2, sw, 0.6), data(NN_F64, 2, sx, 1.9), data(NN_F64, 1, &sb, 0.05)};
-            snprintf(name, sizeof name, "dense %s %s bias", nn_unary_name(acts[a]), bias ? "with" : "without");
+            nn_tensor *in[3] = {data(NN_F64, 2, sw, 0.6), data(NN_F64, 2, sx, 1.9),
+                                data(NN_F64, 1, &sb, 0.05)};
+            snprintf(name, sizeof name, "dense %s %s bias", nn_unary_name(acts[a]),
+                     bias ? "with" : "without");
             tap_gradcheck(ctx, f_dense, bias ? 3 : 2, in, &k, 1e-6, name);
-            for (int i = 0; i < 3; i++) nn_release(in[i]);
+            for (int i = 0; i < 3; i++)
+                nn_release(in[i]);
         }
     {
         mm_case k = {false, false, false, NN_TANH, 1};
         int64_t sw[2] = {3, 4}, sx = 4, sb = 3;
         nn_tensor *in[3] = {data(NN_F64, 2, sw, 0.6), data(NN_F64, 1, &sx, 1.9), data(NN_F64, 1, &sb, 0.05)};
         tap_gradcheck(ctx, f_dense, 3, in, &k, 1e-6, "dense on a single (in,) sample");
-        for (int i = 0; i < 3; i++) nn_release(in[i]);
+        for (int i = 0; i < 3; i++)
+            nn_release(in[i]);
     }
 }
 
@@ -212,8 +234,10 @@ static void test_dense_matches_composition(void)
     nn_binary(ctx, &z, NN_ADD, wx, b);
     nn_unary(ctx, &t, NN_TANH, z);
     double worst = 0;
-    for (int64_t i = 0; i < y->numel; i++) worst = fmax(worst, fabs(nn_get(y, i) - nn_get(t, i)));
-    tap_ok(y->shape[0] == 16 && y->shape[1] == 7 && worst < 1e-6, "dense equals tanh.(W*x .+ b) (max err %.2g)", worst);
+    for (int64_t i = 0; i < y->numel; i++)
+        worst = fmax(worst, fabs(nn_get(y, i) - nn_get(t, i)));
+    tap_ok(y->shape[0] == 16 && y->shape[1] == 7 && worst < 1e-6,
+           "dense equals tanh.(W*x .+ b) (max err %.2g)", worst);
     nn_release(y);
     nn_release(wx);
     nn_release(z);

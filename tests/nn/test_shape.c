@@ -13,7 +13,8 @@ static nn_tensor *iota(nn_dtype t, int ndim, const int64_t *shape)
 {
     nn_tensor *x;
     nn_empty(ctx, &x, t, ndim, shape);
-    for (int64_t i = 0; i < x->numel; i++) nn_set(x, i, (double)(i + 1));
+    for (int64_t i = 0; i < x->numel; i++)
+        nn_set(x, i, (double)(i + 1));
     return x;
 }
 
@@ -22,7 +23,8 @@ static nn_tensor *data(int ndim, const int64_t *shape, double seed)
 {
     nn_tensor *x;
     nn_empty(ctx, &x, NN_F64, ndim, shape);
-    for (int64_t i = 0; i < x->numel; i++) nn_set(x, i, sin(seed + 0.7 * (double)i) * 1.5);
+    for (int64_t i = 0; i < x->numel; i++)
+        nn_set(x, i, sin(seed + 0.7 * (double)i) * 1.5);
     return x;
 }
 
@@ -107,7 +109,8 @@ static void test_transpose(void)
     nn_transpose(ctx, &bt, b);
     bool same = bt->shape[0] == 263 && bt->shape[1] == 517;
     for (int64_t j = 0; j < 263 && same; j++)
-        for (int64_t i = 0; i < 517; i++) same = same && nn_get(bt, j + 263 * i) == nn_get(b, i + 517 * j);
+        for (int64_t i = 0; i < 517; i++)
+            same = same && nn_get(bt, j + 263 * i) == nn_get(b, i + 517 * j);
     tap_ok(same, "transpose (517,263) matches the formula");
     nn_release(bt);
     nn_release(b);
@@ -125,8 +128,8 @@ static void test_transpose(void)
     nn_release(a);
 }
 
-static void check_cat(int n, nn_tensor *const *xs, int dim, int ndim, const int64_t *shape, const double *want,
-                      const char *name)
+static void check_cat(int n, nn_tensor *const *xs, int dim, int ndim, const int64_t *shape,
+                      const double *want, const char *name)
 {
     nn_tensor *y;
     if (!tap_okst(ctx, nn_cat(ctx, &y, n, xs, dim), name)) return;
@@ -139,12 +142,12 @@ static void test_cat(void)
 {
     int64_t s22[2] = {2, 2}, s12[2] = {1, 2}, s21[2] = {2, 1}, s2 = 2, s3 = 3;
     double d4[4] = {1, 2, 3, 4}, d56[2] = {5, 6}, d5678[4] = {5, 6, 7, 8}, d345[3] = {3, 4, 5};
-    nn_tensor *a = tap_tensor(ctx, NN_F32, 2, s22, d4);        /* [1 3; 2 4] */
-    nn_tensor *r = tap_tensor(ctx, NN_F32, 2, s12, d56);       /* [5 6] */
-    nn_tensor *c = tap_tensor(ctx, NN_F32, 2, s21, d56);       /* [5; 6] */
-    nn_tensor *b = tap_tensor(ctx, NN_F32, 2, s22, d5678);     /* [5 7; 6 8] */
-    nn_tensor *v = tap_tensor(ctx, NN_F32, 1, &s2, d56);       /* [5, 6] */
-    nn_tensor *w = tap_tensor(ctx, NN_F32, 1, &s3, d345);      /* [3, 4, 5] */
+    nn_tensor *a = tap_tensor(ctx, NN_F32, 2, s22, d4);    /* [1 3; 2 4] */
+    nn_tensor *r = tap_tensor(ctx, NN_F32, 2, s12, d56);   /* [5 6] */
+    nn_tensor *c = tap_tensor(ctx, NN_F32, 2, s21, d56);   /* [5; 6] */
+    nn_tensor *b = tap_tensor(ctx, NN_F32, 2, s22, d5678); /* [5 7; 6 8] */
+    nn_tensor *v = tap_tensor(ctx, NN_F32, 1, &s2, d56);   /* [5, 6] */
+    nn_tensor *w = tap_tensor(ctx, NN_F32, 1, &s3, d345);  /* [3, 4, 5] */
 
     int64_t o1[2] = {3, 2};
     double w1[6] = {1, 2, 5, 3, 4, 6}; /* vcat: [1 3; 2 4; 5 6] */
@@ -155,7 +158,8 @@ static void test_cat(void)
     int64_t o3[3] = {2, 2, 2};
     double w3[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     check_cat(2, (nn_tensor *[]){a, b}, 3, 3, o3, w3, "cat dims=3 (2,2) (2,2)");
-    check_cat(2, (nn_tensor *[]){v, a}, 2, 2, o2, (double[]){5, 6, 1, 2, 3, 4}, "hcat vector (2,) with (2,2)");
+    check_cat(2, (nn_tensor *[]){v, a}, 2, 2, o2, (double[]){5, 6, 1, 2, 3, 4},
+              "hcat vector (2,) with (2,2)");
     int64_t o5 = 5;
     check_cat(2, (nn_tensor *[]){v, w}, 1, 1, &o5, (double[]){5, 6, 3, 4, 5}, "vcat (2,) (3,)");
     int64_t o212[3] = {2, 1, 2};
@@ -187,8 +191,9 @@ static void test_cat(void)
     for (int64_t k = 0; k < 50 && same; k++)
         for (int64_t j = 0; j < 50; j++)
             for (int64_t i = 0; i < 40; i++)
-                same = same && nn_get(y, i + 40 * (j + 50 * k)) ==
-                                   (j < 30 ? nn_get(p, i + 40 * (j + 30 * k)) : nn_get(q, i + 40 * (j - 30 + 20 * k)));
+                same = same &&
+                       nn_get(y, i + 40 * (j + 50 * k)) == (j < 30 ? nn_get(p, i + 40 * (j + 30 * k))
+                                                                   : nn_get(q, i + 40 * (j - 30 + 20 * k)));
     tap_ok(same, "cat dims=2 of (40,30,50) and (40,20,50) matches the formula");
     nn_release(y);
     nn_release(p);
@@ -211,7 +216,8 @@ static void test_stack(void)
     nn_tensor *a = tap_tensor(ctx, NN_F64, 2, s, d4), *b = tap_tensor(ctx, NN_F64, 2, s, d5678), *y;
     nn_tensor *ab[2] = {a, b};
     /* hand-worked: out[k,i,j] = xs[k][i,j] and so on */
-    double w1[8] = {1, 5, 2, 6, 3, 7, 4, 8}, w2[8] = {1, 2, 5, 6, 3, 4, 7, 8}, w3[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    double w1[8] = {1, 5, 2, 6, 3, 7, 4, 8}, w2[8] = {1, 2, 5, 6, 3, 4, 7, 8},
+           w3[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     const double *want[3] = {w1, w2, w3};
     for (int d = 1; d <= 3; d++) {
         tap_okst(ctx, nn_stack(ctx, &y, 2, ab, d), "stack two (2,2) along a new dim");
@@ -237,16 +243,19 @@ static void test_errors(void)
     int64_t s[3] = {2, 3, 4}, s22[2] = {2, 2}, s23[2] = {2, 3};
     nn_tensor *x = iota(NN_F32, 3, s), *a = iota(NN_F32, 2, s22), *b = iota(NN_F32, 2, s23), *y = NULL;
     nn_status st = nn_permutedims(ctx, &y, x, (int[]){1, 1, 2});
-    tap_error(ctx, st, NN_ERR_ARGUMENT, "permutedims: a repeated dim", "permutedims", "(1, 1, 2)", "(2, 3, 4)", NULL);
+    tap_error(ctx, st, NN_ERR_ARGUMENT, "permutedims: a repeated dim", "permutedims", "(1, 1, 2)",
+              "(2, 3, 4)", NULL);
     tap_ok(y == NULL, "and no result");
     st = nn_permutedims(ctx, &y, x, (int[]){1, 4, 2});
-    tap_error(ctx, st, NN_ERR_ARGUMENT, "permutedims: dim 4 of a 3-d tensor", "not a valid permutation", "1:3", NULL);
+    tap_error(ctx, st, NN_ERR_ARGUMENT, "permutedims: dim 4 of a 3-d tensor", "not a valid permutation",
+              "1:3", NULL);
     st = nn_permutedims(ctx, &y, x, (int[]){0, 1, 2});
     tap_error(ctx, st, NN_ERR_ARGUMENT, "permutedims: dim 0", "(0, 1, 2)", NULL);
     st = nn_permutedims(ctx, &y, x, NULL);
     tap_error(ctx, st, NN_ERR_ARGUMENT, "permutedims: no permutation", "permutedims", NULL);
     st = nn_transpose(ctx, &y, x);
-    tap_error(ctx, st, NN_ERR_ARGUMENT, "transpose of a 3-d tensor", "transpose", "(2, 3, 4)", "permutedims", NULL);
+    tap_error(ctx, st, NN_ERR_ARGUMENT, "transpose of a 3-d tensor", "transpose", "(2, 3, 4)", "permutedims",
+              NULL);
     nn_tensor *z;
     nn_scalar(ctx, &z, NN_F32, 1);
     st = nn_transpose(ctx, &y, z);
@@ -357,7 +366,8 @@ static void test_gradients(void)
     nn_release(ta);
 
     nn_tensor *all[] = {x3, x4, m, v, a, a2, r, c, w, b3, b2, iv};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) nn_release(all[i]);
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        nn_release(all[i]);
 }
 
 int main(void)

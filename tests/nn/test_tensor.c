@@ -18,7 +18,8 @@ static void test_creation(void)
     tap_okst(ctx, nn_full(ctx, &x, NN_F64, 3, s, 2.5), "full (2, 3, 4)");
     tap_ok(x->numel == 24 && x->ndim == 3 && x->refcount == 1, "numel, ndim, one reference");
     bool all = true;
-    for (int64_t i = 0; i < 24; i++) all = all && nn_get(x, i) == 2.5;
+    for (int64_t i = 0; i < 24; i++)
+        all = all && nn_get(x, i) == 2.5;
     tap_ok(all, "every element is 2.5");
     nn_release(x);
 
@@ -34,7 +35,8 @@ static void test_creation(void)
     }
 
     int64_t big[NN_MAX_DIMS];
-    for (int i = 0; i < NN_MAX_DIMS; i++) big[i] = 1;
+    for (int i = 0; i < NN_MAX_DIMS; i++)
+        big[i] = 1;
     big[NN_MAX_DIMS - 1] = 3;
     tap_okst(ctx, nn_zeros(ctx, &x, NN_F32, NN_MAX_DIMS, big), "a 16-dimensional tensor");
     nn_release(x);
@@ -67,8 +69,8 @@ static void test_errors(void)
               "negative size -1 in dimension 2", NULL);
     tap_ok(x == NULL, "no tensor on error");
     int64_t huge[3] = {1LL << 40, 1LL << 40, 1LL << 40};
-    tap_error(ctx, nn_empty(ctx, &x, NN_F32, 3, huge), NN_ERR_MEMORY, "a size that overflows is OutOfMemoryError",
-              "too large", NULL);
+    tap_error(ctx, nn_empty(ctx, &x, NN_F32, 3, huge), NN_ERR_MEMORY,
+              "a size that overflows is OutOfMemoryError", "too large", NULL);
     int64_t large[1] = {1LL << 56};
     tap_error(ctx, nn_empty(ctx, &x, NN_F64, 1, large), NN_ERR_MEMORY, "a size no machine has",
               "cannot allocate", NULL);
@@ -82,7 +84,8 @@ static void test_errors(void)
            "statuses name Julia's exception types");
     char b[64];
     int64_t sh[2] = {3, 4}, v = 7;
-    tap_ok(!strcmp(nn_shape_str(b, sizeof b, 2, sh), "(3, 4)") && !strcmp(nn_shape_str(b, sizeof b, 1, &v), "(7,)") &&
+    tap_ok(!strcmp(nn_shape_str(b, sizeof b, 2, sh), "(3, 4)") &&
+               !strcmp(nn_shape_str(b, sizeof b, 1, &v), "(7,)") &&
                !strcmp(nn_shape_str(b, sizeof b, 0, NULL), "()"),
            "shapes print as Julia's tuples");
 }
@@ -127,7 +130,8 @@ static void add_range(void *arg, int64_t lo, int64_t hi)
 {
     range_job *j = arg;
     long long s = 0;
-    for (int64_t i = lo; i < hi; i++) s += i;
+    for (int64_t i = lo; i < hi; i++)
+        s += i;
     atomic_fetch_add(&j->sum, s);
     if (atomic_fetch_add(&j->calls, 1) == 3 && j->ctx) nn_ctx_interrupt(j->ctx);
 }

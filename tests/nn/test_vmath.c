@@ -31,7 +31,10 @@ typedef struct {
     double (*ref)(double);
 } fn;
 
-static double sigmoid(double x) { return 1 / (1 + exp(-x)); }
+static double sigmoid(double x)
+{
+    return 1 / (1 + exp(-x));
+}
 
 static const fn EXP = {"nn_expf", nn_expf, exp}, LOG = {"nn_logf", nn_logf, log},
                 LOG1P = {"nn_log1pf", nn_log1pf, log1p}, TANH = {"nn_tanhf", nn_tanhf, tanh},
@@ -85,22 +88,52 @@ static bool same(float got, float want)
 
 static void test_special(void)
 {
-    static const struct { const fn *f; float x, want; } S[] = {
-        {&EXP, NAN, NAN},           {&EXP, INFINITY, INFINITY}, {&EXP, -INFINITY, 0},
-        {&EXP, 0.0f, 1},            {&EXP, -0.0f, 1},           {&EXP, 89, INFINITY},
-        {&EXP, 1000, INFINITY},     {&EXP, -104, 0},            {&EXP, -1000, 0},
-        {&LOG, NAN, NAN},           {&LOG, INFINITY, INFINITY}, {&LOG, -INFINITY, NAN},
-        {&LOG, 0.0f, -INFINITY},    {&LOG, -0.0f, -INFINITY},   {&LOG, -1, NAN},
-        {&LOG, 1, 0},               {&LOG, 1.4e-45f, -103.27893f},
-        {&LOG1P, NAN, NAN},         {&LOG1P, INFINITY, INFINITY}, {&LOG1P, -INFINITY, NAN},
-        {&LOG1P, 0.0f, 0.0f},       {&LOG1P, -0.0f, -0.0f},     {&LOG1P, -1, -INFINITY},
-        {&LOG1P, -2, NAN},          {&LOG1P, 1e-30f, 1e-30f},
-        {&TANH, NAN, NAN},          {&TANH, INFINITY, 1},       {&TANH, -INFINITY, -1},
-        {&TANH, 0.0f, 0.0f},        {&TANH, -0.0f, -0.0f},      {&TANH, 1e-30f, 1e-30f},
-        {&TANH, -1e-30f, -1e-30f},  {&TANH, 1e-8f, 1e-8f},      {&TANH, 20, 1},
-        {&TANH, 1e30f, 1},          {&TANH, -1e30f, -1},
-        {&SIGM, NAN, NAN},          {&SIGM, INFINITY, 1},       {&SIGM, -INFINITY, 0},
-        {&SIGM, 0.0f, 0.5f},        {&SIGM, 100, 1},            {&SIGM, -200, 0},
+    static const struct {
+        const fn *f;
+        float x, want;
+    } S[] = {
+        {&EXP, NAN, NAN},
+        {&EXP, INFINITY, INFINITY},
+        {&EXP, -INFINITY, 0},
+        {&EXP, 0.0f, 1},
+        {&EXP, -0.0f, 1},
+        {&EXP, 89, INFINITY},
+        {&EXP, 1000, INFINITY},
+        {&EXP, -104, 0},
+        {&EXP, -1000, 0},
+        {&LOG, NAN, NAN},
+        {&LOG, INFINITY, INFINITY},
+        {&LOG, -INFINITY, NAN},
+        {&LOG, 0.0f, -INFINITY},
+        {&LOG, -0.0f, -INFINITY},
+        {&LOG, -1, NAN},
+        {&LOG, 1, 0},
+        {&LOG, 1.4e-45f, -103.27893f},
+        {&LOG1P, NAN, NAN},
+        {&LOG1P, INFINITY, INFINITY},
+        {&LOG1P, -INFINITY, NAN},
+        {&LOG1P, 0.0f, 0.0f},
+        {&LOG1P, -0.0f, -0.0f},
+        {&LOG1P, -1, -INFINITY},
+        {&LOG1P, -2, NAN},
+        {&LOG1P, 1e-30f, 1e-30f},
+        {&TANH, NAN, NAN},
+        {&TANH, INFINITY, 1},
+        {&TANH, -INFINITY, -1},
+        {&TANH, 0.0f, 0.0f},
+        {&TANH, -0.0f, -0.0f},
+        {&TANH, 1e-30f, 1e-30f},
+        {&TANH, -1e-30f, -1e-30f},
+        {&TANH, 1e-8f, 1e-8f},
+        {&TANH, 20, 1},
+        {&TANH, 1e30f, 1},
+        {&TANH, -1e30f, -1},
+        {&SIGM, NAN, NAN},
+        {&SIGM, INFINITY, 1},
+        {&SIGM, -INFINITY, 0},
+        {&SIGM, 0.0f, 0.5f},
+        {&SIGM, 100, 1},
+        {&SIGM, -200, 0},
     };
     for (size_t k = 0; k < sizeof S / sizeof *S; k++) {
         float got = S[k].f->f(S[k].x);
@@ -155,15 +188,18 @@ static void test_kernels(void)
     kernel_sweep(ctx, NN_TANH, &TANH, 1e-30, 1, true, "[1e-30, 1]");
     kernel_sweep(ctx, NN_SIGMOID, &SIGM, -87, 30, false, "[-87, 30]");
 
-    static const struct { nn_unary_op op; const fn *f; } K[] = {
-        {NN_EXP, &EXP}, {NN_LOG, &LOG}, {NN_LOG1P, &LOG1P}, {NN_TANH, &TANH}, {NN_SIGMOID, &SIGM}};
+    static const struct {
+        nn_unary_op op;
+        const fn *f;
+    } K[] = {{NN_EXP, &EXP}, {NN_LOG, &LOG}, {NN_LOG1P, &LOG1P}, {NN_TANH, &TANH}, {NN_SIGMOID, &SIGM}};
     const float xs[16] = {NAN,   INFINITY, -INFINITY, 0.0f,    -0.0f, 1.0f,   -1.0f,  -2.0f,
                           89.0f, -104.0f,  1e-40f,    -1e-40f, 20.0f, -88.0f, 1e-30f, 0.5f};
     int64_t n = 3 * 16 + 5;
     nn_tensor *x, *y;
     nn_empty(ctx, &x, NN_F32, 1, &n);
     float *xd = nn_data(x);
-    for (int64_t i = 0; i < n; i++) xd[i] = xs[(i * 7) % 16];
+    for (int64_t i = 0; i < n; i++)
+        xd[i] = xs[(i * 7) % 16];
     for (size_t k = 0; k < sizeof K / sizeof *K; k++) {
         if (!tap_okst(ctx, nn_unary(ctx, &y, K[k].op, x), "nn_unary")) continue;
         const float *yd = nn_data(y);
