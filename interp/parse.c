@@ -1460,3 +1460,27 @@ lxA_node *lxP_parse(const char *src, size_t len, const char *chunk, lxA_arena *a
     lxX_free(&p->lx);
     return res->ok ? top : NULL;
 }
+
+size_t lxP_format_error(const char *src, size_t len, const char *chunk, const lxP_result *res, char *buf,
+                        size_t n)
+{
+    const char *line = src, *end = src + len;
+    for (int l = 1; l < res->line && line < end; line++)
+        if (*line == '\n') l++;
+    const char *eol = line;
+    while (eol < end && *eol != '\n' && *eol != '\r')
+        eol++;
+    /* the caret sits under the column'th character; tabs keep their width */
+    char pad[256];
+    size_t k = 0;
+    const char *q = line;
+    for (int c = 1; c < res->col && q < eol && k < sizeof pad - 1; q++) {
+        if (((unsigned char)*q & 0xc0) == 0x80) continue;
+        pad[k++] = *q == '\t' ? '\t' : ' ';
+        c++;
+    }
+    pad[k] = '\0';
+    int shown = (int)(eol - line > 200 ? 200 : eol - line);
+    return (size_t)snprintf(buf, n, "%s:%d:%d: %s\n%.*s\n%s^", chunk, res->line, res->col, res->message,
+                            shown, line, pad);
+}

@@ -20,4 +20,9 @@ typedef struct {
 /* Parses src into a BLOCK of top-level statements allocated in `arena`. */
 lxA_node *lxP_parse(const char *src, size_t len, const char *chunk, lxA_arena *arena, lxP_result *res);
 
+/* The error as lx prints it: "chunk:line:col: message", then the offending
+ * line and a caret under the column (spec §7).  Returns the length needed. */
+size_t lxP_format_error(const char *src, size_t len, const char *chunk, const lxP_result *res, char *buf,
+                        size_t n);
+
 #endif

@@ -177,6 +177,21 @@ int main(void)
     rejects("x = \"\xff\"", 7, "ERR 1:6 invalid UTF-8", "invalid UTF-8 in a string");
     rejects("println(\"$(1 +)\")", 17, "ERR 1:15", "an error inside an interpolation points into it");
 
+    /* the message as printed: file:line:col, the line, a caret (spec §7) */
+    {
+        const char *src = "x = 1\nσ = (1 + )\n";
+        lxA_arena a;
+        lxA_arena_init(&a, std_alloc, NULL);
+        lxP_result r;
+        lxP_parse(src, strlen(src), "model.lx", &a, &r);
+        char msg[512];
+        lxP_format_error(src, strlen(src), "model.lx", &r, msg, sizeof msg);
+        const char *want = "model.lx:2:10: expected an expression, got \")\"\nσ = (1 + )\n         ^";
+        if (!tap_ok(!strcmp(msg, want), "a parse error shows file:line:col, the line and a caret"))
+            tap_diag("got:\n%s", msg);
+        lxA_arena_free(&a);
+    }
+
     size_t n = 100000;
     char *deep = malloc(n);
     memset(deep, '(', n);
