@@ -59,12 +59,6 @@ bool nn_unary_grad_uses_y(nn_unary_op op)
     }
 }
 
-static void fail_release(nn_tensor **out)
-{
-    nn_release(*out);
-    *out = NULL;
-}
-
 /* ---- unary ----------------------------------------------------------------------
  * x (any shape) -> y (same shape); integer inputs compute in Float32. */
 
@@ -94,7 +88,7 @@ nn_status nn_unary_p(nn_ctx *ctx, nn_tensor **out, nn_unary_op op, const nn_tens
         nn_node_attach(*out, node);
     }
     nn_release(xf);
-    if (s) fail_release(out);
+    if (s) nn_release_out(out);
     return s;
 }
 
@@ -168,7 +162,7 @@ nn_status nn_binary(nn_ctx *ctx, nn_tensor **out, nn_binary_op op, const nn_tens
     }
     nn_release(ac);
     nn_release(bc);
-    if (s) fail_release(out);
+    if (s) nn_release_out(out);
     return s;
 }
 
@@ -189,7 +183,7 @@ nn_status nn_compare(nn_ctx *ctx, nn_tensor **out, nn_compare_op op, const nn_te
     if (!s) s = nn_backend_for(nn_tensor_device(ac))->compare(ctx, *out, op, ac, bc);
     nn_release(ac);
     nn_release(bc);
-    if (s) fail_release(out);
+    if (s) nn_release_out(out);
     return s;
 }
 
@@ -271,6 +265,6 @@ nn_status nn_ifelse(nn_ctx *ctx, nn_tensor **out, const nn_tensor *cond, const n
     }
     nn_release(ac);
     nn_release(bc);
-    if (s) fail_release(out);
+    if (s) nn_release_out(out);
     return s;
 }

@@ -282,10 +282,7 @@ nn_status nn_getindex(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int nidx
         nn_node_attach(*out, node);
     }
     plan_free(p);
-    if (s) {
-        nn_release(*out);
-        *out = NULL;
-    }
+    if (s) nn_release_out(out);
     return s;
 }
 

@@ -236,8 +236,7 @@ static nn_status orthogonal(nn_ctx *ctx, nn_tensor **out, nn_rng *r, double gain
     nn_tensor *q = NULL;
     nn_status s = orthonormal_columns(ctx, &q, r, (int)m, (int)n);
     if (s) {
-        nn_release(*out);
-        *out = NULL;
+        nn_release_out(out);
         return s;
     }
     const double *Q = nn_data(q);

@@ -214,6 +214,8 @@ nn_status nn_accumulate(nn_ctx *ctx, nn_tensor **acc, nn_tensor *g);
 bool nn_check_interrupt(nn_ctx *ctx);
 /* Unary ops whose derivative needs only their output (elementwise.c). */
 bool nn_unary_grad_uses_y(nn_unary_op op);
+/* Releases *out and clears it: the failure path of an op's result. */
+void nn_release_out(nn_tensor **out);
 /* A new header over x's storage (views, saved aliases); untracked. */
 nn_status nn_view(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim, const int64_t *shape,
                   int64_t offset);

@@ -21,10 +21,7 @@ static nn_status gemm_new(nn_ctx *ctx, nn_tensor **out, int64_t rows, int64_t co
     int64_t shape[3] = {rows, cols, batch};
     NN_TRY(nn_empty(ctx, out, a->dtype, batch > 1 ? 3 : 2, shape));
     nn_status s = nn_backend_for(nn_tensor_device(a))->gemm(ctx, *out, a, b, ta, tb, 1.0, 0.0);
-    if (s) {
-        nn_release(*out);
-        *out = NULL;
-    }
+    if (s) nn_release_out(out);
     return s;
 }
 
@@ -149,10 +146,7 @@ static nn_status product(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a, const
     }
     nn_release(ac);
     nn_release(bc);
-    if (s) {
-        nn_release(*out);
-        *out = NULL;
-    }
+    if (s) nn_release_out(out);
     return s;
 }
 

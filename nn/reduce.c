@@ -35,10 +35,7 @@ static nn_status expand(nn_ctx *ctx, nn_tensor **out, const nn_tensor *g, int nd
 {
     NN_TRY(nn_empty(ctx, out, g->dtype, ndim, shape));
     nn_status s = nn_copy_(ctx, *out, g);
-    if (s) {
-        nn_release(*out);
-        *out = NULL;
-    }
+    if (s) nn_release_out(out);
     return s;
 }
 
@@ -134,10 +131,7 @@ nn_status nn_reduce(nn_ctx *ctx, nn_tensor **out, nn_reduce_op op, const nn_tens
         nn_node_attach(*out, node);
     }
     nn_release(xc);
-    if (s) {
-        nn_release(*out);
-        *out = NULL;
-    }
+    if (s) nn_release_out(out);
     return s;
 }
 

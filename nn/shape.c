@@ -55,8 +55,7 @@ nn_status nn_reshape(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndim,
     nn_node *node;
     nn_status s = nn_node_new(ctx, &node, "reshape", reshape_backward, 1, &x);
     if (s) {
-        nn_release(*out);
-        *out = NULL;
+        nn_release_out(out);
         return s;
     }
     nn_node_attach(*out, node);
@@ -67,12 +66,6 @@ nn_status nn_vec(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x)
 {
     int64_t n = x->numel;
     return nn_reshape(ctx, out, x, 1, &n);
-}
-
-static void fail_release(nn_tensor **out)
-{
-    nn_release(*out);
-    *out = NULL;
 }
 
 /* ---- permutedims: x (s_1, ..., s_n) -> (s_perm[1], ..., s_perm[n]), a copy;
@@ -117,7 +110,7 @@ nn_status nn_permutedims(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const
         memcpy(node->iparam, p, (size_t)x->ndim * sizeof *p);
         nn_node_attach(*out, node);
     }
-    if (s) fail_release(out);
+    if (s) nn_release_out(out);
     return s;
 }
 
@@ -224,7 +217,7 @@ nn_status nn_cat(nn_ctx *ctx, nn_tensor **out, int n, nn_tensor *const *xs, int 
     for (int i = 0; i < n; i++)
         nn_release(xc[i]);
     free(xc);
-    if (s) fail_release(out);
+    if (s) nn_release_out(out);
     return s;
 }
 

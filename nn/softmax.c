@@ -21,12 +21,6 @@ nn_axis nn_axis_of(int ndim, const int64_t *shape, int lo, int hi)
     return a;
 }
 
-static void fail_release(nn_tensor **out)
-{
-    nn_release(*out);
-    *out = NULL;
-}
-
 /* Integer and Bool inputs compute in Float32, as the elementwise ops do. */
 static nn_status as_float(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x)
 {
@@ -67,7 +61,7 @@ static nn_status softmax_op(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, in
         nn_node_attach(*out, node);
     }
     nn_release(xc);
-    if (s) fail_release(out);
+    if (s) nn_release_out(out);
     return s;
 }
 
@@ -144,7 +138,7 @@ nn_status nn_logsumexp(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int ndi
         nn_node_attach(*out, node);
     }
     nn_release(xc);
-    if (s) fail_release(out);
+    if (s) nn_release_out(out);
     return s;
 }
 
@@ -201,6 +195,6 @@ nn_status nn_logitcrossentropy(nn_ctx *ctx, nn_tensor **out, const nn_tensor *lo
     nn_release(lc);
     nn_release(yc);
     nn_release(lsm);
-    if (s) fail_release(out);
+    if (s) nn_release_out(out);
     return s;
 }

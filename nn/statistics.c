@@ -63,10 +63,7 @@ static nn_status moments(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int n
     }
     nn_release(xc);
     nn_release(m);
-    if (s) {
-        nn_release(*out);
-        *out = NULL;
-    }
+    if (s) nn_release_out(out);
     return s;
 }
 
@@ -102,10 +99,7 @@ static nn_status argext(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int di
                         dim ? " slices" : "", nn_tshape(b, x));
     NN_TRY(nn_empty(ctx, out, NN_I64, ndim, shape));
     nn_status s = nn_backend_for(nn_tensor_device(x))->argext(ctx, *out, x, min, ax);
-    if (s) {
-        nn_release(*out);
-        *out = NULL;
-    }
+    if (s) nn_release_out(out);
     return s;
 }
 

@@ -113,10 +113,7 @@ nn_status nn_full(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int6
 {
     NN_TRY(nn_empty(ctx, out, t, ndim, shape));
     nn_status s = nn_backend_for(NN_CPU)->fill(ctx, *out, v);
-    if (s) {
-        nn_release(*out);
-        *out = NULL;
-    }
+    if (s) nn_release_out(out);
     return s;
 }
 
@@ -171,6 +168,12 @@ void nn_release(nn_tensor *t)
     nn_node_release(t->node);
     nn_release(t->grad);
     nn_obj_free(ctx, NN_OBJ_TENSOR, t);
+}
+
+void nn_release_out(nn_tensor **out)
+{
+    nn_release(*out);
+    *out = NULL;
 }
 
 /* A new header over x's storage with its own shape (views, saved aliases). */
@@ -257,8 +260,7 @@ nn_status nn_convert(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, nn_dtype 
     if (!s && nn_dtype_is_float(t))
         s = nn_node_new(ctx, &node, t == x->dtype ? "copy" : "convert", convert_backward, 1, &x);
     if (s) {
-        nn_release(*out);
-        *out = NULL;
+        nn_release_out(out);
         return s;
     }
     nn_node_attach(*out, node);
