@@ -807,28 +807,26 @@ static lxA_node *parse_comparison(parser *p)
     return c;
 }
 
-static lxA_node *parse_and(parser *p)
+/* a && b, a || b: left associative, a line break may follow the operator. */
+static lxA_node *parse_lazy(parser *p, lxX_op op, lxA_kind kind, lxA_node *(*operand)(parser *))
 {
-    lxA_node *l = parse_comparison(p);
-    while (is_op(p, OP_ANDAND)) {
+    lxA_node *l = operand(p);
+    while (is_op(p, op)) {
         int line = p->tok.line, col = p->tok.col;
         next(p);
         skip_nl(p);
-        l = node2(p, AST_AND, line, col, l, parse_comparison(p));
+        l = node2(p, kind, line, col, l, operand(p));
     }
     return l;
 }
 
+static lxA_node *parse_and(parser *p)
+{
+    return parse_lazy(p, OP_ANDAND, AST_AND, parse_comparison);
+}
 static lxA_node *parse_or(parser *p)
 {
-    lxA_node *l = parse_and(p);
-    while (is_op(p, OP_OROR)) {
-        int line = p->tok.line, col = p->tok.col;
-        next(p);
-        skip_nl(p);
-        l = node2(p, AST_OR, line, col, l, parse_and(p));
-    }
-    return l;
+    return parse_lazy(p, OP_OROR, AST_OR, parse_and);
 }
 
 static lxA_node *parse_ternary(parser *p)
@@ -1264,6 +1262,17 @@ static bool is_definition(const lxA_node *x)
            x->kind == AST_MACROCALL;
 }
 
+/* first, then `, item` while commas follow: a TUPLE (`a, b = ...`, `return a, b`). */
+static lxA_node *comma_tuple(parser *p, lxA_node *first, lxA_node *(*item)(parser *))
+{
+    lxA_node *tup = node2(p, AST_TUPLE, first->line, first->col, first, NULL);
+    while (is_op(p, OP_COMMA)) {
+        next(p);
+        push(p, tup, item(p));
+    }
+    return tup;
+}
+
 static lxA_node *parse_names(parser *p, lxA_kind k)
 {
     int line = p->tok.line, col = p->tok.col;
@@ -1331,15 +1340,7 @@ static lxA_node *parse_statement(parser *p)
             if (!(u->kind == TK_NEWLINE || u->kind == TK_EOF ||
                   (u->kind == TK_KEYWORD && u->v.kw == KW_END) || (u->kind == TK_OP && u->v.op == OP_SEMI))) {
                 lxA_node *e = parse_expr(p);
-                if (is_op(p, OP_COMMA)) { /* return a, b */
-                    lxA_node *tup = node2(p, AST_TUPLE, e->line, e->col, e, NULL);
-                    while (is_op(p, OP_COMMA)) {
-                        next(p);
-                        push(p, tup, parse_expr(p));
-                    }
-                    e = tup;
-                }
-                push(p, n, e);
+                push(p, n, is_op(p, OP_COMMA) ? comma_tuple(p, e, parse_expr) : e); /* return a, b */
             }
             return n;
         }
@@ -1382,31 +1383,15 @@ static lxA_node *parse_statement(parser *p)
     }
     if (!is_op(p, OP_COMMA) || p->nl_ignore > 0) return e;
     if (e->kind == AST_ASSIGN) {
-        lxA_node *rt = node2(p, AST_TUPLE, e->kids[1]->line, e->kids[1]->col, e->kids[1], NULL);
-        while (is_op(p, OP_COMMA)) {
-            next(p);
-            push(p, rt, parse_expr(p));
-        }
-        e->kids[1] = rt;
+        e->kids[1] = comma_tuple(p, e->kids[1], parse_expr);
         return e;
     }
-    lxA_node *tup = node2(p, AST_TUPLE, e->line, e->col, e, NULL);
-    while (is_op(p, OP_COMMA)) {
-        next(p);
-        push(p, tup, parse_arrow(p));
-    }
+    lxA_node *tup = comma_tuple(p, e, parse_arrow);
     if (!is_op(p, OP_ASSIGN)) return tup;
     int aline = p->tok.line, acol = p->tok.col;
     next(p);
     lxA_node *r = parse_expr(p);
-    if (is_op(p, OP_COMMA)) {
-        lxA_node *rt = node2(p, AST_TUPLE, r->line, r->col, r, NULL);
-        while (is_op(p, OP_COMMA)) {
-            next(p);
-            push(p, rt, parse_expr(p));
-        }
-        r = rt;
-    }
+    if (is_op(p, OP_COMMA)) r = comma_tuple(p, r, parse_expr);
     return node2(p, AST_ASSIGN, aline, acol, tup, r);
 }
 

@@ -33,6 +33,10 @@ typedef nn_status (*tap_fn)(nn_ctx *ctx, nn_tensor *const *in, nn_tensor **out, 
 bool tap_gradcheck(nn_ctx *ctx, tap_fn f, int n, nn_tensor *const *in, void *ud, double tol,
                    const char *name);
 
+/* The C library's realloc/free as a realloc-style allocator hook (lx_Alloc,
+ * lxX_alloc), for tests that need a plain one. */
+void *tap_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+
 /* A Float64 tensor of the given shape from data (column-major). */
 nn_tensor *tap_tensor(nn_ctx *ctx, nn_dtype t, int ndim, const int64_t *shape, const double *data);
 

@@ -10,17 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *std_alloc(void *ud, void *p, size_t osize, size_t nsize)
-{
-    (void)ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(p);
-        return NULL;
-    }
-    return realloc(p, nsize);
-}
-
 /* All tokens of src as one line of text: KIND(text) separated by spaces, a
  * leading ^ marking space_before; stops after the first error. */
 static char out[8192];
@@ -28,7 +17,7 @@ static lxX_lexer L;
 
 static const char *dump_n(const char *src, size_t len)
 {
-    lxX_init(&L, src, len, "test.lx", std_alloc, NULL);
+    lxX_init(&L, src, len, "test.lx", tap_alloc, NULL);
     size_t k = 0;
     out[0] = '\0';
     for (;;) {
@@ -169,7 +158,7 @@ int main(void)
     /* positions */
     lxX_lexer P;
     const char *src = "σ = 1\n  \"é\" + x";
-    lxX_init(&P, src, strlen(src), "t", std_alloc, NULL);
+    lxX_init(&P, src, strlen(src), "t", tap_alloc, NULL);
     lxX_token t[7];
     for (int i = 0; i < 7; i++)
         lxX_next(&P, &t[i]);
@@ -204,7 +193,7 @@ int main(void)
     size_t n = 100000;
     char *deep = malloc(n);
     memset(deep, '(', n);
-    lxX_init(&P, deep, n, "deep", std_alloc, NULL);
+    lxX_init(&P, deep, n, "deep", tap_alloc, NULL);
     size_t count = 0;
     lxX_token tk;
     while (lxX_next(&P, &tk) == TK_OP)
@@ -228,7 +217,7 @@ int main(void)
         }
         char *heap = malloc(len ? len : 1); /* exact size, so ASan sees any read past the end */
         memcpy(heap, buf, len);
-        lxX_init(&P, heap, len, "fuzz", std_alloc, NULL);
+        lxX_init(&P, heap, len, "fuzz", tap_alloc, NULL);
         int steps = 0;
         lxX_kind kk;
         while ((kk = lxX_next(&P, &tk)) != TK_EOF && kk != TK_ERROR && steps < 1000)

@@ -10,24 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *std_alloc(void *ud, void *p, size_t osize, size_t nsize)
-{
-    (void)ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(p);
-        return NULL;
-    }
-    return realloc(p, nsize);
-}
-
 static char out[16384];
 
 /* The tree of src inside its top-level BLOCK, or ERR line:col[+] message. */
 static const char *parse_n(const char *src, size_t len)
 {
     lxA_arena a;
-    lxA_arena_init(&a, std_alloc, NULL);
+    lxA_arena_init(&a, tap_alloc, NULL);
     lxP_result r;
     lxA_node *top = lxP_parse(src, len, "test.lx", &a, &r);
     if (top) {
@@ -181,7 +170,7 @@ int main(void)
     {
         const char *src = "x = 1\nσ = (1 + )\n";
         lxA_arena a;
-        lxA_arena_init(&a, std_alloc, NULL);
+        lxA_arena_init(&a, tap_alloc, NULL);
         lxP_result r;
         lxP_parse(src, strlen(src), "model.lx", &a, &r);
         char msg[512];
