@@ -47,7 +47,6 @@ void lxX_init(lxX_lexer *ls, const char *src, size_t len, const char *chunk, lxX
     ls->end = src + len;
     ls->chunk = chunk ? chunk : "";
     ls->line = ls->col = 1;
-    ls->prev = TK_NEWLINE;
     ls->alloc = alloc;
     ls->ud = ud;
 }
@@ -387,7 +386,6 @@ static void sb_flush(lxX_lexer *ls, str_builder *b, int line, int col)
 static int triple_indent(const char *p, const char *end)
 {
     int best = -1;
-    bool first = true;
     while (p < end) {
         if (p + 2 < end && p[0] == '"' && p[1] == '"' && p[2] == '"') break;
         if (*p == '\\' && p + 1 < end) {
@@ -406,9 +404,7 @@ static int triple_indent(const char *p, const char *end)
         bool blank = p >= end || *p == '\n' || *p == '\r';
         if (!blank || closing)
             if (best < 0 || ind < best) best = ind;
-        first = false;
     }
-    (void)first;
     return best < 0 ? 0 : best;
 }
 
@@ -424,9 +420,7 @@ static bool interp_range(lxX_lexer *ls, lxX_token *tok, str_builder *b)
     lxX_token t;
     const char *stop = NULL;
     for (;;) {
-        const char *before = sub.p;
         lxX_kind k = lxX_next(&sub, &t);
-        (void)before;
         if (k == TK_ERROR) {
             error_at(ls, tok, sub.err_line, sub.err_col, sub.incomplete, "%s", sub.message);
             lxX_free(&sub);
@@ -753,7 +747,6 @@ lxX_kind lxX_next(lxX_lexer *ls, lxX_token *tok)
     lxX_kind k = lex_token(ls, tok);
     if (k != TK_MACRO && k != TK_SYMBOL && k != TK_ERROR) tok->len = (size_t)(ls->p - tok->text);
     if (k == TK_ERROR) return k;
-    ls->prev = k;
     ls->prev_closes = closes_operand(tok);
     return k;
 }
