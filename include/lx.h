@@ -2,9 +2,9 @@
  * and lualib.h together are for Lua).  Every call is protected and returns a
  * status; nothing exits, and two states never see each other.
  *
- * This is the first part of the API (states, allocation, limits); running
- * code, values and errors arrive with the interpreter (issue 3) and the rest
- * with the embedding issue.
+ * This part: states, allocation and output hooks, limits, running code,
+ * errors and interrupts.  Values, C functions and C layers come with the
+ * embedding issue.
  */
 #ifndef LX_H
 #define LX_H
@@ -24,10 +24,15 @@ typedef struct lx_State lx_State;
  * or NULL, which lx turns into an OutOfMemoryError. */
 typedef void *(*lx_Alloc)(void *ud, void *ptr, size_t osize, size_t nsize);
 
+/* Where printed text goes: stream 1 is stdout, 2 is stderr. */
+typedef void (*lx_Writer)(void *ud, int stream, const char *s, size_t n);
+
 typedef struct {
     lx_Alloc alloc; /* NULL: the C library's realloc/free */
     void *alloc_ud;
     size_t memory_limit; /* bytes lx may hold through alloc; 0: none */
+    lx_Writer writer;    /* NULL: the C library's stdout and stderr */
+    void *writer_ud;
 } lx_Config;
 
 typedef enum {
@@ -43,6 +48,32 @@ lx_State *lx_open(const lx_Config *config);
 void lx_close(lx_State *L);
 /* Bytes the state holds through its allocator. */
 size_t lx_memory_in_use(const lx_State *L);
+
+/* Opens the standard libraries (the built-ins, the modules lx knows and
+ * the prelude) in a state made by lx_open. */
+lx_Status lx_openlibs(lx_State *L);
+
+/* Runs source code (chunk names it in messages and stack traces). */
+lx_Status lx_dostring(lx_State *L, const char *src, size_t len, const char *chunk);
+/* Runs a file: a missing or unreadable file is an error status, not a crash. */
+lx_Status lx_dofile(lx_State *L, const char *path);
+/* Runs code and, when it is an expression with a value other than nothing,
+ * writes that value's display to stdout (the REPL's echo). */
+lx_Status lx_doline(lx_State *L, const char *src, size_t len, const char *chunk, int echo);
+/* Whether src is an incomplete input (an open block, bracket or string). */
+int lx_incomplete(lx_State *L, const char *src, size_t len);
+
+/* After an error status: "Type: message" (valid until the next call). */
+const char *lx_errmsg(const lx_State *L);
+/* After an error status: the stack trace, one "  file:line in f" per line. */
+const char *lx_traceback(const lx_State *L);
+
+/* Asks the running code to stop with an InterruptException at its next
+ * call or loop iteration.  Safe from a signal handler or another thread. */
+void lx_interrupt(lx_State *L);
+
+/* Sets the global ARGS (the script's arguments) and PROGRAM_FILE. */
+lx_Status lx_setargs(lx_State *L, const char *program, int argc, const char *const *argv);
 
 #ifdef __cplusplus
 }

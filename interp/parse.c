@@ -285,6 +285,7 @@ static void parse_args(parser *p, lxA_node *call, lxX_op close, bool kws)
             continue;
         }
         lxA_node *a = parse_item(p, kws);
+        if (after_semi && a->kind == AST_SPLAT) a->flags |= LXA_F_KEYWORD; /* f(; kw...) */
         if (after_semi && a->kind == AST_IDENT) { /* f(; x) is f(; x = x) */
             lxA_node *kw = node(p, AST_KW, a->line, a->col);
             kw->name = a->name;

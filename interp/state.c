@@ -1,7 +1,7 @@
 /* state.c — opening and closing states, the allocator and its accounting,
  * and the error handler chain.  See state.h.
  */
-#include "state.h"
+#include "runtime.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +19,40 @@ static void *default_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return realloc(ptr, nsize);
 }
 
+static void default_writer(void *ud, int stream, const char *s, size_t n)
+{
+    (void)ud;
+    FILE *f = stream == 2 ? stderr : stdout;
+    fwrite(s, 1, n, f);
+    if (stream == 2) fflush(f);
+}
+
+/* Everything a bare state needs before any code runs: the first stack
+ * segment, the types, the preallocated OutOfMemoryError and the globals the
+ * VM's slow paths call. */
+static void open_core(lx_State *L, void *ud)
+{
+    (void)ud;
+    L->segs = lxM_realloc(L, NULL, 0, sizeof *L->segs);
+    L->segs[0].vals = NULL;
+    L->segs[0].n = 0;
+    L->nsegs = 1;
+    /* small at first (a host may run many states); later segments are bigger */
+    L->segs[0].vals = lxM_realloc(L, NULL, 0, LXV_FIRST_SEGMENT * sizeof(lx_Value));
+    L->segs[0].n = LXV_FIRST_SEGMENT;
+    L->top = L->segs[0].vals;
+    lxT_init(L);
+    L->oom = lxO_obj(lxO_struct_new(L, L->T[LXT_OutOfMemoryError]));
+    static const char *const opnames[LXV_NUM_OPFN] = {
+#define LXV_OPFN_NAME(e, s) s,
+        LXV_OPFNS(LXV_OPFN_NAME)
+#undef LXV_OPFN_NAME
+    };
+    for (int i = 0; i < LXV_NUM_OPFN; i++)
+        L->gop[i] = lxG_index(L, lxS_cstr(L, opnames[i]));
+    L->gcthreshold = (size_t)4 << 20;
+}
+
 lx_State *lx_open(const lx_Config *config)
 {
     lx_Alloc alloc = config && config->alloc ? config->alloc : default_alloc;
@@ -32,23 +66,22 @@ lx_State *lx_open(const lx_Config *config)
     L->alloc_ud = ud;
     L->limit = limit;
     L->total = sizeof *L;
+    L->writer = config && config->writer ? config->writer : default_writer;
+    L->writer_ud = config ? config->writer_ud : NULL;
+    L->exc = lxO_nothing();
+    L->cself = lxO_nothing();
+    L->current_file = lxO_nothing();
+    L->oom = lxO_nothing();
+    atomic_init(&L->interrupt, 0);
     /* a per-state seed, so that inputs chosen to collide in one state's
      * string table do not collide in another's */
     uintptr_t a = (uintptr_t)L;
     L->seed = (uint32_t)(a ^ (a >> 32)) * 2654435761u;
+    if (lxD_pcall(L, open_core, NULL) != LX_OK) {
+        lx_close(L);
+        return NULL;
+    }
     return L;
-}
-
-static void free_object(lx_State *L, lxO_header *o)
-{
-    switch ((lxO_type)o->type) {
-    case LXO_STRING: {
-        lxO_string *s = (lxO_string *)o;
-        lxM_free(L, s, sizeof *s + s->len + 1);
-        break;
-    }
-    default: break;
-    }
 }
 
 void lx_close(lx_State *L)
@@ -56,10 +89,21 @@ void lx_close(lx_State *L)
     if (!L) return;
     for (lxO_header *o = L->allgc, *next; o; o = next) {
         next = o->next;
-        free_object(L, o);
+        lxO_free(L, o);
     }
     L->allgc = NULL;
     lxS_free_table(L);
+    lxM_free(L, L->globals, (size_t)L->capglobals * sizeof *L->globals);
+    lxM_free(L, L->macros, (size_t)L->capmacros * sizeof *L->macros);
+    lxM_free(L, L->frames, (size_t)L->capframes * sizeof *L->frames);
+    lxM_free(L, L->handlers, (size_t)L->caphandlers * sizeof *L->handlers);
+    lxM_free(L, L->roots, (size_t)L->caproots * sizeof *L->roots);
+    lxM_free(L, L->gray, L->capgray * sizeof *L->gray);
+    lxM_free(L, L->errtrace, L->errtrace_len);
+    lxM_free(L, L->errfull, L->errfull_len);
+    for (int i = 0; i < L->nsegs; i++)
+        lxM_free(L, L->segs[i].vals, L->segs[i].n * sizeof(lx_Value));
+    lxM_free(L, L->segs, (size_t)L->nsegs * sizeof *L->segs);
     L->alloc(L->alloc_ud, L, sizeof *L, 0);
 }
 
@@ -97,6 +141,8 @@ void lxD_throw(lx_State *L, lx_Status status, const char *fmt, ...)
     vsnprintf(L->errmsg, sizeof L->errmsg, fmt, ap);
     va_end(ap);
     /* every entry into interp/ goes through lxD_pcall, so a handler exists */
+    if (status == LX_ERRMEM) L->exc = L->oom;
+    L->ntrace = 0;
     L->errjmp->status = status;
     longjmp(L->errjmp->buf, 1);
 }
@@ -110,4 +156,31 @@ lx_Status lxD_pcall(lx_State *L, void (*f)(lx_State *L, void *ud), void *ud)
     if (setjmp(j.buf) == 0) f(L, ud);
     L->errjmp = j.prev;
     return j.status;
+}
+
+void *lxM_arena_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    lx_State *L = ud;
+    /* arenas free with osize 0: keep each block's size in front of it */
+    size_t *blk = ptr ? (size_t *)ptr - 2 : NULL;
+    size_t old = blk ? blk[0] : 0;
+    (void)osize;
+    if (nsize == 0) {
+        if (blk) {
+            L->alloc(L->alloc_ud, blk, old + 2 * sizeof(size_t), 0);
+            L->total -= old + 2 * sizeof(size_t);
+        }
+        return NULL;
+    }
+    if (L->limit && nsize > old && L->total + (nsize - old) > L->limit) return NULL;
+    size_t *q = L->alloc(L->alloc_ud, blk, blk ? old + 2 * sizeof(size_t) : 0, nsize + 2 * sizeof(size_t));
+    if (!q) return NULL;
+    L->total = L->total - (blk ? old + 2 * sizeof(size_t) : 0) + nsize + 2 * sizeof(size_t);
+    q[0] = nsize;
+    return q + 2;
+}
+
+void lxE_write(lx_State *L, int stream, const char *s, size_t n)
+{
+    L->writer(L->writer_ud, stream, s, n);
 }

@@ -6,10 +6,12 @@
 #ifndef LX_STATE_H
 #define LX_STATE_H
 
+#include "code.h"
 #include "lx.h"
 #include "object.h"
 
 #include <setjmp.h>
+#include <stdatomic.h>
 
 typedef struct lxD_jmp {
     struct lxD_jmp *prev;
@@ -23,16 +25,149 @@ typedef struct {
     size_t count;
 } lxS_table;
 
+/* The built-in types, created by lx_open (type.c). */
+#define LXT_TYPES(X)                                                                                         \
+    X(Any) X(Nothing) X(Bool) X(Number) X(Real) X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64)    \
+        X(Float32) X(Symbol) X(AbstractString) X(String) X(Tuple) X(NamedTuple) X(AbstractArray)             \
+            X(AbstractVector) X(AbstractMatrix) X(List) X(AbstractDict) X(Dict) X(AbstractRange) X(Range)    \
+                X(Function) X(Type) X(Module) X(IO) X(Pair) X(Exception) X(ErrorException) X(ArgumentError)  \
+                    X(DimensionMismatch) X(MethodError) X(UndefVarError) X(BoundsError) X(DomainError)       \
+                        X(ParseError) X(IOError) X(OutOfMemoryError) X(StackOverflowError)                   \
+                            X(AssertionError) X(KeyError) X(InexactError) X(DivideError) X(TypeError)        \
+                                X(EOFError) X(InterruptException) X(OverflowError) X(FieldError)             \
+                                    X(Undefined) X(Box) X(Proto)
+
+typedef enum {
+#define LXT_ENUM(name) LXT_##name,
+    LXT_TYPES(LXT_ENUM)
+#undef LXT_ENUM
+        LXT_NUM
+} lxT_builtin;
+
+typedef struct {
+    lxO_string *name;
+    lx_Value v; /* LX_TUNDEF until assigned */
+    bool isconst;
+    lxO_string *doc;
+} lxG_global;
+
+/* A call frame on the VM's frame stack.  cl == NULL marks a C built-in,
+ * whose arguments (nargs values at base) the collector keeps alive. */
+typedef struct {
+    lxO_closure *cl;
+    lx_Value *base;
+    const uint32_t *pc; /* saved pc (the next instruction) */
+    lx_Value *ret;      /* where the result goes */
+    lx_Value kw;        /* the call's keywords: a named tuple or nothing */
+    int nargs;
+    int seg;       /* the caller's segment and top, restored on return */
+    lx_Value *top;
+    int oseg; /* the segment holding base */
+    lxO_string *cname; /* C frame: the function's name, for stack traces */
+} lxV_frame;
+
+typedef struct {
+    int frame; /* index of the frame that set it */
+    const uint32_t *pc;
+    int reg;
+    int nexec;  /* the C-level execute it belongs to */
+    int nroots; /* lxV_root marks to restore */
+} lxV_handler;
+
+typedef struct {
+    lx_Value *vals;
+    size_t n;
+} lxV_segment;
+
+typedef struct {
+    lxO_string *file, *func;
+    int line;
+} lxV_traceentry;
+
+#define LXV_MAX_FRAMES 100000 /* lx call depth before StackOverflowError */
+#define LXV_MAX_CDEPTH 180    /* nested VM entries (C built-ins calling lx) */
+#define LXV_TRACE_MAX 64
+#define LXV_SEGMENT 32768     /* values per stack segment */
+#define LXV_FIRST_SEGMENT 1024 /* values in the first one */
+
+/* Functions the VM falls back to when an instruction's fast path does not apply. */
+#define LXV_OPFNS(X)                                                                                         \
+    X(add, "+") X(sub, "-") X(mul, "*") X(div, "/") X(pow, "^") X(rem, "%") X(idiv, "÷") X(eq, "==")        \
+        X(ne, "!=") X(lt, "<") X(le, "<=") X(not, "!") X(getindex, "getindex") X(setindex, "setindex!")     \
+            X(iterate, "iterate") X(apply, "apply") X(getproperty, "getproperty")                           \
+                X(setproperty, "setproperty!") X(lastindex, "lastindex") X(firstindex, "firstindex")
+
+enum {
+#define LXV_OPFN_ENUM(e, s) LXV_OP_##e,
+    LXV_OPFNS(LXV_OPFN_ENUM)
+#undef LXV_OPFN_ENUM
+        LXV_NUM_OPFN
+};
+
+/* A macro expander: rewrites a MACROCALL node into ordinary syntax. */
+struct lxA_node;
+struct lxA_arena_s;
+typedef struct lxA_node *(*lxK_macro)(lx_State *L, void *arena, struct lxA_node *call);
+
+typedef struct {
+    lxO_string *name;
+    lxK_macro fn;
+    lxO_string *doc;
+} lxK_macrodef;
+
 struct lx_State {
     lx_Alloc alloc;
     void *alloc_ud;
-    size_t total;      /* bytes held through alloc */
-    size_t limit;      /* 0: none */
-    lxD_jmp *errjmp;   /* innermost handler */
-    char errmsg[256];  /* the last error's message, for the host */
+    lx_Writer writer;
+    void *writer_ud;
+    size_t total;     /* bytes held through alloc */
+    size_t limit;     /* 0: none */
+    lxD_jmp *errjmp;  /* innermost handler */
+    char errmsg[512]; /* the last error's message, for the host */
+    char *errtrace;   /* its stack trace (allocated) */
+    size_t errtrace_len;
+    char *errfull; /* the whole message, as showerror prints it (allocated) */
+    size_t errfull_len;
     uint32_t seed;     /* string hashing */
     lxO_header *allgc; /* every GC object */
     lxS_table strings;
+    atomic_int interrupt;
+
+    /* types, globals, macros */
+    lxO_type *T[LXT_NUM];
+    lxO_type *tagtype[LX_NUM_TAGS];
+    lxG_global *globals;
+    int nglobals, capglobals;
+    lxK_macrodef *macros;
+    int nmacros, capmacros;
+    int gop[LXV_NUM_OPFN]; /* global indices of the functions operators fall back to */
+    lx_Value cself;        /* the running C built-in's method data */
+    /* stdlib's printing of a struct with a user `show` method (true: done) */
+    bool (*showhook)(lx_State *L, void *buf, lx_Value v);
+    lx_Value current_file;
+
+    /* the VM */
+    lxV_frame *frames;
+    int nframes, capframes;
+    lxV_segment *segs;
+    int nsegs, seg;
+    lx_Value *top; /* first free value of the current segment */
+    lxV_handler *handlers;
+    int nhandlers, caphandlers;
+    int nexec; /* C-level depth of lxV_execute */
+    lx_Value exc;  /* the exception being thrown */
+    lxV_traceentry trace[LXV_TRACE_MAX];
+    int ntrace;
+    lx_Value *roots; /* values C code keeps across calls into lx (lxV_root) */
+    int nroots, caproots;
+    lx_Value oom; /* preallocated OutOfMemoryError */
+
+    /* the collector */
+    size_t gcdebt; /* bytes allocated since the last collection */
+    size_t gcthreshold;
+    lxO_header **gray;
+    size_t ngray, capgray;
+    bool gcrunning;
 };
 
 /* Raises `status` with a printf-style message: longjmps to the innermost
@@ -46,10 +181,17 @@ lx_Status lxD_pcall(lx_State *L, void (*f)(lx_State *L, void *ud), void *ud);
  * OutOfMemoryError on failure (never returns NULL for nsize > 0). */
 void *lxM_realloc(lx_State *L, void *p, size_t osize, size_t nsize);
 void lxM_free(lx_State *L, void *p, size_t size);
+/* A realloc-style allocator over the state for the lexer and parser arenas:
+ * returns NULL instead of raising (ud is the state). */
+void *lxM_arena_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* Writes to the host's output (stream 1 stdout, 2 stderr). */
+void lxE_write(lx_State *L, int stream, const char *s, size_t n);
 
 /* The interned string with these bytes (made on first use). */
 lxO_string *lxS_new(lx_State *L, const char *s, size_t len);
+lxO_string *lxS_cstr(lx_State *L, const char *s);
 /* The intern table itself (the strings are freed with the other objects). */
 void lxS_free_table(lx_State *L);
+void lxS_remove(lx_State *L, lxO_string *s);
 
 #endif

@@ -49,10 +49,13 @@ lxO_string *lxS_new(lx_State *L, const char *s, size_t len)
     if (len > SIZE_MAX - sizeof(lxO_string) - 1)
         lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: a string of %zu bytes", len);
     lxO_string *x = lxM_realloc(L, NULL, 0, sizeof *x + len + 1);
-    x->hdr.type = LXO_STRING;
+    x->hdr.kind = LXO_STRING;
+    x->hdr.type = L->T[LXT_String];
     x->hdr.marked = 0;
     x->hdr.next = L->allgc;
     L->allgc = &x->hdr;
+    L->gcdebt += sizeof *x + len + 1;
+    x->gidx = -1;
     x->hash = h;
     x->len = len;
     memcpy(x->data, s, len);
@@ -62,6 +65,22 @@ lxO_string *lxS_new(lx_State *L, const char *s, size_t len)
     t->buckets[k] = x;
     t->count++;
     return x;
+}
+
+lxO_string *lxS_cstr(lx_State *L, const char *s)
+{
+    return lxS_new(L, s, strlen(s));
+}
+
+/* Unlinks a string the collector is about to free. */
+void lxS_remove(lx_State *L, lxO_string *s)
+{
+    lxS_table *t = &L->strings;
+    lxO_string **p = &t->buckets[s->hash & (t->size - 1)];
+    while (*p != s)
+        p = &(*p)->hnext;
+    *p = s->hnext;
+    t->count--;
 }
 
 void lxS_free_table(lx_State *L)

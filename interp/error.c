@@ -1,0 +1,85 @@
+/* error.c — raising lx exceptions from C (lxE_).  An exception is a struct
+ * instance of one of the built-in exception types (or any value a script
+ * throws); throwing records the stack trace and longjmps to the innermost
+ * handler: the VM's (which finds the lx `try`) or a protected call's.
+ */
+#include "runtime.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void lxE_throw(lx_State *L, lx_Value exc)
+{
+    L->exc = exc;
+    lxV_traceback(L);
+    L->errjmp->status = LX_ERRRUN;
+    longjmp(L->errjmp->buf, 1);
+}
+
+lx_Value lxE_new(lx_State *L, lxT_builtin type, const char *msg)
+{
+    lxO_type *t = L->T[type];
+    lxO_struct *s = lxO_struct_new(L, t);
+    for (int i = 0; i < s->n; i++)
+        s->fields[i] = lxO_nothing();
+    for (int i = 0; i < t->nfields; i++)
+        if (!strcmp(t->fields[i]->data, "msg")) s->fields[i] = lxO_cstr(L, msg);
+    return lxO_obj(s);
+}
+
+void lxE_error(lx_State *L, lxT_builtin type, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    lxE_throw(L, lxE_new(L, type, msg));
+}
+
+void lxE_undefvar(lx_State *L, lxO_string *name)
+{
+    lxO_struct *s = lxO_struct_new(L, L->T[LXT_UndefVarError]);
+    s->fields[0] = lxO_sym(name);
+    lxE_throw(L, lxO_obj(s));
+}
+
+void lxE_keyerror(lx_State *L, lx_Value key)
+{
+    int mark = lxV_root(L, key);
+    lxO_struct *s = lxO_struct_new(L, L->T[LXT_KeyError]);
+    lxV_unroot(L, mark);
+    s->fields[0] = key;
+    lxE_throw(L, lxO_obj(s));
+}
+
+void lxE_typeerror(lx_State *L, const char *ctx, const char *expected, lx_Value got)
+{
+    lxE_error(L, LXT_TypeError, "in %s, expected %s, got a value of type %s", ctx, expected,
+              lxT_name(lxT_typeof(L, got)));
+}
+
+void lxE_methoderror(lx_State *L, lxO_generic *gf, lx_Value *args, int nargs)
+{
+    lxO_tuple *t = lxO_tuple_new(L, nargs);
+    memcpy(t->items, args, (size_t)nargs * sizeof *args);
+    int mark = lxV_root(L, lxO_obj(t));
+    lxO_struct *s = lxO_struct_new(L, L->T[LXT_MethodError]);
+    lxV_unroot(L, mark);
+    s->fields[0] = lxO_obj(gf);
+    s->fields[1] = lxO_obj(t);
+    lxE_throw(L, lxO_obj(s));
+}
+
+void lxE_poll(lx_State *L)
+{
+    if (atomic_exchange(&L->interrupt, 0)) {
+        lxO_struct *s = lxO_struct_new(L, L->T[LXT_InterruptException]);
+        lxE_throw(L, lxO_obj(s));
+    }
+}
+
+void lx_interrupt(lx_State *L)
+{
+    atomic_store(&L->interrupt, 1);
+}

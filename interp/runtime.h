@@ -1,0 +1,161 @@
+/* runtime.h — the interpreter's internal interface: objects (lxO_), types
+ * (lxT_), globals (lxG_), errors (lxE_), the collector (lxC_), dispatch
+ * (lxF_), the VM (lxV_), the compiler (lxK_) and text output (lxW_).
+ * stdlib/ builds on these; hosts see only include/lx.h.
+ */
+#ifndef LX_RUNTIME_H
+#define LX_RUNTIME_H
+
+#include "ast.h"
+#include "code.h"
+#include "state.h"
+
+#include <stdarg.h>
+
+/* ---- objects (value.c) ------------------------------------------------------------------ */
+
+void *lxO_new(lx_State *L, size_t size, lxO_kind kind, lxO_type *type);
+void lxO_free(lx_State *L, lxO_header *o);
+lxO_tuple *lxO_tuple_new(lx_State *L, int n); /* items set to nothing */
+lxO_ntuple *lxO_ntuple_new(lx_State *L, int n);
+lxO_list *lxO_list_new(lx_State *L, size_t cap);
+void lxO_list_push(lx_State *L, lxO_list *l, lx_Value v);
+lxO_dict *lxO_dict_new(lx_State *L);
+lx_Value *lxO_dict_get(lx_State *L, lxO_dict *d, lx_Value key); /* NULL when absent */
+void lxO_dict_set(lx_State *L, lxO_dict *d, lx_Value key, lx_Value val);
+bool lxO_dict_delete(lx_State *L, lxO_dict *d, lx_Value key);
+lxO_range *lxO_range_int(lx_State *L, int64_t start, int64_t step, int64_t stop);
+lxO_range *lxO_range_float(lx_State *L, double start, double step, double stop);
+lx_Value lxO_range_at(const lxO_range *r, int64_t i); /* 0-based */
+lxO_struct *lxO_struct_new(lx_State *L, lxO_type *t);
+lxO_box *lxO_box_new(lx_State *L);
+lxO_generic *lxO_generic_new(lx_State *L, lxO_string *name);
+lxO_module *lxO_module_new(lx_State *L, lxO_string *name);
+lx_Value lxO_str(lx_State *L, const char *s, size_t n);
+lx_Value lxO_cstr(lx_State *L, const char *s);
+lx_Value lxO_pair(lx_State *L, lx_Value a, lx_Value b);
+/* Index of a named tuple's field, -1 when absent. */
+int lxO_ntuple_find(const lxO_ntuple *nt, const lxO_string *name);
+/* Julia's == (numbers by value across types) and isequal/hash (for Dict keys). */
+bool lxO_equal(lx_State *L, lx_Value a, lx_Value b);
+bool lxO_isequal(lx_State *L, lx_Value a, lx_Value b);
+bool lxO_egal(lx_Value a, lx_Value b); /* === */
+uint32_t lxO_hash(lx_State *L, lx_Value v);
+/* Numbers: whether v is one, and its value as a double / int. */
+bool lxO_isnumber(lx_Value v);
+double lxO_tonumber(lx_Value v);
+
+/* ---- types (type.c) ----------------------------------------------------------------------- */
+
+void lxT_init(lx_State *L);
+static inline lxO_type *lxT_typeof(lx_State *L, lx_Value v)
+{
+    return v.tag == LX_TOBJECT ? v.v.o->type : L->tagtype[v.tag];
+}
+bool lxT_subtype(const lxO_type *a, const lxO_type *b);
+bool lxT_isa(lx_State *L, lx_Value v, const lxO_type *t);
+lxO_type *lxT_new(lx_State *L, lxO_string *name, lxO_type *super, bool abstract);
+const char *lxT_name(const lxO_type *t);
+
+/* ---- globals (value.c) -------------------------------------------------------------------- */
+
+int lxG_index(lx_State *L, lxO_string *name); /* made (undefined) on first use */
+int lxG_find(lx_State *L, lxO_string *name);  /* -1 when absent */
+lx_Value lxG_get(lx_State *L, const char *name); /* LX_TUNDEF when absent */
+void lxG_set(lx_State *L, const char *name, lx_Value v);
+
+/* ---- errors (error.c) --------------------------------------------------------------------- */
+
+/* Throws the exception value: records the stack trace, unwinds to the
+ * nearest try or protected call. */
+void lxE_throw(lx_State *L, lx_Value exc) __attribute__((noreturn));
+/* Throws a new exception of a built-in type with a formatted message. */
+void lxE_error(lx_State *L, lxT_builtin type, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
+lx_Value lxE_new(lx_State *L, lxT_builtin type, const char *msg);
+void lxE_undefvar(lx_State *L, lxO_string *name) __attribute__((noreturn));
+void lxE_keyerror(lx_State *L, lx_Value key) __attribute__((noreturn));
+void lxE_typeerror(lx_State *L, const char *ctx, const char *expected, lx_Value got)
+    __attribute__((noreturn));
+void lxE_methoderror(lx_State *L, lxO_generic *gf, lx_Value *args, int nargs) __attribute__((noreturn));
+/* Checks the interrupt flag; throws InterruptException when set. */
+void lxE_poll(lx_State *L);
+
+/* ---- the collector (gc.c) ---------------------------------------------------------------- */
+
+void lxC_collect(lx_State *L);
+static inline void lxC_check(lx_State *L)
+{
+    if (L->gcdebt > L->gcthreshold) lxC_collect(L);
+}
+void lxC_mark(lx_State *L, lx_Value v);
+
+/* ---- dispatch (dispatch.c) ----------------------------------------------------------------- */
+
+/* A method's types array has this many slots (positional + vararg + spare). */
+#define LXF_NTYPES(m) ((size_t)((m)->nreq + (m)->nopt + 2))
+void lxF_freemethod(lx_State *L, lxO_method *m);
+/* Adds (or replaces, when the signature is the same) a method. */
+void lxF_addmethod(lx_State *L, lxO_generic *gf, const lxO_method *m);
+/* The most specific applicable method, or NULL (ambiguous sets *ambiguous). */
+lxO_method *lxF_lookup(lx_State *L, lxO_generic *gf, lx_Value *args, int nargs, bool *ambiguous);
+/* A method's signature as text: "f(x::Int, y)". */
+size_t lxF_sigtext(lx_State *L, const lxO_generic *gf, const lxO_method *m, char *buf, size_t n);
+
+/* ---- the VM (vm.c) --------------------------------------------------------------------------- */
+
+/* Calls f (a function, closure or callable value) with nargs arguments and
+ * keywords (a named tuple or nothing); returns its result. */
+lx_Value lxV_call(lx_State *L, lx_Value f, lx_Value *args, int nargs, lx_Value kw);
+/* Arithmetic on two numbers with lx's promotion (false: not both numbers). */
+bool lxV_arith(lx_State *L, lxK_opcode op, lx_Value a, lx_Value b, lx_Value *out);
+/* a < b (or <=) for numbers and strings; -1 when they do not compare here. */
+int lxV_less(lx_Value a, lx_Value b, bool orequal);
+/* lxV_call in protected mode: LX_OK and the result, or the status and the
+ * exception in *result, with the VM's stacks back where they were. */
+lx_Status lxV_pcall(lx_State *L, lx_Value f, lx_Value *args, int nargs, lx_Value kw, lx_Value *result);
+/* Runs a compiled top-level chunk. */
+lx_Value lxV_run(lx_State *L, lxO_proto *p);
+/* Keeps values alive while C code calls into lx: push, then pop to a mark. */
+int lxV_root(lx_State *L, lx_Value v);
+void lxV_unroot(lx_State *L, int mark);
+/* Stack trace of the current frames into L->trace. */
+void lxV_traceback(lx_State *L);
+lxO_closure *lxV_closure_new(lx_State *L, lxO_proto *p);
+lxO_proto *lxV_proto_new(lx_State *L);
+void lxV_proto_free(lx_State *L, lxO_proto *p);
+
+/* ---- the compiler (compile.c) ---------------------------------------------------------- */
+
+/* One top-level statement (or a whole tree, for include) to a proto. */
+lxO_proto *lxK_compile(lx_State *L, lxA_arena *arena, lxA_node *stmt, lxO_string *file);
+void lxK_macro_register(lx_State *L, const char *name, lxK_macro fn, const char *doc);
+const lxK_macrodef *lxK_macro_find(lx_State *L, const char *name);
+/* Parses and runs src statement by statement; returns the last value. */
+lx_Value lxK_dosource(lx_State *L, const char *src, size_t len, const char *chunk);
+/* The source text of a syntax tree, as Julia prints an expression. */
+size_t lxA_unparse(const lxA_node *n, char *buf, size_t size);
+
+/* ---- text (show.c) -------------------------------------------------------------------------- */
+
+typedef struct {
+    lx_State *L;
+    char *s;
+    size_t len, cap;
+} lxW_buf;
+
+void lxW_init(lx_State *L, lxW_buf *b);
+void lxW_free(lxW_buf *b);
+void lxW_add(lxW_buf *b, const char *s, size_t n);
+void lxW_puts(lxW_buf *b, const char *s);
+void lxW_printf(lxW_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* print (strings bare), repr (as code would write it), and show (the REPL's
+ * multi-line display). */
+void lxW_print(lxW_buf *b, lx_Value v);
+void lxW_repr(lxW_buf *b, lx_Value v);
+void lxW_show(lxW_buf *b, lx_Value v);
+void lxW_float(lxW_buf *b, double d, bool f32);
+/* An exception's message as showerror prints it ("ArgumentError: ..."). */
+void lxW_showerror(lxW_buf *b, lx_Value exc);
+
+#endif

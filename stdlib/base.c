@@ -1,0 +1,695 @@
+/* base.c — the core library: operators as functions, types and
+ * conversions, errors, and the functions the compiler's output calls
+ * (ranges, pairs, literals, splats, broadcasting over lists, `using`,
+ * docstrings).
+ */
+#include "lib.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ---- operators ---------------------------------------------------------------------------------- */
+
+static lx_Value arith2(lx_State *L, lxK_opcode op, lx_Value *args, const char *name)
+{
+    lx_Value r;
+    if (!lxV_arith(L, op, args[0], args[1], &r)) lxE_methoderror(L, lxO_as(lxO_generic, lxG_get(L, name)), args, 2);
+    return r;
+}
+
+static lx_Value b_add(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (n == 1) return a[0];
+    return arith2(L, BC_ADD, a, "+");
+}
+static lx_Value b_sub(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (n == 1) {
+        lx_Value z = lxO_int(0), args[2] = {z, a[0]};
+        if (a[0].tag == LX_TFLOAT64) return lxO_f64(-a[0].v.d);
+        if (a[0].tag == LX_TFLOAT32) return lxO_f32(-a[0].v.f);
+        return arith2(L, BC_SUB, args, "-");
+    }
+    return arith2(L, BC_SUB, a, "-");
+}
+static lx_Value b_mul(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lx_Value acc = a[0];
+    for (int i = 1; i < n; i++) {
+        lx_Value args[2] = {acc, a[i]};
+        acc = arith2(L, BC_MUL, args, "*");
+    }
+    return acc;
+}
+static lx_Value b_div(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return arith2(L, BC_DIV, a, "/");
+}
+static lx_Value b_pow(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return arith2(L, BC_POW, a, "^");
+}
+static lx_Value b_rem(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return arith2(L, BC_REM, a, "%");
+}
+static lx_Value b_idiv(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return arith2(L, BC_IDIV, a, "÷");
+}
+
+static lx_Value b_eq(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(lxO_equal(L, a[0], a[1]));
+}
+
+static bool call_bool(lx_State *L, const char *f, lx_Value x, lx_Value y)
+{
+    lx_Value args[2] = {x, y};
+    lx_Value r = lxL_callg(L, f, args, 2);
+    if (r.tag != LX_TBOOL) lxE_typeerror(L, f, "a Bool result", r);
+    return r.v.b;
+}
+
+static lx_Value b_ne(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(!call_bool(L, "==", a[0], a[1]));
+}
+
+/* Tuples compare lexicographically, as Julia's isless does. */
+static int compare_values(lx_State *L, lx_Value x, lx_Value y, bool orequal)
+{
+    int r = lxV_less(x, y, orequal);
+    if (r >= 0) return r;
+    if (lxO_is(x, LXO_TUPLE) && lxO_is(y, LXO_TUPLE)) {
+        lxO_tuple *s = lxO_as(lxO_tuple, x), *t = lxO_as(lxO_tuple, y);
+        for (int i = 0; i < s->n && i < t->n; i++) {
+            if (call_bool(L, "<", s->items[i], t->items[i])) return 1;
+            if (call_bool(L, "<", t->items[i], s->items[i])) return 0;
+        }
+        return orequal ? s->n <= t->n : s->n < t->n;
+    }
+    if (x.tag == LX_TSYMBOL && y.tag == LX_TSYMBOL) {
+        int c = strcmp(((lxO_string *)x.v.o)->data, ((lxO_string *)y.v.o)->data);
+        return orequal ? c <= 0 : c < 0;
+    }
+    lx_Value args[2] = {x, y};
+    lxE_methoderror(L, lxO_as(lxO_generic, lxG_get(L, orequal ? "<=" : "<")), args, 2);
+}
+
+static lx_Value b_lt(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(compare_values(L, a[0], a[1], false));
+}
+static lx_Value b_le(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    int r = lxV_less(a[0], a[1], true);
+    if (r >= 0) return lxO_bool(r);
+    /* a <= b is !(b < a) for types that define only < */
+    return lxO_bool(!call_bool(L, "<", a[1], a[0]));
+}
+static lx_Value b_gt(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(call_bool(L, "<", a[1], a[0]));
+}
+static lx_Value b_ge(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(call_bool(L, "<=", a[1], a[0]));
+}
+static lx_Value b_isless(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (lxO_isnumber(a[0]) && lxO_isnumber(a[1])) { /* NaN sorts last, as in Julia */
+        double x = lxO_tonumber(a[0]), y = lxO_tonumber(a[1]);
+        if (isnan(x)) return lxO_bool(false);
+        if (isnan(y)) return lxO_bool(true);
+    }
+    return lxO_bool(call_bool(L, "<", a[0], a[1]));
+}
+static lx_Value b_not(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (a[0].tag != LX_TBOOL) lxE_typeerror(L, "!", "a Bool", a[0]);
+    return lxO_bool(!a[0].v.b);
+}
+static lx_Value b_egal(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (lxO_egal(a[0], a[1])) return lxO_bool(true);
+    /* immutable values are === when their contents are */
+    if (a[0].tag == LX_TOBJECT && a[1].tag == LX_TOBJECT && a[0].v.o->kind == a[1].v.o->kind &&
+        (a[0].v.o->kind == LXO_TUPLE || a[0].v.o->kind == LXO_NTUPLE || a[0].v.o->kind == LXO_RANGE ||
+         (a[0].v.o->kind == LXO_STRUCT && !a[0].v.o->type->mutable_)))
+        return lxO_bool(lxO_isequal(L, a[0], a[1]) && a[0].v.o->type == a[1].v.o->type);
+    return lxO_bool(false);
+}
+static lx_Value b_negal(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(!b_egal(L, a, n, kw).v.b);
+}
+static lx_Value b_isequal(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(lxO_isequal(L, a[0], a[1]));
+}
+static lx_Value b_hash(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_int(lxO_hash(L, a[0]));
+}
+
+static lx_Value b_isapprox(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    double atol = lxO_tonumber(lxL_kw(L, kw, "atol", lxO_f64(0)));
+    lx_Value rt = lxL_kw(L, kw, "rtol", lxO_nothing());
+    if (lxO_isnumber(a[0]) && lxO_isnumber(a[1])) {
+        double x = lxO_tonumber(a[0]), y = lxO_tonumber(a[1]);
+        bool f32 = a[0].tag == LX_TFLOAT32 || a[1].tag == LX_TFLOAT32;
+        /* Julia's default rtol: sqrt(eps) of the wider float type, 0 when atol > 0 */
+        double rtol = rt.tag != LX_TNOTHING ? lxO_tonumber(rt) : atol > 0 ? 0 : f32 ? 3.4526698e-4 : 1.4901161193847656e-8;
+        if (x == y) return lxO_bool(true);
+        if (!isfinite(x) || !isfinite(y)) return lxO_bool(false);
+        double m = fabs(x) > fabs(y) ? fabs(x) : fabs(y);
+        return lxO_bool(fabs(x - y) <= (atol > rtol * m ? atol : rtol * m));
+    }
+    /* containers: elementwise on the norm, as Julia compares arrays */
+    if (a[0].tag == LX_TOBJECT && a[1].tag == LX_TOBJECT && a[0].v.o->kind == a[1].v.o->kind &&
+        (a[0].v.o->kind == LXO_TUPLE || a[0].v.o->kind == LXO_LIST || a[0].v.o->kind == LXO_NTUPLE)) {
+        lx_Value *x, *y;
+        size_t nx, ny;
+        if (a[0].v.o->kind == LXO_LIST) {
+            x = lxO_as(lxO_list, a[0])->items, nx = lxO_as(lxO_list, a[0])->n;
+            y = lxO_as(lxO_list, a[1])->items, ny = lxO_as(lxO_list, a[1])->n;
+        } else if (a[0].v.o->kind == LXO_TUPLE) {
+            x = lxO_as(lxO_tuple, a[0])->items, nx = (size_t)lxO_as(lxO_tuple, a[0])->n;
+            y = lxO_as(lxO_tuple, a[1])->items, ny = (size_t)lxO_as(lxO_tuple, a[1])->n;
+        } else {
+            x = lxO_as(lxO_ntuple, a[0])->vals, nx = (size_t)lxO_as(lxO_ntuple, a[0])->n;
+            y = lxO_as(lxO_ntuple, a[1])->vals, ny = (size_t)lxO_as(lxO_ntuple, a[1])->n;
+        }
+        if (nx != ny) return lxO_bool(false);
+        lx_Value f = lxG_get(L, "isapprox");
+        for (size_t i = 0; i < nx; i++) {
+            lx_Value args[2] = {x[i], y[i]};
+            lx_Value r = lxV_call(L, f, args, 2, kw);
+            if (r.tag != LX_TBOOL || !r.v.b) return lxO_bool(false);
+        }
+        return lxO_bool(true);
+    }
+    return lxO_bool(lxO_equal(L, a[0], a[1]));
+}
+
+/* ---- types --------------------------------------------------------------------------------------- */
+
+static lx_Value b_typeof(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_obj(lxT_typeof(L, a[0]));
+}
+static lx_Value b_isa(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(lxT_isa(L, a[0], lxO_as(lxO_type, a[1])));
+}
+static lx_Value b_supertype(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_type *t = lxO_as(lxO_type, a[0]);
+    return lxO_obj(t->super ? t->super : t);
+}
+static lx_Value b_subtype(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(lxT_subtype(lxO_as(lxO_type, a[0]), lxO_as(lxO_type, a[1])));
+}
+static lx_Value b_typeassert(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (!lxO_is(a[1], LXO_TYPE)) lxE_typeerror(L, "typeassert", "a type", a[1]);
+    if (!lxT_isa(L, a[0], lxO_as(lxO_type, a[1])))
+        lxE_error(L, LXT_TypeError, "typeassert: expected %s, got a value of type %s", lxT_name(lxO_as(lxO_type, a[1])),
+                  lxT_name(lxT_typeof(L, a[0])));
+    return a[0];
+}
+static lx_Value b_apply_type(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return a[0]; /* type parameters are accepted and ignored (spec §4) */
+}
+static lx_Value b_fieldnames(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_type *t = lxO_is(a[0], LXO_TYPE) ? lxO_as(lxO_type, a[0]) : lxT_typeof(L, a[0]);
+    if (lxO_is(a[0], LXO_NTUPLE)) {
+        lxO_ntuple *nt = lxO_as(lxO_ntuple, a[0]);
+        lxO_tuple *r = lxO_tuple_new(L, nt->n);
+        for (int i = 0; i < nt->n; i++)
+            r->items[i] = lxO_sym(nt->names[i]);
+        return lxO_obj(r);
+    }
+    lxO_tuple *r = lxO_tuple_new(L, t->nfields);
+    for (int i = 0; i < t->nfields; i++)
+        r->items[i] = lxO_sym(t->fields[i]);
+    return lxO_obj(r);
+}
+static lx_Value b_isabstract(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(lxO_as(lxO_type, a[0])->abstract);
+}
+static lx_Value b_ismutable(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(a[0].tag == LX_TOBJECT && (a[0].v.o->kind == LXO_LIST || a[0].v.o->kind == LXO_DICT ||
+                                               (a[0].v.o->kind == LXO_STRUCT && a[0].v.o->type->mutable_)));
+}
+static lx_Value b_getfield(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (a[1].tag != LX_TSYMBOL) lxE_typeerror(L, "getfield", "a Symbol", a[1]);
+    lxO_string *name = (lxO_string *)a[1].v.o;
+    if (lxO_is(a[0], LXO_NTUPLE)) {
+        int i = lxO_ntuple_find(lxO_as(lxO_ntuple, a[0]), name);
+        if (i >= 0) return lxO_as(lxO_ntuple, a[0])->vals[i];
+    } else if (lxO_is(a[0], LXO_STRUCT)) {
+        lxO_type *t = a[0].v.o->type;
+        for (int i = 0; i < t->nfields; i++)
+            if (t->fields[i] == name) return lxO_as(lxO_struct, a[0])->fields[i];
+    } else if (lxO_is(a[0], LXO_MODULE)) {
+        lx_Value v = lxG_get(L, name->data);
+        if (v.tag != LX_TUNDEF) return v;
+    }
+    lxE_error(L, LXT_FieldError, "type %s has no field `%s`", lxT_name(lxT_typeof(L, a[0])), name->data);
+}
+static lx_Value b_hasproperty(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (a[1].tag != LX_TSYMBOL) return lxO_bool(false);
+    lxO_string *name = (lxO_string *)a[1].v.o;
+    if (lxO_is(a[0], LXO_NTUPLE)) return lxO_bool(lxO_ntuple_find(lxO_as(lxO_ntuple, a[0]), name) >= 0);
+    if (lxO_is(a[0], LXO_STRUCT)) {
+        lxO_type *t = a[0].v.o->type;
+        for (int i = 0; i < t->nfields; i++)
+            if (t->fields[i] == name) return lxO_bool(true);
+    }
+    return lxO_bool(false);
+}
+
+/* ---- conversions ----------------------------------------------------------------------------------- */
+
+static void inexact(lx_State *L, const char *to, lx_Value v)
+{
+    lxW_buf b;
+    lxW_init(L, &b);
+    lxW_repr(&b, v);
+    char msg[300];
+    snprintf(msg, sizeof msg, "%s(%s) is not exact: the value has no %s representation", to, b.s, to);
+    lxW_free(&b);
+    lxE_throw(L, lxE_new(L, LXT_InexactError, msg));
+}
+
+static lx_Value to_int(lx_State *L, lx_Value v)
+{
+    if (v.tag == LX_TINT) return v;
+    if (v.tag == LX_TBOOL) return lxO_int(v.v.b);
+    if (v.tag == LX_TFLOAT64 || v.tag == LX_TFLOAT32) {
+        double d = lxO_tonumber(v);
+        if (d != trunc(d) || !(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)) inexact(L, "Int64", v);
+        return lxO_int((int64_t)d);
+    }
+    if (lxO_is(v, LXO_STRING)) lxE_error(L, LXT_MethodError, "Int(::String): use parse(Int, s)");
+    lxE_typeerror(L, "Int", "a number", v);
+}
+
+static lx_Value b_int(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return to_int(L, a[0]);
+}
+static lx_Value b_float64(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (!lxO_isnumber(a[0])) lxE_typeerror(L, "Float64", "a number", a[0]);
+    return lxO_f64(lxO_tonumber(a[0]));
+}
+static lx_Value b_float32(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (!lxO_isnumber(a[0])) lxE_typeerror(L, "Float32", "a number", a[0]);
+    return lxO_f32((float)lxO_tonumber(a[0]));
+}
+static lx_Value b_bool(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (a[0].tag == LX_TBOOL) return a[0];
+    if (lxO_isnumber(a[0])) {
+        double d = lxO_tonumber(a[0]);
+        if (d == 0 || d == 1) return lxO_bool(d == 1);
+        inexact(L, "Bool", a[0]);
+    }
+    lxE_typeerror(L, "Bool", "a number", a[0]);
+}
+static lx_Value b_symbol(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxW_buf b;
+    lxW_init(L, &b);
+    for (int i = 0; i < n; i++)
+        lxW_print(&b, a[i]);
+    lx_Value r = lxO_sym(lxS_new(L, b.s ? b.s : "", b.len));
+    lxW_free(&b);
+    return r;
+}
+static lx_Value b_float(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (a[0].tag == LX_TFLOAT32 || a[0].tag == LX_TFLOAT64) return a[0];
+    if (!lxO_isnumber(a[0])) lxE_typeerror(L, "float", "a number", a[0]);
+    return lxO_f64(lxO_tonumber(a[0]));
+}
+static lx_Value b_convert(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_type *t = lxO_as(lxO_type, a[0]);
+    if (lxT_isa(L, a[1], t)) return a[1];
+    return lxV_call(L, a[0], a + 1, 1, lxO_nothing());
+}
+
+/* ---- errors ---------------------------------------------------------------------------------------- */
+
+static lx_Value b_error(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxW_buf b;
+    lxW_init(L, &b);
+    for (int i = 0; i < n; i++)
+        lxL_printvalue(L, &b, a[i], false);
+    lx_Value msg = lxO_str(L, b.s ? b.s : "", b.len);
+    lxW_free(&b);
+    lxO_struct *e = lxO_struct_new(L, L->T[LXT_ErrorException]);
+    e->fields[0] = msg;
+    lxE_throw(L, lxO_obj(e));
+}
+static lx_Value b_throw(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxE_throw(L, a[0]);
+}
+static lx_Value b_rethrow(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    /* the trace of the exception being handled stays as it was */
+    L->exc = n ? a[0] : L->exc;
+    L->errjmp->status = LX_ERRRUN;
+    longjmp(L->errjmp->buf, 1);
+}
+static lx_Value b_kwrequired(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxE_error(L, LXT_ArgumentError, "keyword argument `%s` is required but was not given",
+              ((lxO_string *)a[0].v.o)->data);
+}
+
+/* ---- what compiled code calls ---------------------------------------------------------------------- */
+
+static lx_Value b_colon(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lx_Value start = a[0], step = n == 3 ? a[1] : lxO_int(1), stop = a[n - 1];
+    if (start.tag == LX_TINT && step.tag == LX_TINT && (stop.tag == LX_TINT || stop.tag == LX_TFLOAT64)) {
+        int64_t e = stop.tag == LX_TINT ? stop.v.i : (int64_t)floor(stop.v.d);
+        return lxO_obj(lxO_range_int(L, start.v.i, step.v.i, e));
+    }
+    for (int i = 0; i < n; i++)
+        if (!lxO_isnumber(a[i])) lxE_typeerror(L, "a range (a:b)", "numbers", a[i]);
+    return lxO_obj(lxO_range_float(L, lxO_tonumber(start), lxO_tonumber(step), lxO_tonumber(stop)));
+}
+static lx_Value b_pair(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_pair(L, a[0], a[1]);
+}
+static lx_Value b_tuple(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_tuple *t = lxO_tuple_new(L, n);
+    memcpy(t->items, a, (size_t)n * sizeof *a);
+    return lxO_obj(t);
+}
+static lx_Value b_arglist(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_obj(lxO_list_new(L, 0));
+}
+static lx_Value b_vect(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    /* a list for now; the tensor issue turns all-number literals into tensors */
+    lxO_list *l = lxO_list_new(L, (size_t)n);
+    for (int i = 0; i < n; i++)
+        lxO_list_push(L, l, a[i]);
+    return lxO_obj(l);
+}
+static lx_Value b_collect_list(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return a[0];
+}
+static lx_Value b_hcat(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxE_error(L, LXT_ArgumentError, "[a b] and [a b; c d] build tensors, which arrive with the tensor library");
+}
+static lx_Value b_typedvect(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_type *t = lxO_as(lxO_type, a[0]);
+    if (!lxO_is(a[1], LXO_LIST)) return a[1];
+    lxO_list *src = lxO_as(lxO_list, a[1]);
+    lxO_list *l = lxO_list_new(L, src->n);
+    int mark = lxV_root(L, lxO_obj(l));
+    for (size_t i = 0; i < src->n; i++)
+        lxO_list_push(L, l, t->super ? lxL_callg(L, "convert", (lx_Value[]){a[0], src->items[i]}, 2) : src->items[i]);
+    lxV_unroot(L, mark);
+    return lxO_obj(l);
+}
+static lx_Value b_typed_index(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    /* Float64[1, 2] is getindex(Float64, 1, 2) */
+    lxO_list *l = lxO_list_new(L, (size_t)(n - 1));
+    for (int i = 1; i < n; i++)
+        lxO_list_push(L, l, a[i]);
+    lx_Value args[2] = {a[0], lxO_obj(l)};
+    return b_typedvect(L, args, 2, kw);
+}
+
+static lx_Value b_identity(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return a[0];
+}
+
+static const char *const known_modules[] = {
+    "Lux",     "LuxCore", "Random",   "Optimisers", "Statistics",   "LinearAlgebra",      "NNlib",    "Zygote",
+    "Printf",  "Test",    "Setfield", "MLUtils",    "OneHotArrays", "Functors",           "WeightInitializers",
+    "Base",    "Core",    "ComponentArrays", "ADTypes", "Enzyme", "Lux.Experimental", NULL};
+
+static lx_Value b_using(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    for (int i = 0; i < n; i++) {
+        const char *name = ((lxO_string *)a[i].v.o)->data;
+        bool ok = false;
+        for (int k = 0; known_modules[k]; k++)
+            ok |= !strcmp(known_modules[k], name);
+        if (!ok) {
+            char list[600] = "";
+            size_t len = 0;
+            for (int k = 0; known_modules[k] && k < 15 && len < sizeof list; k++)
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", known_modules[k]);
+            lxE_error(L, LXT_ArgumentError, "unknown module %s; the modules lx knows are %s", name, list);
+        }
+    }
+    return lxO_nothing();
+}
+
+static lx_Value b_setdoc(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    int g = lxG_index(L, (lxO_string *)a[0].v.o);
+    if (lxO_is(a[1], LXO_STRING)) L->globals[g].doc = lxO_as(lxO_string, a[1]);
+    return lxO_nothing();
+}
+
+static lx_Value b_merge_nt(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_ntuple *x = lxO_as(lxO_ntuple, a[0]), *y = lxO_as(lxO_ntuple, a[1]);
+    int extra = 0;
+    for (int i = 0; i < y->n; i++)
+        extra += lxO_ntuple_find(x, y->names[i]) < 0;
+    lxO_ntuple *r = lxO_ntuple_new(L, x->n + extra);
+    for (int i = 0; i < x->n; i++) {
+        r->names[i] = x->names[i];
+        int j = lxO_ntuple_find(y, x->names[i]);
+        r->vals[i] = j >= 0 ? y->vals[j] : x->vals[i];
+    }
+    int k = x->n;
+    for (int i = 0; i < y->n; i++)
+        if (lxO_ntuple_find(x, y->names[i]) < 0) {
+            r->names[k] = y->names[i];
+            r->vals[k++] = y->vals[i];
+        }
+    return lxO_obj(r);
+}
+
+static lx_Value b_nothing_q(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_bool(a[0].tag == LX_TNOTHING);
+}
+
+static lx_Value b_methods(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_generic *g = lxO_is(a[0], LXO_GENERIC) ? lxO_as(lxO_generic, a[0])
+                     : lxO_is(a[0], LXO_TYPE)  ? lxO_as(lxO_type, a[0])->ctor
+                                               : NULL;
+    lxO_list *l = lxO_list_new(L, 0);
+    int mark = lxV_root(L, lxO_obj(l));
+    for (int i = 0; g && i < g->n; i++) {
+        char sig[512];
+        lxF_sigtext(L, g, &g->methods[i], sig, sizeof sig);
+        lxO_list_push(L, l, lxO_cstr(L, sig));
+    }
+    lxV_unroot(L, mark);
+    return lxO_obj(l);
+}
+
+/* ---- documentation ---------------------------------------------------------------------------------- */
+
+/* The docstring of a value: a function's (its first docstring, then each
+ * method's that differs), a type's, a macro's, a global's. */
+static lx_Value docstring(lx_State *L, lx_Value v)
+{
+    lxW_buf b;
+    lxW_init(L, &b);
+    if (lxO_is(v, LXO_GENERIC) || lxO_is(v, LXO_TYPE)) {
+        lxO_generic *g = lxO_is(v, LXO_GENERIC) ? lxO_as(lxO_generic, v) : NULL;
+        if (lxO_is(v, LXO_TYPE)) {
+            lxO_type *t = lxO_as(lxO_type, v);
+            if (t->doc) lxW_add(&b, t->doc->data, t->doc->len);
+            g = t->ctor;
+        }
+        for (int i = 0; g && i < g->n; i++) {
+            lxO_string *d = g->methods[i].doc;
+            if (!d) continue;
+            bool seen = b.s && strstr(b.s, d->data);
+            if (seen) continue;
+            if (b.len) lxW_puts(&b, "\n\n---\n\n");
+            lxW_add(&b, d->data, d->len);
+        }
+    } else if (lxO_is(v, LXO_MODULE) && lxO_as(lxO_module, v)->doc) {
+        lxW_puts(&b, lxO_as(lxO_module, v)->doc->data);
+    } else if (v.tag == LX_TSYMBOL || lxO_is(v, LXO_STRING)) {
+        const char *name = v.tag == LX_TSYMBOL ? ((lxO_string *)v.v.o)->data : lxO_as(lxO_string, v)->data;
+        const lxK_macrodef *m = name[0] == '@' ? lxK_macro_find(L, name + 1) : NULL;
+        if (m && m->doc) lxW_puts(&b, m->doc->data);
+        else {
+            lxO_string *s = lxS_cstr(L, name);
+            if (s->gidx >= 0) {
+                lxG_global *gl = &L->globals[s->gidx];
+                if (gl->doc) lxW_puts(&b, gl->doc->data);
+                else if (gl->v.tag != LX_TUNDEF) {
+                    lxW_free(&b);
+                    return docstring(L, gl->v);
+                }
+            }
+        }
+    }
+    if (!b.len) {
+        lxW_free(&b);
+        return lxO_nothing();
+    }
+    lx_Value r = lxO_str(L, b.s, b.len);
+    lxW_free(&b);
+    return r;
+}
+
+static lx_Value b_doc(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lx_Value d = docstring(L, a[0]);
+    if (d.tag == LX_TNOTHING && !lxO_is(a[0], LXO_GENERIC) && !lxO_is(a[0], LXO_TYPE) && a[0].tag != LX_TSYMBOL &&
+        !lxO_is(a[0], LXO_STRING))
+        d = docstring(L, lxO_obj(lxT_typeof(L, a[0]))); /* a value: its type's docstring */
+    return d;
+}
+
+static lx_Value b_help(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lx_Value d = b_doc(L, a, n, kw);
+    lxW_buf b;
+    lxW_init(L, &b);
+    if (d.tag == LX_TNOTHING) {
+        lxW_puts(&b, "No documentation found for ");
+        lxL_printvalue(L, &b, a[0], true);
+        lxW_puts(&b, ".\n");
+    } else {
+        lxW_add(&b, lxO_as(lxO_string, d)->data, lxO_as(lxO_string, d)->len);
+        lxW_puts(&b, "\n");
+    }
+    lxL_iowrite(L, lxG_get(L, "stdout"), b.s, b.len);
+    lxW_free(&b);
+    return lxO_nothing();
+}
+
+static const lxL_Reg base_lib[] = {
+    {"+", "(x::Number, y::Number)", b_add, "    x + y\n\nAddition. Integers wrap around on overflow; an integer or Float64 combined with a Float32 gives Float32 (spec §5).\n\n# Examples\n```\nlx> 1 + 2\n3\n\nlx> 1.5f0 + 2\n3.5f0\n```"},
+    {"+", "(x::Number)", b_add, ""},
+    {"-", "(x::Number, y::Number)", b_sub, "    x - y\n    -x\n\nSubtraction, and negation with one argument.\n\n# Examples\n```\nlx> 5 - 7\n-2\n\nlx> -(3.0)\n-3.0\n```"},
+    {"-", "(x::Number)", b_sub, ""},
+    {"*", "(x::Number, y::Number, zs::Number...)", b_mul, "    x * y\n\nMultiplication (for strings: concatenation).\n\n# Examples\n```\nlx> 6 * 7\n42\n\nlx> \"ab\" * \"cd\"\n\"abcd\"\n```"},
+    {"/", "(x::Number, y::Number)", b_div, "    x / y\n\nDivision; two integers give a Float64.\n\n# Examples\n```\nlx> 7 / 2\n3.5\n```"},
+    {"^", "(x::Number, y::Number)", b_pow, "    x ^ y\n\nPower. An integer to a negative integer power is a DomainError, as in Julia.\n\n# Examples\n```\nlx> 2 ^ 10\n1024\n\nlx> 2.0 ^ -1\n0.5\n```"},
+    {"%", "(x::Number, y::Number)", b_rem, "    x % y\n\nRemainder with the sign of x (Julia's rem); integer division by zero is a DivideError.\n\n# Examples\n```\nlx> -7 % 3\n-1\n```"},
+    {"÷", "(x::Number, y::Number)", b_idiv, "    x ÷ y\n\nInteger division, truncated toward zero (Julia's div).\n\n# Examples\n```\nlx> 7 ÷ 2\n3\n```"},
+    {"==", "(x, y)", b_eq, "    x == y\n\nEquality: numbers by value across types, containers element by element.\n\n# Examples\n```\nlx> 1 == 1.0\ntrue\n\nlx> (1, \"a\") == (1, \"a\")\ntrue\n```"},
+    {"!=", "(x, y)", b_ne, "    x != y\n\nNot equal: `!(x == y)`.\n\n# Examples\n```\nlx> 1 != 2\ntrue\n```"},
+    {"<", "(x, y)", b_lt, "    x < y\n\nLess than, for numbers, strings (by bytes), symbols and tuples (lexicographic).\n\n# Examples\n```\nlx> 1 < 2.5\ntrue\n\nlx> \"abc\" < \"abd\"\ntrue\n```"},
+    {"<=", "(x, y)", b_le, "    x <= y\n\nLess than or equal.\n\n# Examples\n```\nlx> 2 <= 2\ntrue\n```"},
+    {">", "(x, y)", b_gt, "    x > y\n\nGreater than: `y < x`.\n\n# Examples\n```\nlx> 3 > 2\ntrue\n```"},
+    {">=", "(x, y)", b_ge, "    x >= y\n\nGreater than or equal: `y <= x`.\n\n# Examples\n```\nlx> 3 >= 3\ntrue\n```"},
+    {"isless", "(x, y)", b_isless, "    isless(x, y)\n\nThe order `sort` uses: `<`, with NaN after every number.\n\n# Examples\n```\nlx> isless(1, NaN)\ntrue\n```"},
+    {"!", "(x::Bool)", b_not, "    !x\n\nBoolean not.\n\n# Examples\n```\nlx> !true\nfalse\n```"},
+    {"===", "(x, y)", b_egal, "    x === y\n\nIdentity: the same object, or immutable values with the same contents and type.\n\n# Examples\n```\nlx> 1 === 1.0\nfalse\n\nlx> (1, 2) === (1, 2)\ntrue\n```"},
+    {"!==", "(x, y)", b_negal, "    x !== y\n\n`!(x === y)`.\n\n# Examples\n```\nlx> 1 !== 1.0\ntrue\n```"},
+    {"isequal", "(x, y)", b_isequal, "    isequal(x, y)\n\nEquality as Dict keys see it: like `==`, but NaN equals NaN and -0.0 differs from 0.0.\n\n# Examples\n```\nlx> isequal(NaN, NaN)\ntrue\n```"},
+    {"hash", "(x)", b_hash, "    hash(x)\n\nA hash code consistent with `isequal`.\n\n# Examples\n```\nlx> hash(1) == hash(1.0)\ntrue\n```"},
+    {"isapprox", "(x, y; atol = 0, rtol = √eps)", b_isapprox, "    isapprox(x, y; atol = 0, rtol = √eps)\n    x ≈ y\n\nApproximate equality: `|x - y| <= max(atol, rtol * max(|x|, |y|))`; rtol defaults to the square root of the wider type's eps (0 when atol is given). Tuples, lists and named tuples compare element by element.\n\n# Examples\n```\nlx> 0.1 + 0.2 ≈ 0.3\ntrue\n\nlx> isapprox(1.0, 1.1; atol = 0.2)\ntrue\n```"},
+    {"typeof", "(x)", b_typeof, "    typeof(x)\n\nThe type of a value.\n\n# Examples\n```\nlx> typeof(1.5)\nFloat64\n\nlx> typeof((a = 1,))\nNamedTuple\n```"},
+    {"isa", "(x, T::Type)", b_isa, "    isa(x, T)\n    x isa T\n\nWhether x's type is T or a subtype of T.\n\n# Examples\n```\nlx> 1 isa Number\ntrue\n\nlx> \"a\" isa Integer\nfalse\n```"},
+    {"supertype", "(T::Type)", b_supertype, "    supertype(T)\n\nThe parent of T in the type tree (Any for Any).\n\n# Examples\n```\nlx> supertype(Float32)\nAbstractFloat\n```"},
+    {"<:", "(A::Type, B::Type)", b_subtype, "    A <: B\n\nWhether A is B or a subtype of it.\n\n# Examples\n```\nlx> Int <: Real\ntrue\n```"},
+    {"typeassert", "(x, T)", b_typeassert, "    typeassert(x, T)\n    x::T\n\nx itself if it is a T, else a TypeError.\n\n# Examples\n```\nlx> 3::Int\n3\n```"},
+    {"apply_type", "(T, params...)", b_apply_type, "    apply_type(T, params...)\n\nWhat `T{params}` evaluates to: lx ignores type parameters, so this is T (spec §4).\n\n# Examples\n```\nlx> apply_type(Tuple, Int)\nTuple\n```"},
+    {"fieldnames", "(x)", b_fieldnames, "    fieldnames(T)\n\nThe field names of a struct type (or of a named tuple), as a tuple of symbols.\n\n# Examples\n```\nlx> fieldnames(Pair)\n(:first, :second)\n\nlx> fieldnames((a = 1, b = 2))\n(:a, :b)\n```"},
+    {"isabstracttype", "(T::Type)", b_isabstract, "    isabstracttype(T)\n\nWhether T is abstract.\n\n# Examples\n```\nlx> isabstracttype(Number)\ntrue\n```"},
+    {"ismutable", "(x)", b_ismutable, "    ismutable(x)\n\nWhether x can be changed in place (lists, dicts, mutable structs).\n\n# Examples\n```\nlx> ismutable((1, 2))\nfalse\n```"},
+    {"getfield", "(x, name::Symbol)", b_getfield, "    getfield(x, name)\n\nThe field `name` of a struct, named tuple or module: `x.name`.\n\n# Examples\n```\nlx> getfield((a = 1,), :a)\n1\n```"},
+    {"hasproperty", "(x, name)", b_hasproperty, "    hasproperty(x, name)\n\nWhether x has a field called name.\n\n# Examples\n```\nlx> hasproperty((a = 1,), :b)\nfalse\n```"},
+    {"Int64", "(x)", b_int, "    Int(x)\n    Int64(x)\n\nx as an Int64; an InexactError when x has a fraction.\n\n# Examples\n```\nlx> Int(3.0)\n3\n```"},
+    {"Float64", "(x)", b_float64, "    Float64(x)\n\nx as a Float64.\n\n# Examples\n```\nlx> Float64(1)\n1.0\n```"},
+    {"Float32", "(x)", b_float32, "    Float32(x)\n\nx as a Float32.\n\n# Examples\n```\nlx> Float32(0.1)\n0.1f0\n```"},
+    {"Bool", "(x)", b_bool, "    Bool(x)\n\n0 and 1 as false and true; other numbers are an InexactError.\n\n# Examples\n```\nlx> Bool(1)\ntrue\n```"},
+    {"Symbol", "(xs...)", b_symbol, "    Symbol(x...)\n\nA symbol from the printed text of the arguments.\n\n# Examples\n```\nlx> Symbol(\"layer_\", 1)\n:layer_1\n```"},
+    {"float", "(x)", b_float, "    float(x)\n\nx as a floating-point number (Float64 unless it already is a float).\n\n# Examples\n```\nlx> float(2)\n2.0\n```"},
+    {"convert", "(T::Type, x)", b_convert, "    convert(T, x)\n\nx as a T (x itself when it already is one).\n\n# Examples\n```\nlx> convert(Float64, 2)\n2.0\n```"},
+    {"error", "(msg...)", b_error, "    error(msg...)\n\nThrows an ErrorException whose message is the printed arguments.\n\n# Examples\n```\nlx> try error(\"bad value: \", 3) catch e; e.msg end\n\"bad value: 3\"\n```"},
+    {"throw", "(e)", b_throw, "    throw(e)\n\nThrows e (usually an exception value such as `ArgumentError(\"msg\")`).\n\n# Examples\n```\nlx> try throw(ArgumentError(\"no\")) catch e; e end\nArgumentError(\"no\")\n```"},
+    {"rethrow", "(e = current)", b_rethrow, "    rethrow()\n\nInside `catch`, throws the exception being handled again, keeping its stack trace.\n\n# Examples\n```\nlx> try try error(\"x\") catch; rethrow() end catch e; e.msg end\n\"x\"\n```"},
+    {"__kwrequired", "(name::Symbol)", b_kwrequired, ""},
+    {":", "(start, stop)", b_colon, "    start:stop\n    start:step:stop\n\nA range: Int64 when start and step are integers, else Float64 (Julia's StepRangeLen semantics for floats).\n\n# Examples\n```\nlx> collect(1:3)\n[1, 2, 3]\n\nlx> length(0:0.1:1)\n11\n```"},
+    {":", "(start, step, stop)", b_colon, ""},
+    {"=>", "(a, b)", b_pair, "    a => b\n\nA Pair; `first` and `last` (or `.first`, `.second`) read its halves.\n\n# Examples\n```\nlx> p = :a => 1\n:a => 1\n\nlx> p.second\n1\n```"},
+    {"tuple", "(xs...)", b_tuple, "    tuple(xs...)\n\nA tuple of the arguments.\n\n# Examples\n```\nlx> tuple(1, 2)\n(1, 2)\n```"},
+    {"__arglist", "()", b_arglist, ""},
+    {"__vect", "(xs...)", b_vect, ""},
+    {"__collect", "(xs)", b_collect_list, ""},
+    {"__hcat", "(xs...)", b_hcat, ""},
+    {"__hvcat", "(rows, xs...)", b_hcat, ""},
+    {"__typedvect", "(T::Type, xs)", b_typedvect, ""},
+    {"getindex", "(T::Type, xs...)", b_typed_index, ""},
+    {"identity", "(x)", b_identity, "    identity(x)\n\nx itself.\n\n# Examples\n```\nlx> identity(3)\n3\n```"},
+    {"__using", "(modules...)", b_using, ""},
+    {"__setdoc", "(name::Symbol, doc)", b_setdoc, ""},
+    {"merge", "(a::NamedTuple, b::NamedTuple)", b_merge_nt, "    merge(a, b)\n\nA named tuple with a's fields, updated and extended by b's (for dicts: a new dict with b's entries over a's).\n\n# Examples\n```\nlx> merge((a = 1, b = 2), (b = 3, c = 4))\n(a = 1, b = 3, c = 4)\n```"},
+    {"isnothing", "(x)", b_nothing_q, "    isnothing(x)\n\nWhether x is `nothing`.\n\n# Examples\n```\nlx> isnothing(nothing)\ntrue\n```"},
+    {"methods", "(f)", b_methods, "    methods(f)\n\nThe signatures of f's methods, as a list of strings.\n\n# Examples\n```\nlx> g(x::Int) = 1; g(x::String) = 2;\n\nlx> length(methods(g))\n2\n```"},
+    {"doc", "(x)", b_doc, "    doc(x)\n\nThe docstring of a function, type, macro (as `Symbol(\"@show\")`) or value's type, as a String (nothing when there is none).\n\n# Examples\n```\nlx> startswith(doc(length), \"    length\")\ntrue\n```"},
+    {"help", "(x)", b_help, "    help(x)\n\nPrints the docstring of x, as `?x` does at the prompt.\n\n# Examples\n```\nlx> help(identity)\n    identity(x)\n\nx itself.\n\n# Examples\n```\nlx> identity(3)\n3\n```\n```"},
+    {NULL, NULL, NULL, NULL}};
+
+static void set_const(lx_State *L, const char *name, lx_Value v)
+{
+    int g = lxG_index(L, lxS_cstr(L, name));
+    L->globals[g].v = v;
+    L->globals[g].isconst = true;
+}
+
+void lxL_open_base(lx_State *L)
+{
+    lxL_register(L, base_lib);
+    lxG_set(L, "Int", lxG_get(L, "Int64")); /* Int is Int64's alias */
+    set_const(L, "Inf", lxO_f64(INFINITY));
+    set_const(L, "NaN", lxO_f64(NAN));
+    set_const(L, "Inf32", lxO_f32(INFINITY));
+    set_const(L, "NaN32", lxO_f32(NAN));
+    set_const(L, "Inf64", lxO_f64(INFINITY));
+    set_const(L, "NaN64", lxO_f64(NAN));
+    set_const(L, "π", lxO_f64(M_PI));
+    set_const(L, "pi", lxO_f64(M_PI));
+    set_const(L, "ℯ", lxO_f64(M_E));
+    for (int k = 0; known_modules[k]; k++)
+        if (!strchr(known_modules[k], '.')) lxL_module(L, known_modules[k], NULL);
+    /* the seed-era alias and the ≈ spelling */
+    lxG_set(L, "≈", lxG_get(L, "isapprox"));
+}

@@ -1,0 +1,26 @@
+/* init.c — lx_openlibs: the list of libraries, opened in order (later ones
+ * may add methods to functions of earlier ones; the prelude, written in lx,
+ * comes last). */
+#include "lib.h"
+
+static void open_all(lx_State *L, void *ud)
+{
+    (void)ud;
+    lxL_open_base(L);
+    lxL_open_print(L);
+    lxL_open_math(L);
+    lxL_open_strings(L);
+    lxL_open_collections(L);
+    lxL_open_io(L);
+    lxL_open_macros(L);
+    lxL_open_test(L);
+    lxL_open_prelude(L);
+}
+
+lx_Status lx_openlibs(lx_State *L)
+{
+    int nframes = L->nframes;
+    lx_Status st = lxD_pcall(L, open_all, NULL);
+    L->nframes = nframes;
+    return st;
+}

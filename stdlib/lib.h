@@ -1,0 +1,53 @@
+/* lib.h — the standard library's frame (lxL_): registration tables that
+ * carry each built-in's name, signature (argument types and keywords, so C
+ * built-ins take part in dispatch), C function and docstring, in one place
+ * per library (Lua's luaL_Reg with a signature and a doc field); and the
+ * argument helpers built-ins share.
+ */
+#ifndef LX_LIB_H
+#define LX_LIB_H
+
+#include "runtime.h"
+
+#include <stdio.h>
+
+typedef struct {
+    const char *name; /* the function (or a type, for a constructor) */
+    const char *sig;  /* "(x::Number, ys...; kw = default)": types select the method */
+    lxO_cfunction fn;
+    const char *doc; /* Markdown: signature, summary, arguments, returns, examples (lx> lines) */
+} lxL_Reg;
+
+/* Adds each entry as a method of the generic function of its name. */
+void lxL_register(lx_State *L, const lxL_Reg *regs);
+/* A docstring for a name that has no C method of its own (a macro, a
+ * constant, a type). */
+void lxL_setdoc(lx_State *L, const char *name, const char *doc);
+/* A module object bound to its name (using Lux, Lux.Dense, ...). */
+void lxL_module(lx_State *L, const char *name, const char *doc);
+
+/* Argument checks: raise a TypeError naming the function and position. */
+int64_t lxL_int(lx_State *L, lx_Value *args, int i, const char *fname);
+double lxL_number(lx_State *L, lx_Value *args, int i, const char *fname);
+lxO_string *lxL_string(lx_State *L, lx_Value *args, int i, const char *fname);
+/* A keyword's value, or def when not given. */
+lx_Value lxL_kw(lx_State *L, lx_Value kw, const char *name, lx_Value def);
+/* Calls the global function `name` with the arguments. */
+lx_Value lxL_callg(lx_State *L, const char *name, lx_Value *args, int nargs);
+/* Writes text to an IO value (stdout, stderr, an IOBuffer, a file). */
+void lxL_iowrite(lx_State *L, lx_Value io, const char *s, size_t n);
+/* The text of print(x) / show(x) with user methods taken into account. */
+void lxL_printvalue(lx_State *L, lxW_buf *b, lx_Value v, bool repr);
+
+/* The libraries: each registers its table (and macros, types, modules). */
+void lxL_open_base(lx_State *L);
+void lxL_open_print(lx_State *L);
+void lxL_open_math(lx_State *L);
+void lxL_open_strings(lx_State *L);
+void lxL_open_collections(lx_State *L);
+void lxL_open_io(lx_State *L);
+void lxL_open_macros(lx_State *L);
+void lxL_open_test(lx_State *L);
+void lxL_open_prelude(lx_State *L);
+
+#endif

@@ -1,0 +1,266 @@
+/* print.c — printing (spec §5b): print, println, show, repr, string,
+ * sprint, showerror, display, the stdout/stderr/IOBuffer values they write
+ * to, and the hook that lets a user's `show` method print a struct wherever
+ * it appears (inside tuples, lists, named tuples).
+ */
+#include "lib.h"
+
+#include <string.h>
+
+static lxO_io *io_new(lx_State *L, lxO_iokind k)
+{
+    lxO_io *io = lxO_new(L, sizeof *io, LXO_IO, L->T[LXT_IO]);
+    io->io = k;
+    io->writable = true;
+    io->readable = k == LXIO_BUFFER;
+    return io;
+}
+
+void lxL_iowrite(lx_State *L, lx_Value v, const char *s, size_t n)
+{
+    if (!lxO_is(v, LXO_IO)) lxE_typeerror(L, "write", "an IO", v);
+    lxO_io *io = lxO_as(lxO_io, v);
+    if (io->closed) lxE_error(L, LXT_ArgumentError, "write: the stream is closed");
+    if (!io->writable) lxE_error(L, LXT_ArgumentError, "write: the stream is not open for writing");
+    switch (io->io) {
+    case LXIO_STDOUT: lxE_write(L, 1, s, n); break;
+    case LXIO_STDERR: lxE_write(L, 2, s, n); break;
+    case LXIO_BUFFER:
+        if (io->len + n + 1 > io->cap) {
+            size_t cap = io->cap ? io->cap : 64;
+            while (cap < io->len + n + 1)
+                cap *= 2;
+            io->buf = lxM_realloc(L, io->buf, io->cap, cap);
+            io->cap = cap;
+        }
+        memcpy(io->buf + io->len, s, n);
+        io->len += n;
+        io->buf[io->len] = '\0';
+        break;
+    case LXIO_FILE:
+        if (fwrite(s, 1, n, io->fp) != n) lxE_error(L, LXT_IOError, "write: %s", io->name ? io->name->data : "file");
+        break;
+    }
+}
+
+/* A user method of show(io, x) for x's type (NULL: the built-in display). */
+static bool user_show(lx_State *L, lx_Value v, lx_Value *fn)
+{
+    lx_Value show = lxG_get(L, "show");
+    if (!lxO_is(show, LXO_GENERIC)) return false;
+    lx_Value args[2] = {lxG_get(L, "stdout"), v};
+    bool amb;
+    lxO_method *m = lxF_lookup(L, lxO_as(lxO_generic, show), args, 2, &amb);
+    if (!m || m->cfn) return false;
+    *fn = show;
+    return true;
+}
+
+static lx_Value capture_show(lx_State *L, lx_Value fn, lx_Value v)
+{
+    lxO_io *io = io_new(L, LXIO_BUFFER);
+    int mark = lxV_root(L, lxO_obj(io));
+    lx_Value args[2] = {lxO_obj(io), v};
+    lxV_call(L, fn, args, 2, lxO_nothing());
+    lx_Value s = lxO_str(L, io->buf ? io->buf : "", io->len);
+    lxV_unroot(L, mark);
+    return s;
+}
+
+static bool show_hook(lx_State *L, void *buf, lx_Value v)
+{
+    lx_Value fn;
+    if (!user_show(L, v, &fn)) return false;
+    lxW_buf *b = buf;
+    lx_Value s = capture_show(L, fn, v);
+    lxW_add(b, lxO_as(lxO_string, s)->data, lxO_as(lxO_string, s)->len);
+    return true;
+}
+
+void lxL_printvalue(lx_State *L, lxW_buf *b, lx_Value v, bool repr)
+{
+    lx_Value fn;
+    if (v.tag == LX_TOBJECT && v.v.o->kind == LXO_STRUCT && user_show(L, v, &fn)) {
+        lx_Value s = capture_show(L, fn, v);
+        lxW_add(b, lxO_as(lxO_string, s)->data, lxO_as(lxO_string, s)->len);
+        return;
+    }
+    if (repr) lxW_repr(b, v);
+    else lxW_print(b, v);
+}
+
+static lx_Value stdout_value(lx_State *L)
+{
+    return lxG_get(L, "stdout");
+}
+
+static lx_Value print_to(lx_State *L, lx_Value io, lx_Value *a, int n, bool newline)
+{
+    lxW_buf b;
+    lxW_init(L, &b);
+    for (int i = 0; i < n; i++)
+        lxL_printvalue(L, &b, a[i], false);
+    if (newline) lxW_puts(&b, "\n");
+    lxL_iowrite(L, io, b.s ? b.s : "", b.len);
+    lxW_free(&b);
+    return lxO_nothing();
+}
+
+static lx_Value p_print(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (n && lxO_is(a[0], LXO_IO)) return print_to(L, a[0], a + 1, n - 1, false);
+    return print_to(L, stdout_value(L), a, n, false);
+}
+
+static lx_Value p_println(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (n && lxO_is(a[0], LXO_IO)) return print_to(L, a[0], a + 1, n - 1, true);
+    return print_to(L, stdout_value(L), a, n, true);
+}
+
+/* show(io, x): the built-in method, which user methods override by type. */
+static lx_Value p_show(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lx_Value io = n == 2 ? a[0] : stdout_value(L), v = a[n - 1];
+    lxW_buf b;
+    lxW_init(L, &b);
+    if (n == 1) {
+        lx_Value fn;
+        if (user_show(L, v, &fn)) {
+            lx_Value args[2] = {io, v};
+            lxV_call(L, fn, args, 2, lxO_nothing());
+            lxW_free(&b);
+            return lxO_nothing();
+        }
+        lxW_show(&b, v); /* show(x) alone: the REPL's multi-line display */
+    } else {
+        lxW_repr(&b, v);
+    }
+    lxL_iowrite(L, io, b.s ? b.s : "", b.len);
+    lxW_free(&b);
+    return lxO_nothing();
+}
+
+static lx_Value p_repr(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxW_buf b;
+    lxW_init(L, &b);
+    lxL_printvalue(L, &b, a[0], true);
+    lx_Value r = lxO_str(L, b.s ? b.s : "", b.len);
+    lxW_free(&b);
+    return r;
+}
+
+static lx_Value p_string(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (n == 1 && lxO_is(a[0], LXO_STRING)) return a[0];
+    lxW_buf b;
+    lxW_init(L, &b);
+    for (int i = 0; i < n; i++)
+        lxL_printvalue(L, &b, a[i], false);
+    lx_Value r = lxO_str(L, b.s ? b.s : "", b.len);
+    lxW_free(&b);
+    return r;
+}
+
+static lx_Value p_sprint(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_io *io = io_new(L, LXIO_BUFFER);
+    int mark = lxV_root(L, lxO_obj(io));
+    lx_Value args[64];
+    if (n > 63) lxE_error(L, LXT_ArgumentError, "sprint: too many arguments");
+    args[0] = lxO_obj(io);
+    memcpy(args + 1, a + 1, (size_t)(n - 1) * sizeof *a);
+    lxV_call(L, a[0], args, n, kw);
+    lx_Value r = lxO_str(L, io->buf ? io->buf : "", io->len);
+    lxV_unroot(L, mark);
+    return r;
+}
+
+static lx_Value p_showerror(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxW_buf b;
+    lxW_init(L, &b);
+    lxW_showerror(&b, a[n - 1]);
+    lxL_iowrite(L, n == 2 ? a[0] : stdout_value(L), b.s ? b.s : "", b.len);
+    lxW_free(&b);
+    return lxO_nothing();
+}
+
+static lx_Value p_display(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    p_show(L, a, 1, kw);
+    lxL_iowrite(L, stdout_value(L), "\n", 1);
+    return lxO_nothing();
+}
+
+static lx_Value p_iobuffer(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_io *io = io_new(L, LXIO_BUFFER);
+    if (n == 1) {
+        lxO_string *s = lxL_string(L, a, 0, "IOBuffer");
+        lxL_iowrite(L, lxO_obj(io), s->data, s->len);
+    }
+    return lxO_obj(io);
+}
+
+static lx_Value p_take(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (!lxO_is(a[0], LXO_IO) || lxO_as(lxO_io, a[0])->io != LXIO_BUFFER)
+        lxE_typeerror(L, "take!", "an IOBuffer", a[0]);
+    lxO_io *io = lxO_as(lxO_io, a[0]);
+    lx_Value r = lxO_str(L, io->buf ? io->buf + io->pos : "", io->len - io->pos);
+    io->len = io->pos = 0;
+    return r;
+}
+
+static lx_Value p_flush(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return lxO_nothing();
+}
+
+static lx_Value p_repl_show(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lx_Value io = stdout_value(L);
+    lxW_buf b;
+    lxW_init(L, &b);
+    lx_Value fn;
+    if (a[0].tag == LX_TOBJECT && a[0].v.o->kind == LXO_STRUCT && user_show(L, a[0], &fn)) {
+        lx_Value s = capture_show(L, fn, a[0]);
+        lxW_add(&b, lxO_as(lxO_string, s)->data, lxO_as(lxO_string, s)->len);
+    } else {
+        lxW_show(&b, a[0]);
+    }
+    lxW_puts(&b, "\n");
+    lxL_iowrite(L, io, b.s, b.len);
+    lxW_free(&b);
+    return lxO_nothing();
+}
+
+static const lxL_Reg print_lib[] = {
+    {"print", "(xs...)", p_print, "    print([io,] xs...)\n\nWrites each argument's text (strings without quotes) to io (stdout by default).\n\n# Examples\n```\nlx> print(\"a\", 1, :b)\na1b\n```"},
+    {"println", "(xs...)", p_println, "    println([io,] xs...)\n\n`print` followed by a newline.\n\n# Examples\n```\nlx> println(\"x = \", 1.5)\nx = 1.5\n```"},
+    {"show", "(x)", p_show, "    show(x)\n    show(io, x)\n\n`show(x)` writes x's full display (as the REPL shows it); `show(io, x)` writes its compact form, as `repr` gives it. Add a method `show(io::IO, x::MyType)` to change how your type prints everywhere.\n\n# Examples\n```\nlx> show([1, \"a\"])\n2-element List:\n 1\n \"a\"\nlx> show(stdout, \"a\")\n\"a\"\n```"},
+    {"show", "(io::IO, x)", p_show, ""},
+    {"repr", "(x)", p_repr, "    repr(x)\n\nThe text `show(io, x)` writes, as a String: how code would write the value.\n\n# Examples\n```\nlx> repr(\"a\")\n\"\\\"a\\\"\"\n\nlx> repr((a = 1,))\n\"(a = 1,)\"\n```"},
+    {"string", "(xs...)", p_string, "    string(xs...)\n\nThe printed text of the arguments, concatenated.\n\n# Examples\n```\nlx> string(\"n = \", 3, \", x = \", 0.5)\n\"n = 3, x = 0.5\"\n```"},
+    {"sprint", "(f, args...)", p_sprint, "    sprint(f, args...)\n\nRuns `f(io, args...)` with io a fresh buffer and returns the text written to it: `sprint(show, x)`, `sprint(showerror, err)`.\n\n# Examples\n```\nlx> sprint(show, 1.0)\n\"1.0\"\n\nlx> sprint(showerror, ArgumentError(\"bad\"))\n\"ArgumentError: bad\"\n```"},
+    {"showerror", "(e)", p_showerror, "    showerror(io, e)\n\nWrites an exception's message as an uncaught error prints it.\n\n# Examples\n```\nlx> showerror(stdout, KeyError(:a))\nKeyError: key :a not found\n```"},
+    {"showerror", "(io::IO, e)", p_showerror, ""},
+    {"display", "(x)", p_display, "    display(x)\n\nShows x as the REPL would, followed by a newline.\n\n# Examples\n```\nlx> display((1, 2))\n(1, 2)\n```"},
+    {"IOBuffer", "(s::String = \"\")", p_iobuffer, "    IOBuffer()\n    IOBuffer(s)\n\nAn in-memory stream: write to it with print/write, read it back with `take!` or `String(take!(io))`.\n\n# Examples\n```\nlx> io = IOBuffer(); print(io, \"hi \", 2); take!(io)\n\"hi 2\"\n```"},
+    {"take!", "(io::IO)", p_take, "    take!(io)\n\nThe contents of an IOBuffer as a String, emptying it (lx has no byte vectors: this is Julia's `String(take!(io))`).\n\n# Examples\n```\nlx> io = IOBuffer(); print(io, 42); take!(io)\n\"42\"\n```"},
+    {"flush", "(io::IO)", p_flush, "    flush(io)\n\nWrites out anything buffered (lx writes through at once).\n\n# Examples\n```\nlx> flush(stdout)\n\n```"},
+    {"__repl_show", "(x)", p_repl_show, ""},
+    {NULL, NULL, NULL, NULL}};
+
+void lxL_open_print(lx_State *L);
+void lxL_open_print(lx_State *L)
+{
+    lxG_set(L, "stdout", lxO_obj(io_new(L, LXIO_STDOUT)));
+    lxG_set(L, "stderr", lxO_obj(io_new(L, LXIO_STDERR)));
+    lxL_setdoc(L, "stdout", "    stdout\n\nThe standard output stream (the host's output callback when lx is embedded).\n\n# Examples\n```\nlx> println(stdout, \"hi\")\nhi\n```");
+    lxL_setdoc(L, "stderr", "    stderr\n\nThe standard error stream.\n\n# Examples\n```\nlx> stderr isa IO\ntrue\n```");
+    lxL_register(L, print_lib);
+    L->showhook = show_hook;
+}
