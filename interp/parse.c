@@ -499,7 +499,10 @@ static lxA_node *parse_primary(parser *p)
         case KW_LET:
         case KW_TRY:
         case KW_FOR:
-        case KW_WHILE: return parse_statement(p); /* blocks are expressions */
+        case KW_WHILE:
+        case KW_RETURN:
+        case KW_BREAK:
+        case KW_CONTINUE: return parse_statement(p); /* blocks are expressions; c && return x */
         default: break;
         }
         break;

@@ -23,6 +23,7 @@ static void default_writer(void *ud, int stream, const char *s, size_t n)
 {
     (void)ud;
     FILE *f = stream == 2 ? stderr : stdout;
+    if (stream == 2) fflush(stdout); /* keep the two streams in order on a terminal */
     fwrite(s, 1, n, f);
     if (stream == 2) fflush(f);
 }
