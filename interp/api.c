@@ -46,8 +46,10 @@ static void run_all(lx_State *L, void *ud)
     s->result = lxO_nothing();
     lx_Value saved_file = L->current_file;
     L->current_file = lxO_obj(file);
+    const char *dis = getenv("LX_DISASM");
     for (int i = 0; i < s->tree->n; i++) {
         lxO_proto *p = lxK_compile(L, &s->arena, s->tree->kids[i], file);
+        if (dis && *dis == '1') lxK_disasm(L, p, 0);
         s->result = lxV_run(L, p);
     }
     L->current_file = saved_file;

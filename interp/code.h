@@ -36,6 +36,10 @@
     X(REM)                                                                                                   \
     X(IDIV)                                                                                                  \
     X(ADDI)    /* A B sC  R[A] = R[B] + sC */                                                                \
+    X(ADDK)    /* A B C   R[A] = R[B] + K[C] (and so on) */                                                  \
+    X(SUBK)                                                                                                  \
+    X(MULK)                                                                                                  \
+    X(DIVK)                                                                                                  \
     X(EQ)      /* A B C   R[A] = R[B] == R[C] */                                                             \
     X(NE)                                                                                                    \
     X(LT)                                                                                                    \
@@ -61,7 +65,7 @@
     X(SETINDEX) /* A B C  R[A][R[A+1], ..., R[A+C]] = R[B] */                                                \
     X(UNPACK)   /* A B C  R[A..A+C-1] = the first C elements of R[B] */                                      \
     X(ITERPREP) /* A      R[A] iterable: R[A+1] = its first state */                                         \
-    X(ITERNEXT) /* A sBx  next element into R[A+2] and advance R[A+1]; when done, pc += sBx */               \
+    X(ITERNEXT) /* A sBx  next element into R[A+2], advance R[A+1], pc += sBx; when done, fall through */               \
     X(TRY)      /* A sBx  push a handler: an exception goes to pc + sBx with it in R[A] */                   \
     X(POPTRY)   /*        drop the innermost handler */                                                      \
     X(THROW)    /* A      throw R[A] (a rethrow keeps the stack trace) */                                    \

@@ -210,7 +210,16 @@ static var *find_var(fstate *fs, lxO_string *name)
     return NULL;
 }
 
+static var *new_var_init(fstate *fs, lxO_string *name, bool global, bool init);
+
 static var *new_var(fstate *fs, lxO_string *name, bool global)
+{
+    return new_var_init(fs, name, global, true);
+}
+
+/* init: emit the instruction that makes it undefined (or boxed); a variable
+ * assigned at once (a loop variable) needs none unless it is boxed. */
+static var *new_var_init(fstate *fs, lxO_string *name, bool global, bool init)
 {
     if (fs->nvars == fs->capvars) {
         int cap = fs->capvars ? 2 * fs->capvars : 16;
@@ -230,7 +239,7 @@ static var *new_var(fstate *fs, lxO_string *name, bool global)
     if (!global) {
         v->reg = reg_alloc(fs);
         v->boxed = in_captured(fs, name);
-        emit(fs, LXK_ABC(v->boxed ? BC_BOXNEW : BC_LOADUNDEF, v->reg, 0, 0));
+        if (init || v->boxed) emit(fs, LXK_ABC(v->boxed ? BC_BOXNEW : BC_LOADUNDEF, v->reg, 0, 0));
     }
     return v;
 }
@@ -542,6 +551,14 @@ static int exp2any(fstate *fs, lxA_node *n)
     return r;
 }
 
+/* Whether r holds no variable (it is a temporary of the expression being compiled). */
+static bool is_temp(fstate *fs, int r)
+{
+    for (int i = 0; i < fs->nvars; i++)
+        if (fs->vars[i].reg == r && !fs->vars[i].global) return false;
+    return true;
+}
+
 static void load_global(fstate *fs, int r, const char *name)
 {
     emit(fs, LXK_ABX(BC_GETG, r, lxG_index(fs->L, str(fs, name))));
@@ -765,6 +782,16 @@ static bool small_int(const lxA_node *n, int lo, int hi)
     return n->kind == AST_INT && n->v.i >= lo && n->v.i <= hi;
 }
 
+static bool is_numlit(const lxA_node *n)
+{
+    return n->kind == AST_INT || n->kind == AST_FLOAT || n->kind == AST_FLOAT32;
+}
+
+static lx_Value numlit(const lxA_node *n)
+{
+    return n->kind == AST_INT ? lxO_int(n->v.i) : n->kind == AST_FLOAT ? lxO_f64(n->v.d) : lxO_f32((float)n->v.d);
+}
+
 static void arith(fstate *fs, lxA_node *n, int r)
 {
     lxA_node *a = n->kids[0], *b = n->kids[1];
@@ -801,6 +828,22 @@ static void arith(fstate *fs, lxA_node *n, int r)
         emit(fs, LXK_ABC(BC_ADDI, r, rb, (op == BC_ADD ? b->v.i : -b->v.i) + 128));
         fs->freereg = save;
         return;
+    }
+    /* a number constant on one side: the K form (constants first for + and *, which commute) */
+    if ((op == BC_ADD || op == BC_MUL) && is_numlit(a) && !is_numlit(b)) {
+        lxA_node *t = a;
+        a = b;
+        b = t;
+    }
+    if ((op == BC_ADD || op == BC_SUB || op == BC_MUL || op == BC_DIV) && is_numlit(b)) {
+        int kc = constant(fs, numlit(b));
+        if (kc < 256) {
+            int rb = exp2any(fs, a);
+            lxK_opcode kop = op == BC_ADD ? BC_ADDK : op == BC_SUB ? BC_SUBK : op == BC_MUL ? BC_MULK : BC_DIVK;
+            emit(fs, LXK_ABC(kop, r, rb, kc));
+            fs->freereg = save;
+            return;
+        }
     }
     int rb = exp2any(fs, a);
     int rc = exp2any(fs, b);
@@ -993,6 +1036,8 @@ static void ntuple_expr(fstate *fs, lxA_node *n, int r)
     fs->freereg = base;
 }
 
+static bool loop_var_in_place(fstate *fs, lxA_node *target, int reg);
+
 /* Comprehension loops: for each ITER (nested), then the filter, then push the value. */
 static void comp_loops(fstate *fs, lxA_node *n, int first_iter, int list, lxA_node *filter, int it)
 {
@@ -1012,24 +1057,28 @@ static void comp_loops(fstate *fs, lxA_node *n, int first_iter, int list, lxA_no
     reserve_to(fs, a + 3);
     exp2reg(fs, iter->kids[1], a);
     emit(fs, LXK_ABC(BC_ITERPREP, a, 0, 0));
-    int top = here(fs);
-    int exit = emit(fs, LXK_ABX(BC_ITERNEXT, a, 32768));
+    int tocheck = emit_jump(fs);
+    int body = here(fs);
     depth_in(fs, true);
-    nameset s;
-    memset(&s, 0, sizeof s);
-    collect_targets(fs, &s, iter->kids[0], true);
-    for (int i = 0; i < s.n; i++)
-        new_var(fs, str(fs, s.names[i]->name), false);
-    if (it == n->n - 1 || n->kids[it + 1]->kind != AST_ITER) declare_names(fs, n->kids[0]);
     block_enter(fs);
-    assign(fs, iter->kids[0], a + 2, iter);
+    bool lastiter = it == n->n - 1 || n->kids[it + 1]->kind != AST_ITER;
+    if (!loop_var_in_place(fs, iter->kids[0], a + 2)) {
+        nameset s;
+        memset(&s, 0, sizeof s);
+        collect_targets(fs, &s, iter->kids[0], true);
+        for (int i = 0; i < s.n; i++)
+            new_var_init(fs, str(fs, s.names[i]->name), false, false);
+        if (lastiter) declare_names(fs, n->kids[0]);
+        assign(fs, iter->kids[0], a + 2, iter);
+    } else if (lastiter) {
+        declare_names(fs, n->kids[0]);
+    }
     comp_loops(fs, n, first_iter, list, filter, it + 1);
     block_leave(fs);
     scope_close(fs);
-    fs->freereg = a + 3;
-    int back = emit_jump(fs);
-    patch_to(fs, back, top);
-    patch_here(fs, exit);
+    patch_here(fs, tocheck);
+    int next = emit(fs, LXK_ABX(BC_ITERNEXT, a, 32768));
+    patch_to(fs, next, body);
     fs->freereg = a;
 }
 
@@ -1192,6 +1241,23 @@ static void while_stmt(fstate *fs, lxA_node *n)
     fs->nloops--;
 }
 
+/* The loop variable: in the iterator's element register itself when it is a
+ * plain name no closure captures (no copy per iteration), else assigned. */
+static bool loop_var_in_place(fstate *fs, lxA_node *target, int reg)
+{
+    if (target->kind != AST_IDENT) return false;
+    lxO_string *name = str(fs, target->name);
+    if (in_captured(fs, name)) return false;
+    var *v = new_var_init(fs, name, true, false); /* made as a global-kind slot, then turned local */
+    v->global = false;
+    v->reg = reg;
+    v->defblock = fs->blocks[fs->nblocks - 1];
+    v->defdepth = fs->nblocks - 1;
+    return true;
+}
+
+/* Loops are rotated: ITERPREP, a jump to the ITERNEXT at the bottom, which
+ * jumps back to the body while there are elements (one dispatch per turn). */
 static void for_level(fstate *fs, lxA_node *n, int it, loopinfo *li)
 {
     lxA_node *iters = n->kids[0];
@@ -1201,18 +1267,22 @@ static void for_level(fstate *fs, lxA_node *n, int it, loopinfo *li)
     reserve_to(fs, a + 3);
     exp2reg(fs, iter->kids[1], a);
     emit(fs, LXK_ABC(BC_ITERPREP, a, 0, 0));
-    int top = here(fs);
-    int exit = emit(fs, LXK_ABX(BC_ITERNEXT, a, 32768));
+    int tocheck = emit_jump(fs);
+    int body = here(fs);
     /* the loop variables and the body's names: a fresh scope per iteration */
     depth_in(fs, false);
-    nameset s;
-    memset(&s, 0, sizeof s);
-    collect_targets(fs, &s, iter->kids[0], true);
-    for (int i = 0; i < s.n; i++)
-        new_var(fs, str(fs, s.names[i]->name), false);
-    if (last) declare_names(fs, n->kids[1]);
     block_enter(fs);
-    assign(fs, iter->kids[0], a + 2, iter);
+    if (!loop_var_in_place(fs, iter->kids[0], a + 2)) {
+        nameset s;
+        memset(&s, 0, sizeof s);
+        collect_targets(fs, &s, iter->kids[0], true);
+        for (int i = 0; i < s.n; i++)
+            new_var_init(fs, str(fs, s.names[i]->name), false, false);
+        if (last) declare_names(fs, n->kids[1]);
+        assign(fs, iter->kids[0], a + 2, iter);
+    } else if (last) {
+        declare_names(fs, n->kids[1]);
+    }
     if (last) {
         int save = fs->freereg;
         block2reg(fs, n->kids[1], -1);
@@ -1224,8 +1294,9 @@ static void for_level(fstate *fs, lxA_node *n, int it, loopinfo *li)
     }
     block_leave(fs);
     scope_close(fs);
-    patch_to(fs, emit_jump(fs), top);
-    patch_here(fs, exit);
+    patch_here(fs, tocheck);
+    int next = emit(fs, LXK_ABX(BC_ITERNEXT, a, 32768));
+    patch_to(fs, next, body);
     fs->freereg = a;
 }
 
@@ -1717,13 +1788,15 @@ static void exp2reg(fstate *fs, lxA_node *n, int r)
     case AST_PARENS: exp2reg(fs, n->kids[0], r); break;
     case AST_BLOCK: block2reg(fs, n, r); break;
     case AST_CALL: {
-        int base = fs->freereg;
+        /* a call into the newest temporary register needs no copy afterwards */
+        int save = fs->freereg;
+        int base = r == fs->freereg - 1 && is_temp(fs, r) ? r : fs->freereg;
         reserve_to(fs, base + 1);
         exp2reg(fs, n->kids[0], base);
         fs->line = n->line;
         call_args(fs, base, n->kids + 1, n->n - 1);
         if (r != base) emit(fs, LXK_ABC(BC_MOVE, r, base, 0));
-        fs->freereg = base;
+        fs->freereg = save;
         break;
     }
     case AST_DOTCALL: broadcast_call(fs, r, n->kids[0], n->kids + 1, n->n - 1, NULL); break;

@@ -129,6 +129,8 @@ void lxV_proto_free(lx_State *L, lxO_proto *p);
 
 /* One top-level statement (or a whole tree, for include) to a proto. */
 lxO_proto *lxK_compile(lx_State *L, lxA_arena *arena, lxA_node *stmt, lxO_string *file);
+/* Lists a proto's bytecode on stderr (LX_DISASM=1 does it for every chunk). */
+void lxK_disasm(lx_State *L, const lxO_proto *p, int depth);
 void lxK_macro_register(lx_State *L, const char *name, lxK_macro fn, const char *doc);
 const lxK_macrodef *lxK_macro_find(lx_State *L, const char *name);
 /* Parses and runs src statement by statement; returns the last value. */

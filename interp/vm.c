@@ -166,6 +166,46 @@ static void check_keywords(lx_State *L, lxO_proto *p, lx_Value kw)
     }
 }
 
+/* A new frame for the lx function cl, whose arguments follow fn on the stack. */
+static inline void enter(lx_State *L, lxO_closure *cl, lx_Value *fn, int nargs, lx_Value kw, lx_Value *ret)
+{
+    lxO_proto *p = cl->p;
+    lx_Value *base = fn + 1;
+    lxV_segment *s = &L->segs[L->seg];
+    int seg = L->seg;
+    lx_Value *top = L->top;
+    if (base + p->maxstack + 1 > s->vals + s->n || base < s->vals) {
+        L->top = fn; /* the arguments move to the next segment */
+        lx_Value *to = reserve(L, (size_t)p->maxstack + (size_t)nargs + 2);
+        memmove(to, fn, (size_t)(nargs + 1) * sizeof *fn);
+        base = to + 1;
+    }
+    if (L->nframes >= L->capframes || L->nframes >= LXV_MAX_FRAMES) push_frame(L), L->nframes--;
+    lxV_frame *nf = &L->frames[L->nframes++];
+    nf->cl = cl;
+    nf->base = base;
+    nf->pc = p->code;
+    nf->ret = ret;
+    nf->kw = kw;
+    nf->nargs = nargs;
+    nf->seg = seg;
+    nf->top = top;
+    nf->oseg = L->seg;
+    nf->cname = NULL;
+    for (int i = nargs; i < p->maxstack; i++)
+        base[i].tag = LX_TUNDEF;
+    L->top = base + p->maxstack;
+    if (p->vararg) {
+        int nfixed = p->nreq + p->nopt;
+        int nextra = nargs > nfixed ? nargs - nfixed : 0;
+        lxO_tuple *t = lxO_tuple_new(L, nextra);
+        memcpy(t->items, base + nfixed, (size_t)nextra * sizeof(lx_Value));
+        base[nfixed] = lxO_obj(t);
+        for (int i = nfixed + 1; i < nargs; i++)
+            base[i].tag = LX_TUNDEF;
+    }
+}
+
 /* Sets up a call of the value at fn with nargs arguments after it.  An lx
  * function gets a new frame (returns true: the caller runs it); a C built-in
  * runs here and its result is stored in *ret. */
@@ -230,38 +270,7 @@ static bool precall(lx_State *L, lx_Value *fn, int nargs, lx_Value kw, lx_Value 
                           p->vararg ? " or more" : p->nopt ? " or more" : "", p->nreq == 1 ? "" : "s", nargs);
         }
         check_keywords(L, p, kw);
-        lx_Value *base = fn + 1;
-        lxV_segment *s = &L->segs[L->seg];
-        int seg = L->seg;
-        lx_Value *top = L->top;
-        if (base + p->maxstack + 1 > s->vals + s->n || base < s->vals) {
-            L->top = fn; /* the arguments move to the next segment */
-            lx_Value *to = reserve(L, (size_t)p->maxstack + (size_t)nargs + 2);
-            memmove(to, fn, (size_t)(nargs + 1) * sizeof *fn);
-            base = to + 1;
-        }
-        lxV_frame *nf = push_frame(L);
-        nf->cl = cl;
-        nf->base = base;
-        nf->pc = p->code;
-        nf->ret = ret;
-        nf->kw = kw;
-        nf->nargs = nargs;
-        nf->seg = seg;
-        nf->top = top;
-        nf->oseg = L->seg;
-        nf->cname = NULL;
-        for (int i = nargs; i < p->maxstack; i++)
-            base[i].tag = LX_TUNDEF;
-        L->top = base + p->maxstack;
-        if (p->vararg) {
-            int nextra = nargs > nfixed ? nargs - nfixed : 0;
-            lxO_tuple *t = lxO_tuple_new(L, nextra);
-            memcpy(t->items, base + nfixed, (size_t)nextra * sizeof(lx_Value));
-            base[nfixed] = lxO_obj(t);
-            for (int i = nfixed + 1; i < nargs; i++)
-                base[i].tag = LX_TUNDEF;
-        }
+        enter(L, cl, fn, nargs, kw, ret);
         return true;
     }
 callable : {
@@ -955,8 +964,9 @@ resume:;
                 RA->tag = LX_TINT;
                 break;
             }
-            if (b->tag == LX_TFLOAT64 && c->tag == LX_TFLOAT64) {
-                double x = b->v.d, y = c->v.d;
+            if ((b->tag == LX_TFLOAT64 || b->tag == LX_TINT) && (c->tag == LX_TFLOAT64 || c->tag == LX_TINT)) {
+                double x = b->tag == LX_TFLOAT64 ? b->v.d : (double)b->v.i;
+                double y = c->tag == LX_TFLOAT64 ? c->v.d : (double)c->v.i;
                 RA->v.d = LXK_OP(i) == BC_ADD ? x + y : LXK_OP(i) == BC_SUB ? x - y : x * y;
                 RA->tag = LX_TFLOAT64;
                 break;
@@ -1008,6 +1018,39 @@ resume:;
                 if (precall(L, slot, 2, lxO_nothing(), RA, NULL)) REFRESH();
                 else RESTORE_TOP();
             }
+            break;
+        }
+        case BC_ADDK:
+        case BC_SUBK:
+        case BC_MULK:
+        case BC_DIVK: {
+            lx_Value *b = RB, *c = &k[LXK_C(i)];
+            lxK_opcode op = LXK_OP(i) == BC_ADDK ? BC_ADD : LXK_OP(i) == BC_SUBK ? BC_SUB : LXK_OP(i) == BC_MULK ? BC_MUL : BC_DIV;
+            if ((b->tag == LX_TFLOAT64 || b->tag == LX_TINT) && c->tag == LX_TFLOAT64) {
+                double x = b->tag == LX_TFLOAT64 ? b->v.d : (double)b->v.i, y = c->v.d;
+                RA->v.d = op == BC_ADD ? x + y : op == BC_SUB ? x - y : op == BC_MUL ? x * y : x / y;
+                RA->tag = LX_TFLOAT64;
+                break;
+            }
+            if (b->tag == LX_TINT && c->tag == LX_TINT && op != BC_DIV) {
+                uint64_t x = (uint64_t)b->v.i, y = (uint64_t)c->v.i;
+                RA->v.i = (int64_t)(op == BC_ADD ? x + y : op == BC_SUB ? x - y : x * y);
+                RA->tag = LX_TINT;
+                break;
+            }
+            SAVEPC();
+            lx_Value r;
+            if (lxV_arith(L, op, *b, *c, &r)) {
+                *RA = r;
+                break;
+            }
+            lx_Value *slot = reserve(L, 3);
+            slot[0] = opfn(L, op == BC_ADD ? LXV_OP_add : op == BC_SUB ? LXV_OP_sub : op == BC_MUL ? LXV_OP_mul : LXV_OP_div);
+            slot[1] = *b;
+            slot[2] = *c;
+            L->top = slot + 3;
+            if (precall(L, slot, 2, lxO_nothing(), RA, NULL)) REFRESH();
+            else RESTORE_TOP();
             break;
         }
         case BC_EQ:
@@ -1147,6 +1190,22 @@ resume:;
             if (atomic_load_explicit(&L->interrupt, memory_order_relaxed)) lxE_poll(L);
             int nargs = LXK_B(i);
             lx_Value *fn = RA;
+            if (fn->tag == LX_TOBJECT && fn->v.o->kind == LXO_GENERIC && !LXK_C(i) && nargs <= 4) {
+                /* the common case: a generic function, this site's cached method, an lx body */
+                lxK_cache *c = &p->caches[w];
+                lxO_generic *gf = (lxO_generic *)fn->v.o;
+                if (c->gf == gf && c->version == gf->version && c->nargs == nargs && c->m->fn) {
+                    int q = 0;
+                    for (; q < nargs; q++)
+                        if (lxT_typeof(L, fn[q + 1]) != c->types[q]) break;
+                    if (q == nargs && !c->m->fn->p->vararg) {
+                        enter(L, c->m->fn, fn, nargs, lxO_nothing(), fn);
+                        REFRESH();
+                        if (L->gcdebt > L->gcthreshold) lxC_collect(L);
+                        break;
+                    }
+                }
+            }
             lx_Value kw = LXK_C(i) ? fn[nargs + 1] : lxO_nothing();
             if (precall(L, fn, nargs, kw, fn, &p->caches[w])) {
                 REFRESH();
@@ -1282,25 +1341,21 @@ resume:;
             iter_prep(L, RA);
             break;
         case BC_ITERNEXT: {
+            /* at the bottom of a loop: the next element and a jump back to the body, or fall out */
             lx_Value *r = RA;
-            /* the common loops inline: ranges of Int and lists */
             if (r[0].tag == LX_TOBJECT && r[1].tag == LX_TINT && r[0].v.o->kind == LXO_RANGE &&
                 !((lxO_range *)r[0].v.o)->isfloat) {
                 lxO_range *g = (lxO_range *)r[0].v.o;
                 int64_t q = r[1].v.i;
-                if (q >= g->len) {
-                    pc += LXK_SBX(i);
-                    break;
-                }
-                r[2] = lxO_int(g->start.i + q * g->step.i);
+                if (q >= g->len) break;
+                r[2].tag = LX_TINT;
+                r[2].v.i = g->start.i + q * g->step.i;
                 r[1].v.i = q + 1;
             } else {
                 SAVEPC();
-                if (!iter_next(L, r)) {
-                    pc += LXK_SBX(i);
-                    break;
-                }
+                if (!iter_next(L, r)) break;
             }
+            pc += LXK_SBX(i);
             if (atomic_load_explicit(&L->interrupt, memory_order_relaxed)) {
                 SAVEPC();
                 lxE_poll(L);
