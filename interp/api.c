@@ -103,11 +103,17 @@ static void describe_error(lx_State *L, void *ud)
     set_text(L, &L->errfull, &L->errfull_len, b.s ? b.s : "", b.len);
     lxW_free(&b);
     lxW_init(L, &b);
-    for (int i = 0; i < L->ntrace; i++) {
+    for (int i = 0, k = 1; i < L->ntrace; k++) {
         lxV_traceentry *e = &L->trace[i];
-        lxW_printf(&b, " [%d] %s", i + 1, e->func ? e->func->data : "?");
+        int same = 1; /* a recursion shows once, with its count, as in Julia */
+        while (i + same < L->ntrace && L->trace[i + same].func == e->func && L->trace[i + same].file == e->file &&
+               L->trace[i + same].line == e->line)
+            same++;
+        lxW_printf(&b, " [%d] %s", k, e->func ? e->func->data : "?");
         if (e->file) lxW_printf(&b, " at %s:%d", e->file->data, e->line);
+        if (same > 1) lxW_printf(&b, " (repeats %d times%s)", same, i + same == LXV_TRACE_MAX ? " or more" : "");
         lxW_puts(&b, "\n");
+        i += same;
     }
     set_text(L, &L->errtrace, &L->errtrace_len, b.s ? b.s : "", b.len);
     lxW_free(&b);

@@ -22,8 +22,14 @@ lx_Value lxE_new(lx_State *L, lxT_builtin type, const char *msg)
     lxO_struct *s = lxO_struct_new(L, t);
     for (int i = 0; i < s->n; i++)
         s->fields[i] = lxO_nothing();
+    bool placed = false;
     for (int i = 0; i < t->nfields; i++)
-        if (!strcmp(t->fields[i]->data, "msg")) s->fields[i] = lxO_cstr(L, msg);
+        if (!strcmp(t->fields[i]->data, "msg")) {
+            s->fields[i] = lxO_cstr(L, msg);
+            placed = true;
+        }
+    /* MethodError and BoundsError raised with a message keep it in their first field */
+    if (!placed && t->nfields && (type == LXT_MethodError || type == LXT_BoundsError)) s->fields[0] = lxO_cstr(L, msg);
     return lxO_obj(s);
 }
 

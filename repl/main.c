@@ -40,6 +40,7 @@ static void usage(FILE *f)
 static int report(lx_State *L, lx_Status st)
 {
     if (st == LX_OK) return 0;
+    fflush(stdout);
     fprintf(stderr, "ERROR: %s\n", lx_errmsg(L));
     const char *tb = lx_traceback(L);
     if (tb[0]) fprintf(stderr, "Stacktrace:\n%s", tb);

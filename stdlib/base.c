@@ -6,6 +6,7 @@
 #include "lib.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- operators ---------------------------------------------------------------------------------- */
@@ -602,7 +603,56 @@ static lx_Value b_help(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxO_nothing();
 }
 
+struct source_text {
+    const char *buf;
+    size_t n;
+    lx_Value out;
+};
+
+static void make_source(lx_State *L, void *ud)
+{
+    struct source_text *m = ud;
+    m->out = lxO_str(L, m->buf, m->n);
+}
+
+/* include("file.lx"): runs a file, its path relative to the including file's folder. */
+static lx_Value b_include(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_string *path = lxL_string(L, a, 0, "include");
+    char full[4096];
+    lx_Value cur = L->current_file;
+    if (path->data[0] != '/' && lxO_is(cur, LXO_STRING) && strrchr(lxO_as(lxO_string, cur)->data, '/')) {
+        const char *f = lxO_as(lxO_string, cur)->data;
+        int dir = (int)(strrchr(f, '/') - f);
+        snprintf(full, sizeof full, "%.*s/%s", dir, f, path->data);
+    } else {
+        snprintf(full, sizeof full, "%s", path->data);
+    }
+    FILE *fp = fopen(full, "rb");
+    if (!fp) lxE_error(L, LXT_IOError, "include: could not open file %s", full);
+    /* read whole, closing the file before anything can raise */
+    long size = fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
+    rewind(fp);
+    char *buf = size >= 0 && size < (1L << 30) ? L->alloc(L->alloc_ud, NULL, 0, (size_t)size + 1) : NULL;
+    size_t got = buf ? fread(buf, 1, (size_t)size, fp) : 0;
+    fclose(fp);
+    if (!buf) lxE_error(L, LXT_IOError, "include: cannot read %s (%ld bytes)", full, size);
+    /* the text becomes a string in protected mode, so buf is freed whatever happens */
+    struct source_text m = {buf, got, lxO_nothing()};
+    lx_Status st = lxD_pcall(L, make_source, &m);
+    L->alloc(L->alloc_ud, buf, (size_t)size + 1, 0);
+    if (st != LX_OK) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: reading %s", full);
+    lx_Value src = m.out;
+    int mark = lxV_root(L, lxO_cstr(L, full));
+    lxV_root(L, src);
+    lx_Value r;
+    r = lxK_dosource(L, lxO_as(lxO_string, src)->data, lxO_as(lxO_string, src)->len, full);
+    lxV_unroot(L, mark);
+    return r;
+}
+
 static const lxL_Reg base_lib[] = {
+    {"include", "(path::String)", b_include, "    include(path)\n\nRuns the lx file at path (relative to the folder of the file that includes it) in the global scope and returns the value of its last statement.\n\n# Examples\n```lx-nodoctest\nlx> include(\"model.lx\")\n```"},
     {"+", "(x::Number, y::Number)", b_add, "    x + y\n\nAddition. Integers wrap around on overflow; an integer or Float64 combined with a Float32 gives Float32 (spec §5).\n\n# Examples\n```\nlx> 1 + 2\n3\n\nlx> 1.5f0 + 2\n3.5f0\n```"},
     {"+", "(x::Number)", b_add, ""},
     {"-", "(x::Number, y::Number)", b_sub, "    x - y\n    -x\n\nSubtraction, and negation with one argument.\n\n# Examples\n```\nlx> 5 - 7\n-2\n\nlx> -(3.0)\n-3.0\n```"},
@@ -690,6 +740,7 @@ void lxL_open_base(lx_State *L)
     set_const(L, "ℯ", lxO_f64(M_E));
     for (int k = 0; known_modules[k]; k++)
         if (!strchr(known_modules[k], '.')) lxL_module(L, known_modules[k], NULL);
-    /* the seed-era alias and the ≈ spelling */
+    lxL_module(L, "Experimental", "Lux.Experimental: freeze, layer_map, @debug_mode, share_parameters (names also usable bare)."); /* Lux.Experimental.<name> */
+    /* the ≈ spelling */
     lxG_set(L, "≈", lxG_get(L, "isapprox"));
 }
