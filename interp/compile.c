@@ -346,7 +346,7 @@ static void collect_assigned(fstate *fs, nameset *s, lxA_node *n, bool top0)
     case AST_GLOBAL:
         for (int i = 0; i < n->n; i++) {
             lxA_node *d = n->kids[i];
-            lxA_node *t = d->kind == AST_ASSIGN ? d->kids[0] : d;
+            lxA_node *t = d->kind == AST_ASSIGN || d->kind == AST_OPASSIGN ? d->kids[0] : d;
             if (t->kind == AST_IDENT) ns_add(fs, s, t, false, true);
             else if (t->kind == AST_TUPLE)
                 for (int j = 0; j < t->n; j++)
@@ -1911,6 +1911,7 @@ static void exp2reg(fstate *fs, lxA_node *n, int r)
         for (int i = 0; i < n->n; i++) {
             lxA_node *d = n->kids[i];
             if (d->kind == AST_ASSIGN) assign_expr(fs, d, r);
+            else if (d->kind == AST_OPASSIGN) opassign(fs, d, r);
             else if (r >= 0) emit(fs, LXK_ABC(BC_LOADNIL, r, 0, 0));
         }
         if (n->n == 0 && r >= 0) emit(fs, LXK_ABC(BC_LOADNIL, r, 0, 0));
@@ -1945,8 +1946,10 @@ static void stmt(fstate *fs, lxA_node *n)
     case AST_TRY: try_stmt(fs, n, reg_alloc(fs)); break;
     case AST_LOCAL:
     case AST_GLOBAL:
-        for (int i = 0; i < n->n; i++)
+        for (int i = 0; i < n->n; i++) {
             if (n->kids[i]->kind == AST_ASSIGN) assign_expr(fs, n->kids[i], -1);
+            else if (n->kids[i]->kind == AST_OPASSIGN) opassign(fs, n->kids[i], -1);
+        }
         break;
     case AST_IF: if_expr(fs, n, reg_alloc(fs)); break;
     case AST_DOC: doc_stmt(fs, n, -1); break;

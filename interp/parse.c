@@ -285,7 +285,7 @@ static void parse_args(parser *p, lxA_node *call, lxX_op close, bool kws)
             continue;
         }
         lxA_node *a = parse_item(p, kws);
-        if (after_semi && a->kind == AST_SPLAT) a->flags |= LXA_F_KEYWORD; /* f(; kw...) */
+        if (after_semi && (a->kind == AST_SPLAT || a->kind == AST_KW)) a->flags |= LXA_F_KEYWORD; /* f(; kw...) */
         if (after_semi && a->kind == AST_IDENT) { /* f(; x) is f(; x = x) */
             lxA_node *kw = node(p, AST_KW, a->line, a->col);
             kw->name = a->name;
@@ -485,6 +485,12 @@ static lxA_node *parse_primary(parser *p)
             next(p);
             return n;
         case KW_NOTHING: next(p); return node(p, AST_NOTHING, line, col);
+        case KW_ISA: /* isa(x, T): the function */
+            n = node(p, AST_IDENT, line, col);
+            n->name = "isa";
+            n->len = 3;
+            next(p);
+            return n;
         case KW_END:
         case KW_BEGIN:
             if (p->in_index > 0) {
@@ -502,7 +508,9 @@ static lxA_node *parse_primary(parser *p)
         case KW_WHILE:
         case KW_RETURN:
         case KW_BREAK:
-        case KW_CONTINUE: return parse_statement(p); /* blocks are expressions; c && return x */
+        case KW_CONTINUE:
+        case KW_GLOBAL:
+        case KW_LOCAL: return parse_statement(p); /* blocks are expressions; c && return x; (global n += 1) */
         default: break;
         }
         break;
@@ -995,7 +1003,8 @@ static lxA_node *function_from(parser *p, lxA_node *sig, lxA_node *body, int lin
                 for (int j = 0; j < a->n; j++)
                     push(p, params, param_from(p, a->kids[j], true));
             } else {
-                push(p, params, param_from(p, a, false)); /* x = 1 here is a default, not a keyword */
+                /* after ; a keyword; before it, x = 1 is a default, not a keyword */
+                push(p, params, param_from(p, a, (a->flags & LXA_F_KEYWORD) != 0));
             }
         }
     }

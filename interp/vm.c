@@ -109,6 +109,7 @@ void lxV_traceback(lx_State *L)
             e->func = p->name;
             e->line = p->ncode ? p->lines[pc] : p->line;
         } else {
+            if (f->cname && !strncmp(f->cname->data, "__", 2)) continue; /* the compiler's helpers */
             e->file = NULL;
             e->func = f->cname;
             e->line = 0;
@@ -398,7 +399,7 @@ int lxV_less(lx_Value a, lx_Value b, bool orequal)
 static bool truthy(lx_State *L, lx_Value v)
 {
     if (v.tag == LX_TBOOL) return v.v.b;
-    lxE_typeerror(L, "if, while, && and ||", "a Bool", v);
+    lxE_error(L, LXT_TypeError, "non-boolean (%s) used in boolean context", lxT_name(lxT_typeof(L, v)));
 }
 
 /* ---- fields and indexing --------------------------------------------------------------------- */
