@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=Release $(if $(CI),-DLX_WERROR=ON)
 
-.PHONY: all setup build demo test test-asan bench clean
+.PHONY: all setup build demo test test-asan bench docs clean
 
 all: build
 
@@ -32,6 +32,12 @@ test-asan: setup
 
 bench: build
 	@sh bench/run.sh $(BUILD)
+
+# The API reference, generated from the built-ins' docstrings (tools/docgen.c).
+docs: build
+	@rm -rf docs/api && mkdir -p docs/api
+	@$(BUILD)/tools/docgen docs/api
+	@echo "docs/api: $$(ls docs/api | wc -l) pages"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

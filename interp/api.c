@@ -6,9 +6,12 @@
 #include "parse.h"
 #include "runtime.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define OOM_SLACK ((size_t)256 << 10)
 
 typedef struct {
     const char *src;
@@ -25,9 +28,12 @@ static void parse_all(lx_State *L, void *ud)
     source *s = ud;
     lxP_result res;
     lxA_arena_init(&s->arena, lxM_arena_alloc, L);
+    L->slack = OOM_SLACK;
     s->tree = lxP_parse(s->src, s->len, s->chunk, &s->arena, &res);
+    L->slack = 0;
     if (!res.ok) {
-        if (!s->tree && !res.message[0]) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: parsing %s", s->chunk);
+        if ((!s->tree && !res.message[0]) || strstr(res.message, "out of memory"))
+            lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: parsing %s", s->chunk);
         size_t n = lxP_format_error(s->src, s->len, s->chunk, &res, NULL, 0);
         char *msg = lxM_realloc(L, NULL, 0, n + 1);
         lxP_format_error(s->src, s->len, s->chunk, &res, msg, n + 1);
@@ -44,15 +50,16 @@ static void run_all(lx_State *L, void *ud)
     source *s = ud;
     lxO_string *file = lxS_cstr(L, s->chunk);
     s->result = lxO_nothing();
-    lx_Value saved_file = L->current_file;
     L->current_file = lxO_obj(file);
     const char *dis = getenv("LX_DISASM");
     for (int i = 0; i < s->tree->n; i++) {
+        L->slack = OOM_SLACK; /* a state at its limit can still compile and start `x = nothing` */
         lxO_proto *p = lxK_compile(L, &s->arena, s->tree->kids[i], file);
         if (dis && *dis == '1') lxK_disasm(L, p, 0);
-        s->result = lxV_run(L, p);
+        lx_Value fn = lxO_obj(lxV_closure_new(L, p));
+        L->slack = 0;
+        s->result = lxV_call(L, fn, NULL, 0, lxO_nothing());
     }
-    L->current_file = saved_file;
 }
 
 /* Re-raises the error a protected call caught, to the next handler out. */
@@ -70,8 +77,12 @@ lx_Value lxK_dosource(lx_State *L, const char *src, size_t len, const char *chun
     s.src = src;
     s.len = len;
     s.chunk = chunk;
+    lx_Value saved_file = L->current_file; /* include() paths resolve against the including file */
+    int mark = lxV_root(L, saved_file);
     lx_Status st = lxD_pcall(L, parse_all, &s);
     if (st == LX_OK) st = lxD_pcall(L, run_all, &s);
+    L->current_file = saved_file;
+    lxV_unroot(L, mark);
     lxA_arena_free(&s.arena);
     if (st != LX_OK) rethrow(L, st);
     return s.result;
@@ -106,12 +117,13 @@ static void describe_error(lx_State *L, void *ud)
     for (int i = 0, k = 1; i < L->ntrace; k++) {
         lxV_traceentry *e = &L->trace[i];
         int same = 1; /* a recursion shows once, with its count, as in Julia */
-        while (i + same < L->ntrace && L->trace[i + same].func == e->func && L->trace[i + same].file == e->file &&
-               L->trace[i + same].line == e->line)
+        while (i + same < L->ntrace && L->trace[i + same].func == e->func &&
+               L->trace[i + same].file == e->file && L->trace[i + same].line == e->line)
             same++;
         lxW_printf(&b, " [%d] %s", k, e->func ? e->func->data : "?");
         if (e->file) lxW_printf(&b, " at %s:%d", e->file->data, e->line);
-        if (same > 1) lxW_printf(&b, " (repeats %d times%s)", same, i + same == LXV_TRACE_MAX ? " or more" : "");
+        if (same > 1)
+            lxW_printf(&b, " (repeats %d times%s)", same, i + same == LXV_TRACE_MAX ? " or more" : "");
         lxW_puts(&b, "\n");
         i += same;
     }
@@ -134,16 +146,24 @@ static vmmark mark_vm(lx_State *L)
 
 static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
 {
+    L->slack = 0;
     L->nframes = m.nframes;
+    lxW_release(L, m.nframes);
     L->nhandlers = m.nhandlers;
     L->nroots = m.nroots;
     L->nexec = m.nexec;
     L->seg = m.seg;
     L->top = m.top;
     if (st == LX_OK) return st;
+    /* out of memory at the outermost level: give back what the failed code left unreachable */
+    if (st == LX_ERRMEM && L->nframes == 0) lxC_collect(L);
     if (lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_InterruptException]) st = LX_ERRINTERRUPT;
     if (lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_ParseError]) st = LX_ERRSYNTAX;
-    if (lxD_pcall(L, describe_error, NULL) != LX_OK) {
+    L->slack = OOM_SLACK; /* describing an OutOfMemoryError must not run out itself */
+    lx_Status dst = lxD_pcall(L, describe_error, NULL);
+    L->slack = 0;
+    lxW_release(L, m.nframes);
+    if (dst != LX_OK) {
         set_text(L, &L->errfull, &L->errfull_len, "OutOfMemoryError: while describing an error", 43);
     }
     return st;
@@ -168,6 +188,12 @@ static void do_source(lx_State *L, void *ud)
     }
 }
 
+lx_Status lxK_report(lx_State *L, lx_Status st)
+{
+    vmmark m = {0, 0, 0, 0, 0, L->segs[0].vals};
+    return finish(L, st, m);
+}
+
 lx_Status lx_doline(lx_State *L, const char *src, size_t len, const char *chunk, int echo)
 {
     source s;
@@ -181,6 +207,8 @@ lx_Status lx_doline(lx_State *L, const char *src, size_t len, const char *chunk,
         e--;
     s.echo = echo && !(e > 0 && src[e - 1] == ';');
     vmmark m = mark_vm(L);
+    /* near the memory limit at the outermost level (a safe point): collect first */
+    if (L->limit && L->nframes == 0 && L->total > L->limit / 4 * 3) lxC_collect(L);
     lx_Status st = lxD_pcall(L, do_source, &s);
     st = finish(L, st, m);
     if (st == LX_OK && echo) {
@@ -203,7 +231,7 @@ lx_Status lx_dofile(lx_State *L, const char *path)
         L->exc = lxO_nothing();
         lx_Status st = LX_ERRRUN;
         char msg[600];
-        snprintf(msg, sizeof msg, "SystemError: could not open file %s", path);
+        snprintf(msg, sizeof msg, "IOError: could not open file %s: %s", path, strerror(errno));
         set_text(L, &L->errfull, &L->errfull_len, msg, strlen(msg));
         set_text(L, &L->errtrace, &L->errtrace_len, "", 0);
         L->nframes = m.nframes;
@@ -225,7 +253,16 @@ lx_Status lx_dofile(lx_State *L, const char *path)
             cap *= 2;
         }
     }
+    bool bad = ferror(f) != 0;
     fclose(f);
+    if (bad && buf) { /* a directory, or a read error */
+        L->alloc(L->alloc_ud, buf, cap, 0);
+        char msg[600];
+        snprintf(msg, sizeof msg, "IOError: could not read file %s: %s", path, strerror(errno));
+        set_text(L, &L->errfull, &L->errfull_len, msg, strlen(msg));
+        set_text(L, &L->errtrace, &L->errtrace_len, "", 0);
+        return LX_ERRRUN;
+    }
     if (!buf) {
         set_text(L, &L->errfull, &L->errfull_len, "OutOfMemoryError: reading the file", 34);
         return LX_ERRMEM;

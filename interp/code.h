@@ -12,65 +12,67 @@
 #include "object.h"
 
 #define LXK_OPCODES(X)                                                                                       \
-    X(MOVE)       /* A B     R[A] = R[B] */                                                                  \
-    X(LOADK)      /* A Bx    R[A] = K[Bx] */                                                                 \
-    X(LOADI)      /* A sBx   R[A] = Int(sBx) */                                                              \
-    X(LOADNIL)    /* A       R[A] = nothing */                                                               \
-    X(LOADBOOL)   /* A B     R[A] = Bool(B) */                                                               \
-    X(LOADUNDEF)  /* A       R[A] = undefined (a hoisted local) */                                           \
-    X(CHECKDEF)   /* A Bx    UndefVarError(K[Bx]) if R[A] is undefined */                                    \
-    X(GETG)       /* A Bx    R[A] = global Bx */                                                             \
-    X(SETG)       /* A Bx    global Bx = R[A] */                                                             \
-    X(SETCONST)   /* A Bx    const global Bx = R[A] */                                                       \
-    X(BOXNEW)     /* A       R[A] = a new box (an undefined captured local) */                               \
-    X(GETBOX)     /* A B +W  R[A] = box R[B]'s value (W: name constant for UndefVarError) */                 \
-    X(SETBOX)     /* A B     box R[A] = R[B] */                                                              \
-    X(GETUP)      /* A B +W  R[A] = upvalue B's value */                                                     \
-    X(SETUP)      /* A B     upvalue A = R[B] */                                                             \
-    X(CLOSURE)    /* A Bx    R[A] = closure of child proto Bx */                                             \
-    X(ADD)        /* A B C   R[A] = R[B] + R[C] (and so on) */                                               \
+    X(MOVE)      /* A B     R[A] = R[B] */                                                                   \
+    X(LOADK)     /* A Bx    R[A] = K[Bx] */                                                                  \
+    X(LOADI)     /* A sBx   R[A] = Int(sBx) */                                                               \
+    X(LOADNIL)   /* A       R[A] = nothing */                                                                \
+    X(LOADBOOL)  /* A B     R[A] = Bool(B) */                                                                \
+    X(LOADUNDEF) /* A       R[A] = undefined (a hoisted local) */                                            \
+    X(CHECKDEF)  /* A Bx    UndefVarError(K[Bx]) if R[A] is undefined */                                     \
+    X(GETG)      /* A Bx    R[A] = global Bx */                                                              \
+    X(SETG)      /* A Bx    global Bx = R[A] */                                                              \
+    X(SETCONST)  /* A Bx    const global Bx = R[A] */                                                        \
+    X(BOXNEW)    /* A       R[A] = a new box (an undefined captured local) */                                \
+    X(GETBOX)    /* A B +W  R[A] = box R[B]'s value (W: name constant for UndefVarError) */                  \
+    X(SETBOX)    /* A B     box R[A] = R[B] */                                                               \
+    X(GETUP)     /* A B +W  R[A] = upvalue B's value */                                                      \
+    X(SETUP)     /* A B     upvalue A = R[B] */                                                              \
+    X(CLOSURE)   /* A Bx    R[A] = closure of child proto Bx */                                              \
+    X(ADD)       /* A B C   R[A] = R[B] + R[C] (and so on) */                                                \
     X(SUB)                                                                                                   \
     X(MUL)                                                                                                   \
     X(DIV)                                                                                                   \
     X(POW)                                                                                                   \
     X(REM)                                                                                                   \
     X(IDIV)                                                                                                  \
-    X(ADDI)    /* A B sC  R[A] = R[B] + sC */                                                                \
-    X(ADDK)    /* A B C   R[A] = R[B] + K[C] (and so on) */                                                  \
+    X(ADDI) /* A B sC  R[A] = R[B] + sC */                                                                   \
+    X(ADDK) /* A B C   R[A] = R[B] + K[C] (and so on) */                                                     \
     X(SUBK)                                                                                                  \
     X(MULK)                                                                                                  \
     X(DIVK)                                                                                                  \
-    X(EQ)      /* A B C   R[A] = R[B] == R[C] */                                                             \
+    X(RADDK) /* A B C   R[A] = K[C] + R[B] */                                                                \
+    X(RMULK) /* A B C   R[A] = K[C] * R[B] */                                                                \
+    X(EQ)    /* A B C   R[A] = R[B] == R[C] */                                                               \
     X(NE)                                                                                                    \
     X(LT)                                                                                                    \
     X(LE)                                                                                                    \
-    X(JLT)     /* A B     if !(R[A] < R[B]) take the JMP that follows, else skip it */                       \
-    X(JLE)     /* A B     the same with <= */                                                                \
-    X(JLTI)    /* A sB    the same with R[A] < sB */                                                         \
-    X(JGTI)    /* A sB    the same with R[A] > sB */                                                         \
-    X(JEQ)     /* A B     the same with == */                                                                \
-    X(NOT)     /* A B     R[A] = !R[B] */                                                                \
-    X(NEG)     /* A B     R[A] = -R[B] */                                                                \
-    X(JMP)     /* sJ */                                                                                      \
-    X(JMPF)    /* A sBx   if R[A] is false, pc += sBx (TypeError unless Bool) */                             \
-    X(JMPT)    /* A sBx   if R[A] is true, pc += sBx */                                                      \
-    X(CALL)    /* A B C +W call R[A] with R[A+1..A+B], keywords in R[A+B+1] if C; result in R[A] */          \
-    X(CALLS)   /* A C     call R[A] with the tuple R[A+1] as arguments, keywords R[A+2] if C */              \
-    X(RETURN)  /* A       return R[A] */                                                                     \
-    X(TUPLE)   /* A B C   R[A] = (R[B], ..., R[B+C-1]) */                                                    \
-    X(NTUPLE)  /* A B C +W R[A] = named tuple of R[B..B+C-1] with names K[W] (a tuple of symbols) */         \
+    X(JLT)      /* A B     if !(R[A] < R[B]) take the JMP that follows, else skip it */                      \
+    X(JLE)      /* A B     the same with <= */                                                               \
+    X(JLTI)     /* A sB    the same with R[A] < sB */                                                        \
+    X(JGTI)     /* A sB    the same with R[A] > sB */                                                        \
+    X(JEQ)      /* A B     the same with == */                                                               \
+    X(NOT)      /* A B     R[A] = !R[B] */                                                                   \
+    X(NEG)      /* A B     R[A] = -R[B] */                                                                   \
+    X(JMP)      /* sJ */                                                                                     \
+    X(JMPF)     /* A sBx   if R[A] is false, pc += sBx (TypeError unless Bool) */                            \
+    X(JMPT)     /* A sBx   if R[A] is true, pc += sBx */                                                     \
+    X(CALL)     /* A B C +W call R[A] with R[A+1..A+B], keywords in R[A+B+1] if C; result in R[A] */         \
+    X(CALLS)    /* A C     call R[A] with the tuple R[A+1] as arguments, keywords R[A+2] if C */             \
+    X(RETURN)   /* A       return R[A] */                                                                    \
+    X(TUPLE)    /* A B C   R[A] = (R[B], ..., R[B+C-1]) */                                                   \
+    X(NTUPLE)   /* A B C +W R[A] = named tuple of R[B..B+C-1] with names K[W] (a tuple of symbols) */        \
     X(GETFIELD) /* A B +W R[A] = R[B].K[W] */                                                                \
     X(SETFIELD) /* A B C +W R[A].K[W] = R[B] */                                                              \
     X(INDEX)    /* A B C  R[A] = R[B][R[B+1], ..., R[B+C]] */                                                \
     X(SETINDEX) /* A B C  R[A][R[A+1], ..., R[A+C]] = R[B] */                                                \
     X(UNPACK)   /* A B C  R[A..A+C-1] = the first C elements of R[B] */                                      \
     X(ITERPREP) /* A      R[A] iterable: R[A+1] = its first state */                                         \
-    X(ITERNEXT) /* A sBx  next element into R[A+2], advance R[A+1], pc += sBx; when done, fall through */               \
+    X(ITERNEXT) /* A sBx  next element into R[A+2], advance R[A+1], pc += sBx; when done, fall through */    \
     X(TRY)      /* A sBx  push a handler: an exception goes to pc + sBx with it in R[A] */                   \
     X(POPTRY)   /*        drop the innermost handler */                                                      \
     X(THROW)    /* A      throw R[A] (a rethrow keeps the stack trace) */                                    \
-    X(METHOD)   /* A B C +W add the method closure R[A] with B types R[A+1..A+B] to the function W */       \
-    X(STRUCT)   /* A B C +W define a type: K[W] describes it, supertype R[A], C field types R[A+1..] */       \
+    X(METHOD)   /* A B C +W add the method closure R[A] with B types R[A+1..A+B] to the function W */        \
+    X(STRUCT)   /* A B C +W define a type: K[W] describes it, supertype R[A], C field types R[A+1..] */      \
     X(GETKW)    /* A Bx   R[A] = keyword K[Bx] if given (skip the JMP that follows), else take the JMP */    \
     X(JARGC)    /* A sBx  if the call gave more than A positional arguments, pc += sBx */                    \
     X(KWREST)   /* A      R[A] = the keywords not named by the method */                                     \
@@ -95,7 +97,8 @@ extern const char *const lxK_opnames[LXK_NUM_OPCODES];
 #define LXK_SBX(i) ((int)LXK_BX(i) - 32768)
 #define LXK_SJ(i) ((int)((i) >> 8) - (1 << 23))
 
-#define LXK_ABC(op, a, b, c) ((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 24))
+#define LXK_ABC(op, a, b, c)                                                                                 \
+    ((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 24))
 #define LXK_ABX(op, a, bx) ((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(bx) << 16))
 #define LXK_SJX(op, j) ((uint32_t)(op) | ((uint32_t)((j) + (1 << 23)) << 8))
 #define LXK_MAXREG 250

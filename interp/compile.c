@@ -18,11 +18,11 @@
 typedef struct {
     lxO_string *name;
     int reg;
-    int depth;     /* scope depth */
-    bool boxed;    /* captured by a nested function */
-    bool global;   /* `global x` in this scope */
-    int defblock;  /* the block where it was first assigned (-1: not yet) */
-    int defdepth;  /* that block's position on the block chain */
+    int depth;    /* scope depth */
+    bool boxed;   /* captured by a nested function */
+    bool global;  /* `global x` in this scope */
+    int defblock; /* the block where it was first assigned (-1: not yet) */
+    int defdepth; /* that block's position on the block chain */
 } var;
 
 typedef struct {
@@ -49,11 +49,11 @@ struct fstate {
     lxO_proto *p;
     var *vars;
     int nvars, capvars;
-    int depth;       /* current scope depth (0: the function's own) */
+    int depth;                            /* current scope depth (0: the function's own) */
     int scopefree[LXP_MAX_DEPTH * 2 + 8]; /* freereg when each open scope began */
     bool scopehard[LXP_MAX_DEPTH * 2 + 8];
-    bool toplevel;   /* the thunk of a top-level statement: depth 0 is global scope */
-    int hard;        /* hard scopes open inside a top-level thunk (let, functions) */
+    bool toplevel; /* the thunk of a top-level statement: depth 0 is global scope */
+    int hard;      /* hard scopes open inside a top-level thunk (let, functions) */
     int freereg;
     int line;
     lxO_string **captured;
@@ -96,9 +96,10 @@ static int emit(fstate *fs, uint32_t ins)
     lxO_proto *p = fs->p;
     if (p->ncode == fs->p->capcode) {
         int cap = fs->p->capcode ? 2 * fs->p->capcode : 64;
-        p->code = lxM_realloc(fs->L, p->code, (size_t)fs->p->capcode * sizeof *p->code, (size_t)cap * sizeof *p->code);
-        p->lines =
-            lxM_realloc(fs->L, p->lines, (size_t)fs->p->capcode * sizeof *p->lines, (size_t)cap * sizeof *p->lines);
+        p->code = lxM_realloc(fs->L, p->code, (size_t)fs->p->capcode * sizeof *p->code,
+                              (size_t)cap * sizeof *p->code);
+        p->lines = lxM_realloc(fs->L, p->lines, (size_t)fs->p->capcode * sizeof *p->lines,
+                               (size_t)cap * sizeof *p->lines);
         fs->p->capcode = cap;
     }
     p->code[p->ncode] = ins;
@@ -190,8 +191,10 @@ static void jl_patch(fstate *fs, jumplist *j, int target)
 
 static void emit_loadint(fstate *fs, int r, int64_t v)
 {
-    if (v >= -32768 && v <= 32767) emit(fs, LXK_ABX(BC_LOADI, r, v + 32768));
-    else emit(fs, LXK_ABX(BC_LOADK, r, constant(fs, lxO_int(v))));
+    if (v >= -32768 && v <= 32767)
+        emit(fs, LXK_ABX(BC_LOADI, r, v + 32768));
+    else
+        emit(fs, LXK_ABX(BC_LOADK, r, constant(fs, lxO_int(v))));
 }
 
 /* ---- scopes and variables ----------------------------------------------------------------- */
@@ -259,7 +262,8 @@ static bool surely_assigned(fstate *fs, const var *v)
 
 static void block_enter(fstate *fs)
 {
-    if (fs->nblocks >= (int)(sizeof fs->blocks / sizeof fs->blocks[0])) compile_error(fs, NULL, "nested too deeply");
+    if (fs->nblocks >= (int)(sizeof fs->blocks / sizeof fs->blocks[0]))
+        compile_error(fs, NULL, "nested too deeply");
     fs->blocks[fs->nblocks++] = ++fs->nextblock;
 }
 
@@ -347,7 +351,8 @@ static void collect_assigned(fstate *fs, nameset *s, lxA_node *n, bool top0)
         for (int i = 0; i < n->n; i++) {
             lxA_node *d = n->kids[i];
             lxA_node *t = d->kind == AST_ASSIGN || d->kind == AST_OPASSIGN ? d->kids[0] : d;
-            if (t->kind == AST_IDENT) ns_add(fs, s, t, false, true);
+            if (t->kind == AST_IDENT)
+                ns_add(fs, s, t, false, true);
             else if (t->kind == AST_TUPLE)
                 for (int j = 0; j < t->n; j++)
                     if (t->kids[j]->kind == AST_IDENT) ns_add(fs, s, t->kids[j], false, true);
@@ -361,9 +366,7 @@ static void collect_assigned(fstate *fs, nameset *s, lxA_node *n, bool top0)
         collect_assigned(fs, s, n->kids[0], top0); /* the iterables (the loop variables are the body's) */
         return;
     case AST_ITER: collect_assigned(fs, s, n->kids[1], top0); return;
-    case AST_WHILE:
-        collect_assigned(fs, s, n->kids[0], top0);
-        return;
+    case AST_WHILE: collect_assigned(fs, s, n->kids[0], top0); return;
     case AST_LET:
     case AST_TRY:
     case AST_LAMBDA:
@@ -458,7 +461,8 @@ static int upvalue(fstate *fs, lxO_string *name, lxA_node *at)
     if (p->nup >= 255) compile_error(fs, at, "a function captures more than 255 variables");
     if (p->nup == fs->p->capup) {
         int cap = fs->p->capup ? 2 * fs->p->capup : 8;
-        p->ups = lxM_realloc(fs->L, p->ups, (size_t)fs->p->capup * sizeof *p->ups, (size_t)cap * sizeof *p->ups);
+        p->ups =
+            lxM_realloc(fs->L, p->ups, (size_t)fs->p->capup * sizeof *p->ups, (size_t)cap * sizeof *p->ups);
         fs->p->capup = cap;
     }
     p->ups[p->nup] = d;
@@ -501,7 +505,8 @@ static void declare_names(fstate *fs, lxA_node *body)
         }
         if (!s.local[i]) {
             if (is_local_name(fs, name)) continue; /* assigns the enclosing local */
-            if (fs->toplevel && fs->hard == 0) {    /* soft scope at top level: an existing global stays global */
+            if (fs->toplevel &&
+                fs->hard == 0) { /* soft scope at top level: an existing global stays global */
                 int g = lxG_find(fs->L, name);
                 if (g >= 0 && fs->L->globals[g].v.tag != LX_TUNDEF) continue;
             }
@@ -574,7 +579,8 @@ static void load_name(fstate *fs, lxA_node *n, int r)
             emit(fs, LXK_ABC(BC_GETBOX, r, v.v->reg, 0));
             emit(fs, (uint32_t)constant(fs, lxO_sym(name)));
         } else {
-            if (!surely_assigned(fs, v.v)) emit(fs, LXK_ABX(BC_CHECKDEF, v.v->reg, constant(fs, lxO_sym(name))));
+            if (!surely_assigned(fs, v.v))
+                emit(fs, LXK_ABX(BC_CHECKDEF, v.v->reg, constant(fs, lxO_sym(name))));
             if (v.v->reg != r) emit(fs, LXK_ABC(BC_MOVE, r, v.v->reg, 0));
         }
         break;
@@ -592,8 +598,10 @@ static void store_name(fstate *fs, lxA_node *n, int src)
     varref v = resolve(fs, name, n);
     switch (v.kind) {
     case V_LOCAL:
-        if (v.v->boxed) emit(fs, LXK_ABC(BC_SETBOX, v.v->reg, src, 0));
-        else if (v.v->reg != src) emit(fs, LXK_ABC(BC_MOVE, v.v->reg, src, 0));
+        if (v.v->boxed)
+            emit(fs, LXK_ABC(BC_SETBOX, v.v->reg, src, 0));
+        else if (v.v->reg != src)
+            emit(fs, LXK_ABC(BC_MOVE, v.v->reg, src, 0));
         mark_assigned(fs, v.v);
         break;
     case V_UPVAL: emit(fs, LXK_ABC(BC_SETUP, v.idx, src, 0)); break;
@@ -617,10 +625,14 @@ static void call_args(fstate *fs, int base, lxA_node **args, int nargs)
     bool splat = false, kwsplat = false;
     for (int i = 0; i < nargs; i++) {
         lxA_node *a = args[i];
-        if (a->kind == AST_KW) nkw++;
-        else if (a->kind == AST_SPLAT && (a->flags & LXA_F_KEYWORD)) kwsplat = true;
-        else if (a->kind == AST_SPLAT) splat = true;
-        else npos++;
+        if (a->kind == AST_KW)
+            nkw++;
+        else if (a->kind == AST_SPLAT && (a->flags & LXA_F_KEYWORD))
+            kwsplat = true;
+        else if (a->kind == AST_SPLAT)
+            splat = true;
+        else
+            npos++;
     }
     (void)npos;
     fs->freereg = base + 1;
@@ -789,7 +801,9 @@ static bool is_numlit(const lxA_node *n)
 
 static lx_Value numlit(const lxA_node *n)
 {
-    return n->kind == AST_INT ? lxO_int(n->v.i) : n->kind == AST_FLOAT ? lxO_f64(n->v.d) : lxO_f32((float)n->v.d);
+    return n->kind == AST_INT     ? lxO_int(n->v.i)
+           : n->kind == AST_FLOAT ? lxO_f64(n->v.d)
+                                  : lxO_f32((float)n->v.d);
 }
 
 static void arith(fstate *fs, lxA_node *n, int r)
@@ -822,6 +836,13 @@ static void arith(fstate *fs, lxA_node *n, int r)
         return;
     }
     }
+    lxA_node negpow;
+    if (op == BC_POW && b->kind == AST_INT && b->v.i < 0) { /* 2^-1 is 0.5, as Julia's literal powers */
+        negpow = *b;
+        negpow.kind = AST_FLOAT;
+        negpow.v.d = (double)b->v.i;
+        b = &negpow;
+    }
     int save = fs->freereg;
     if ((op == BC_ADD || op == BC_SUB) && small_int(b, -127, 127)) {
         int rb = exp2any(fs, a);
@@ -830,16 +851,21 @@ static void arith(fstate *fs, lxA_node *n, int r)
         return;
     }
     /* a number constant on one side: the K form (constants first for + and *, which commute) */
+    bool reversed = false; /* 2 * x: the constant is the left operand of the call a slow path makes */
     if ((op == BC_ADD || op == BC_MUL) && is_numlit(a) && !is_numlit(b)) {
         lxA_node *t = a;
         a = b;
         b = t;
+        reversed = true;
     }
     if ((op == BC_ADD || op == BC_SUB || op == BC_MUL || op == BC_DIV) && is_numlit(b)) {
         int kc = constant(fs, numlit(b));
         if (kc < 256) {
             int rb = exp2any(fs, a);
-            lxK_opcode kop = op == BC_ADD ? BC_ADDK : op == BC_SUB ? BC_SUBK : op == BC_MUL ? BC_MULK : BC_DIVK;
+            lxK_opcode kop = op == BC_ADD   ? (reversed ? BC_RADDK : BC_ADDK)
+                             : op == BC_SUB ? BC_SUBK
+                             : op == BC_MUL ? (reversed ? BC_RMULK : BC_MULK)
+                                            : BC_DIVK;
             emit(fs, LXK_ABC(kop, r, rb, kc));
             fs->freereg = save;
             return;
@@ -857,8 +883,10 @@ static void broadcast_call(fstate *fs, int r, lxA_node *f, lxA_node **args, int 
     int base = fs->freereg;
     reserve_to(fs, base + 2);
     load_global(fs, base, "broadcast");
-    if (opname) load_global(fs, base + 1, opname);
-    else exp2reg(fs, f, base + 1);
+    if (opname)
+        load_global(fs, base + 1, opname);
+    else
+        exp2reg(fs, f, base + 1);
     /* the function becomes the first argument */
     lxA_node *all[256];
     if (nargs > 250) compile_error(fs, f, "too many arguments");
@@ -995,8 +1023,10 @@ static void string_expr(fstate *fs, lxA_node *n, int r)
     for (int i = 0; i < n->n; i++) {
         int t = reg_alloc(fs);
         lxA_node *k = n->kids[i];
-        if (k->kind == AST_STRTEXT) emit(fs, LXK_ABX(BC_LOADK, t, constant(fs, lxO_str(fs->L, k->name, k->len))));
-        else exp2reg(fs, k, t);
+        if (k->kind == AST_STRTEXT)
+            emit(fs, LXK_ABX(BC_LOADK, t, constant(fs, lxO_str(fs->L, k->name, k->len))));
+        else
+            exp2reg(fs, k, t);
     }
     if (n->n > 200) compile_error(fs, n, "too many interpolations in one string");
     emit(fs, LXK_ABC(BC_CALL, base, n->n, 0));
@@ -1012,7 +1042,8 @@ static void tuple_expr(fstate *fs, lxA_node *n, int r)
         return;
     }
     int base = fs->freereg;
-    if (n->n > 200) compile_error(fs, n, "a tuple literal of more than 200 elements; build it with tuple(xs...)");
+    if (n->n > 200)
+        compile_error(fs, n, "a tuple literal of more than 200 elements; build it with tuple(xs...)");
     for (int i = 0; i < n->n; i++)
         exp2reg(fs, n->kids[i], reg_alloc(fs));
     emit(fs, LXK_ABC(BC_TUPLE, r, base, n->n));
@@ -1180,15 +1211,19 @@ static void if_expr(fstate *fs, lxA_node *n, int r)
     memset(&f, 0, sizeof f);
     cond_false(fs, n->kids[0], &f);
     block_enter(fs);
-    if (n->kids[1]->kind == AST_BLOCK) block2reg(fs, n->kids[1], r);
-    else exp2reg(fs, n->kids[1], r);
+    if (n->kids[1]->kind == AST_BLOCK)
+        block2reg(fs, n->kids[1], r);
+    else
+        exp2reg(fs, n->kids[1], r);
     block_leave(fs);
     if (n->n > 2 && n->kids[2]) {
         int j = emit_jump(fs);
         jl_patch(fs, &f, here(fs));
         block_enter(fs);
-        if (n->kids[2]->kind == AST_BLOCK) block2reg(fs, n->kids[2], r);
-        else exp2reg(fs, n->kids[2], r);
+        if (n->kids[2]->kind == AST_BLOCK)
+            block2reg(fs, n->kids[2], r);
+        else
+            exp2reg(fs, n->kids[2], r);
         block_leave(fs);
         patch_here(fs, j);
     } else {
@@ -1331,6 +1366,7 @@ static void unwind_trys(fstate *fs, int downto)
 static void try_stmt(fstate *fs, lxA_node *n, int r)
 {
     lxA_node *body = n->kids[0], *var_ = n->kids[1], *handler = n->kids[2], *fin = n->kids[3];
+    int saved_free = fs->freereg;
     int exc = reg_alloc(fs);
     int tr = emit(fs, LXK_ABX(BC_TRY, exc, 32768));
     fs->trys[fs->ntrys].finally = fin;
@@ -1393,6 +1429,7 @@ static void try_stmt(fstate *fs, lxA_node *n, int r)
         }
     }
     patch_here(fs, done);
+    fs->freereg = saved_free;
 }
 
 static void let_stmt(fstate *fs, lxA_node *n, int r)
@@ -1402,9 +1439,13 @@ static void let_stmt(fstate *fs, lxA_node *n, int r)
     for (int i = 0; i < binds->n; i++) {
         lxA_node *b = binds->kids[i];
         lxA_node *target = b->kind == AST_ASSIGN ? b->kids[0] : b;
+        if (b->kind != AST_ASSIGN && b->kind != AST_IDENT)
+            compile_error(fs, b, "let expects name = value or a name, got %s", lxA_kind_name(b->kind));
         int t = reg_alloc(fs);
-        if (b->kind == AST_ASSIGN) exp2reg(fs, b->kids[1], t);
-        else load_name(fs, b, t); /* let x: a new x with the outer value */
+        if (b->kind == AST_ASSIGN)
+            exp2reg(fs, b->kids[1], t);
+        else
+            load_name(fs, b, t); /* let x: a new x with the outer value */
         nameset s;
         memset(&s, 0, sizeof s);
         collect_targets(fs, &s, target, true);
@@ -1419,10 +1460,31 @@ static void let_stmt(fstate *fs, lxA_node *n, int r)
     scope_close(fs);
 }
 
+/* new(args...) inside an inner constructor: __new(T, args...). */
+static void rewrite_new(fstate *fs, lxA_node *n, lxA_node *type)
+{
+    if (!n) return;
+    if (n->kind == AST_CALL && n->kids[0]->kind == AST_IDENT && !strcmp(n->kids[0]->name, "new")) {
+        lxA_node *id = lxA_new(fs->arena, AST_IDENT, n->line, n->col, 0);
+        lxA_node *t = lxA_new(fs->arena, AST_IDENT, n->line, n->col, 0);
+        if (!id || !t || !lxA_push(fs->arena, n, NULL))
+            lxD_throw(fs->L, LX_ERRMEM, "OutOfMemoryError: compiling");
+        id->name = "__new";
+        t->name = type->name;
+        for (int i = n->n - 1; i > 1; i--)
+            n->kids[i] = n->kids[i - 1];
+        n->kids[0] = id;
+        n->kids[1] = t;
+    }
+    for (int i = 0; i < n->n; i++)
+        rewrite_new(fs, n->kids[i], type);
+}
+
 static void struct_stmt(fstate *fs, lxA_node *n, int r, lxA_node *doc)
 {
     if (!fs->toplevel || fs->depth > 0)
-        compile_error(fs, n, "a %s definition must be at the top level", n->kind == AST_STRUCT ? "struct" : "type");
+        compile_error(fs, n, "a %s definition must be at the top level",
+                      n->kind == AST_STRUCT ? "struct" : "type");
     bool abstract = n->kind == AST_ABSTRACT;
     lxA_node *name = n->kids[0], *super = n->kids[1];
     int nf = 0;
@@ -1437,7 +1499,8 @@ static void struct_stmt(fstate *fs, lxA_node *n, int r, lxA_node *doc)
             continue;
         }
         if (f->kind == AST_STRING) continue; /* a field's docstring */
-        if (f->kind != AST_IDENT && f->kind != AST_TYPED && !(f->kind == AST_ASSIGN && f->kids[0]->kind == AST_IDENT))
+        if (f->kind != AST_IDENT && f->kind != AST_TYPED &&
+            !(f->kind == AST_ASSIGN && f->kids[0]->kind == AST_IDENT))
             compile_error(fs, f, "expected a field (name or name::Type) in struct %s", name->name);
         if (nf >= 200) compile_error(fs, f, "too many fields");
         fields[nf++] = f->kind == AST_ASSIGN ? f->kids[0] : f;
@@ -1478,7 +1541,7 @@ static void struct_stmt(fstate *fs, lxA_node *n, int r, lxA_node *doc)
             emit(fs, LXK_ABC(BC_LOADNIL, t, 0, 0));
         }
     }
-    int flags = 0;
+    int flags = nctors ? 2 : 0; /* inner constructors replace the default one */
     if (doc) {
         exp2reg(fs, doc, reg_alloc(fs));
         flags |= 1;
@@ -1490,6 +1553,7 @@ static void struct_stmt(fstate *fs, lxA_node *n, int r, lxA_node *doc)
     fs->freereg = base;
     /* inner constructors: methods of the type, with `new` making the instance */
     for (int i = 0; i < nctors; i++) {
+        rewrite_new(fs, ctors[i]->kids[2], name);
         int t = reg_alloc(fs);
         compile_function(fs, ctors[i], t, NULL);
         fs->freereg = base;
@@ -1529,7 +1593,8 @@ static void assign(fstate *fs, lxA_node *t, int src, lxA_node *at)
         if (t->n > 200) compile_error(fs, t, "too many names to destructure");
         reserve_to(fs, base + t->n);
         for (int i = 0; i < t->n; i++)
-            if (t->kids[i]->kind == AST_SPLAT) compile_error(fs, t, "splatting (a, b...) = x is not supported");
+            if (t->kids[i]->kind == AST_SPLAT)
+                compile_error(fs, t, "splatting (a, b...) = x is not supported");
         emit(fs, LXK_ABC(BC_UNPACK, base, src, t->n));
         for (int i = 0; i < t->n; i++)
             assign(fs, t->kids[i], base + i, at);
@@ -1565,7 +1630,8 @@ static void assign(fstate *fs, lxA_node *t, int src, lxA_node *at)
         fs->idx[fs->nidx].n = nidx;
         fs->nidx++;
         for (int i = 1; i < t->n; i++) {
-            if (t->kids[i]->kind == AST_SPLAT) compile_error(fs, t, "splatted indices in an assignment are not supported");
+            if (t->kids[i]->kind == AST_SPLAT)
+                compile_error(fs, t, "splatted indices in an assignment are not supported");
             fs->idx[fs->nidx - 1].dim = i;
             exp2reg(fs, t->kids[i], reg_alloc(fs));
         }
@@ -1659,7 +1725,11 @@ static void opassign(fstate *fs, lxA_node *n, int r)
             emit(fs, (uint32_t)symconst(fs, t->name));
         }
         int rhs = exp2any(fs, n->kids[1]);
-        lxK_opcode bc = op == OP_ADD ? BC_ADD : op == OP_SUB ? BC_SUB : op == OP_MUL ? BC_MUL : op == OP_DIV ? BC_DIV : BC_POW;
+        lxK_opcode bc = op == OP_ADD   ? BC_ADD
+                        : op == OP_SUB ? BC_SUB
+                        : op == OP_MUL ? BC_MUL
+                        : op == OP_DIV ? BC_DIV
+                                       : BC_POW;
         emit(fs, LXK_ABC(bc, old, old, rhs));
         if (t->kind == AST_INDEX) {
             emit(fs, LXK_ABC(BC_SETINDEX, base, old, nidx));
@@ -1710,8 +1780,10 @@ static void return_stmt(fstate *fs, lxA_node *n)
 {
     int save = fs->freereg;
     int r = reg_alloc(fs);
-    if (n->n && n->kids[0]) exp2reg(fs, n->kids[0], r);
-    else emit(fs, LXK_ABC(BC_LOADNIL, r, 0, 0));
+    if (n->n && n->kids[0])
+        exp2reg(fs, n->kids[0], r);
+    else
+        emit(fs, LXK_ABC(BC_LOADNIL, r, 0, 0));
     if (fs->toplevel && fs->prev == NULL && fs->depth == 0 && fs->ntrys == 0) {
         /* return at the top level ends the statement */
     }
@@ -1752,8 +1824,10 @@ static void doc_stmt(fstate *fs, lxA_node *n, int r)
     }
     /* const x = ..., x = ...: the doc goes on the global */
     lxA_node *a = def->kind == AST_CONST && def->n ? def->kids[0] : def;
-    if (r >= 0) exp2reg(fs, def, r);
-    else stmt(fs, def);
+    if (r >= 0)
+        exp2reg(fs, def, r);
+    else
+        stmt(fs, def);
     if (a->kind == AST_ASSIGN && a->kids[0]->kind == AST_IDENT) {
         int base = fs->freereg;
         reserve_to(fs, base + 3);
@@ -1910,9 +1984,12 @@ static void exp2reg(fstate *fs, lxA_node *n, int r)
     case AST_GLOBAL:
         for (int i = 0; i < n->n; i++) {
             lxA_node *d = n->kids[i];
-            if (d->kind == AST_ASSIGN) assign_expr(fs, d, r);
-            else if (d->kind == AST_OPASSIGN) opassign(fs, d, r);
-            else if (r >= 0) emit(fs, LXK_ABC(BC_LOADNIL, r, 0, 0));
+            if (d->kind == AST_ASSIGN)
+                assign_expr(fs, d, r);
+            else if (d->kind == AST_OPASSIGN)
+                opassign(fs, d, r);
+            else if (r >= 0)
+                emit(fs, LXK_ABC(BC_LOADNIL, r, 0, 0));
         }
         if (n->n == 0 && r >= 0) emit(fs, LXK_ABC(BC_LOADNIL, r, 0, 0));
         break;
@@ -1947,8 +2024,10 @@ static void stmt(fstate *fs, lxA_node *n)
     case AST_LOCAL:
     case AST_GLOBAL:
         for (int i = 0; i < n->n; i++) {
-            if (n->kids[i]->kind == AST_ASSIGN) assign_expr(fs, n->kids[i], -1);
-            else if (n->kids[i]->kind == AST_OPASSIGN) opassign(fs, n->kids[i], -1);
+            if (n->kids[i]->kind == AST_ASSIGN)
+                assign_expr(fs, n->kids[i], -1);
+            else if (n->kids[i]->kind == AST_OPASSIGN)
+                opassign(fs, n->kids[i], -1);
         }
         break;
     case AST_IF: if_expr(fs, n, reg_alloc(fs)); break;
@@ -1962,8 +2041,10 @@ static void stmt(fstate *fs, lxA_node *n)
 static void block2reg(fstate *fs, lxA_node *b, int r)
 {
     if (b->kind != AST_BLOCK) {
-        if (r >= 0) exp2reg(fs, b, r);
-        else stmt(fs, b);
+        if (r >= 0)
+            exp2reg(fs, b, r);
+        else
+            stmt(fs, b);
         return;
     }
     if (b->n == 0) {
@@ -2001,13 +2082,15 @@ static void fs_finish(fstate *fs)
 {
     lxO_proto *p = fs->p;
     lx_State *L = fs->L;
-    p->code = lxM_realloc(L, p->code, (size_t)fs->p->capcode * sizeof *p->code, (size_t)p->ncode * sizeof *p->code);
-    p->lines = lxM_realloc(L, p->lines, (size_t)fs->p->capcode * sizeof *p->lines, (size_t)p->ncode * sizeof *p->lines);
+    p->code =
+        lxM_realloc(L, p->code, (size_t)fs->p->capcode * sizeof *p->code, (size_t)p->ncode * sizeof *p->code);
+    p->lines = lxM_realloc(L, p->lines, (size_t)fs->p->capcode * sizeof *p->lines,
+                           (size_t)p->ncode * sizeof *p->lines);
     fs->p->capcode = p->ncode;
     p->k = lxM_realloc(L, p->k, (size_t)fs->p->capk * sizeof *p->k, (size_t)p->nk * sizeof *p->k);
     fs->p->capk = p->nk;
-    p->protos =
-        lxM_realloc(L, p->protos, (size_t)fs->p->capprotos * sizeof *p->protos, (size_t)p->nprotos * sizeof *p->protos);
+    p->protos = lxM_realloc(L, p->protos, (size_t)fs->p->capprotos * sizeof *p->protos,
+                            (size_t)p->nprotos * sizeof *p->protos);
     fs->p->capprotos = p->nprotos;
     p->ups = lxM_realloc(L, p->ups, (size_t)fs->p->capup * sizeof *p->ups, (size_t)p->nup * sizeof *p->ups);
     fs->p->capup = p->nup;
@@ -2024,8 +2107,8 @@ static int add_child(fstate *fs, lxO_proto *child)
     if (p->nprotos >= LXK_MAXBX) compile_error(fs, NULL, "too many nested functions");
     if (p->nprotos == fs->p->capprotos) {
         int cap = fs->p->capprotos ? 2 * fs->p->capprotos : 4;
-        p->protos =
-            lxM_realloc(fs->L, p->protos, (size_t)fs->p->capprotos * sizeof *p->protos, (size_t)cap * sizeof *p->protos);
+        p->protos = lxM_realloc(fs->L, p->protos, (size_t)fs->p->capprotos * sizeof *p->protos,
+                                (size_t)cap * sizeof *p->protos);
         fs->p->capprotos = cap;
     }
     p->protos[p->nprotos] = child;
@@ -2101,8 +2184,10 @@ static void compile_function(fstate *fs, lxA_node *fn, int r, lxA_node *doc)
     if (self) pos[npos++] = self;
     for (int i = 0; i < params->n && npos < 250 && nkw < 250; i++) {
         lxA_node *a = params->kids[i];
-        if (a->kind == AST_PARAM && (a->flags & LXA_F_KEYWORD)) kws[nkw++] = a;
-        else pos[npos++] = a;
+        if (a->kind == AST_PARAM && (a->flags & LXA_F_KEYWORD))
+            kws[nkw++] = a;
+        else
+            pos[npos++] = a;
     }
     if (npos >= 250 || nkw >= 250) compile_error(fs, fn, "too many parameters");
     int nreq = 0, nopt = 0;
@@ -2123,10 +2208,14 @@ static void compile_function(fstate *fs, lxA_node *fn, int r, lxA_node *doc)
             lambda_param(pos[i], &nm, &ty, &df, &sp);
         }
         if (vararg) compile_error(fs, pos[i], "a splat parameter (xs...) must come last");
-        if (sp) vararg = true;
-        else if (df) nopt++;
-        else if (nopt) compile_error(fs, pos[i], "a parameter without a default follows one with a default");
-        else nreq++;
+        if (sp)
+            vararg = true;
+        else if (df)
+            nopt++;
+        else if (nopt)
+            compile_error(fs, pos[i], "a parameter without a default follows one with a default");
+        else
+            nreq++;
         types[i] = sp ? NULL : ty;
         if (sp && ty) types[i] = ty;
         lxO_string *pname;
@@ -2258,7 +2347,7 @@ static void compile_function(fstate *fs, lxA_node *fn, int r, lxA_node *doc)
             new_var(&child, name, true);
             continue;
         }
-        if (v) continue; /* a parameter */
+        if (v) continue;                                      /* a parameter */
         if (!s.local[i] && is_local_name(fs, name)) continue; /* assigns a captured outer local */
         new_var(&child, name, false);
     }
@@ -2293,16 +2382,12 @@ static void compile_function(fstate *fs, lxA_node *fn, int r, lxA_node *doc)
         fs->freereg = base;
         return;
     }
-    /* a local named function inside a function or let: a local variable */
+    /* a named function inside a function or let: a local generic function (its register or box) */
     lxA_node *nm = self ? NULL : namenode;
+    var *local = NULL;
     if (nm && nm->kind == AST_IDENT) {
-        var *v = find_var(fs, lxS_cstr(L, nm->name));
-        if (v && !v->global) {
-            store_name(fs, nm, base);
-            if (r >= 0 && r != base) emit(fs, LXK_ABC(BC_MOVE, r, base, 0));
-            fs->freereg = base;
-            return;
-        }
+        local = find_var(fs, lxS_cstr(L, nm->name));
+        if (local && local->global) local = NULL;
     }
     for (int i = 0; i < npos; i++) {
         int t = reg_alloc(fs);
@@ -2314,13 +2399,23 @@ static void compile_function(fstate *fs, lxA_node *fn, int r, lxA_node *doc)
             bool known = g >= 0 && L->globals[g].v.tag != LX_TUNDEF;
             if (!known && !is_local_name(fs, lxS_cstr(L, ty->name)) && strlen(ty->name) <= 2) ty = NULL;
         }
-        if (ty) exp2reg(fs, ty, t);
-        else emit(fs, LXK_ABC(BC_LOADNIL, t, 0, 0));
+        if (ty)
+            exp2reg(fs, ty, t);
+        else
+            emit(fs, LXK_ABC(BC_LOADNIL, t, 0, 0));
     }
     int flags = 0;
     if (doc) {
         exp2reg(fs, doc, reg_alloc(fs));
         flags |= 2;
+    }
+    if (local) {
+        emit(fs, LXK_ABC(BC_METHOD, base, npos, flags | (local->boxed ? 4 : 1)));
+        emit(fs, (uint32_t)local->reg);
+        mark_assigned(fs, local);
+        if (r >= 0) load_name(fs, nm, r);
+        fs->freereg = base;
+        return;
     }
     int g = lxG_index(L, lxS_cstr(L, fname));
     emit(fs, LXK_ABC(BC_METHOD, base, npos, flags));
@@ -2335,7 +2430,8 @@ void lxK_macro_register(lx_State *L, const char *name, lxK_macro fn, const char 
 {
     if (L->nmacros == L->capmacros) {
         int cap = L->capmacros ? 2 * L->capmacros : 32;
-        L->macros = lxM_realloc(L, L->macros, (size_t)L->capmacros * sizeof *L->macros, (size_t)cap * sizeof *L->macros);
+        L->macros = lxM_realloc(L, L->macros, (size_t)L->capmacros * sizeof *L->macros,
+                                (size_t)cap * sizeof *L->macros);
         L->capmacros = cap;
     }
     lxK_macrodef *m = &L->macros[L->nmacros++];
@@ -2360,8 +2456,8 @@ static lxA_node *expand(lx_State *L, lxA_arena *arena, lxA_node *n, lxO_string *
     if (n->kind == AST_MACROCALL) {
         const lxK_macrodef *m = lxK_macro_find(L, n->name);
         if (!m)
-            lxE_error(L, LXT_UndefVarError, "%s:%d:%d: macro @%s is not defined", file ? file->data : "?", n->line,
-                      n->col, n->name);
+            lxE_error(L, LXT_UndefVarError, "%s:%d:%d: macro @%s is not defined", file ? file->data : "?",
+                      n->line, n->col, n->name);
         lxA_node *r = m->fn(L, arena, n);
         if (!r) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: expanding a macro");
         if (r == n) return n; /* a macro that keeps its node (none do today) */
@@ -2383,8 +2479,10 @@ lxO_proto *lxK_compile(lx_State *L, lxA_arena *arena, lxA_node *stmt_, lxO_strin
     fs.line = fs.p->line;
     collect_captured(&fs, stmt_, false);
     int r = reg_alloc(&fs);
-    if (stmt_) exp2reg(&fs, stmt_, r);
-    else emit(&fs, LXK_ABC(BC_LOADNIL, r, 0, 0));
+    if (stmt_)
+        exp2reg(&fs, stmt_, r);
+    else
+        emit(&fs, LXK_ABC(BC_LOADNIL, r, 0, 0));
     emit(&fs, LXK_ABC(BC_RETURN, r, 0, 0));
     fs_finish(&fs);
     return fs.p;

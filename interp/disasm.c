@@ -15,8 +15,9 @@ void lxK_disasm(lx_State *L, const lxO_proto *p, int depth)
         uint32_t ins = p->code[i];
         lxK_opcode op = LXK_OP(ins);
         if (op >= LXK_NUM_OPCODES) op = 0;
-        n = snprintf(line, sizeof line, "%*s  %4d [%3d] %-10s A=%u B=%u C=%u sBx=%d sJ=%d\n", depth * 2, "", i,
-                     p->lines[i], lxK_opnames[op], LXK_A(ins), LXK_B(ins), LXK_C(ins), LXK_SBX(ins), LXK_SJ(ins));
+        n = snprintf(line, sizeof line, "%*s  %4d [%3d] %-10s A=%u B=%u C=%u sBx=%d sJ=%d\n", depth * 2, "",
+                     i, p->lines[i], lxK_opnames[op], LXK_A(ins), LXK_B(ins), LXK_C(ins), LXK_SBX(ins),
+                     LXK_SJ(ins));
         lxE_write(L, 2, line, (size_t)n);
         if (op == BC_CALL || op == BC_GETFIELD || op == BC_SETFIELD || op == BC_NTUPLE || op == BC_GETBOX ||
             op == BC_GETUP || op == BC_METHOD || op == BC_STRUCT)

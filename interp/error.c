@@ -28,8 +28,10 @@ lx_Value lxE_new(lx_State *L, lxT_builtin type, const char *msg)
             s->fields[i] = lxO_cstr(L, msg);
             placed = true;
         }
-    /* MethodError and BoundsError raised with a message keep it in their first field */
-    if (!placed && t->nfields && (type == LXT_MethodError || type == LXT_BoundsError)) s->fields[0] = lxO_cstr(L, msg);
+    /* MethodError, BoundsError and UndefVarError raised with a message keep it in their first field */
+    if (!placed && t->nfields &&
+        (type == LXT_MethodError || type == LXT_BoundsError || type == LXT_UndefVarError))
+        s->fields[0] = lxO_cstr(L, msg);
     return lxO_obj(s);
 }
 

@@ -188,7 +188,8 @@ void lxO_free(lx_State *L, lxO_header *o)
     case LXO_TUPLE: lxM_free(L, o, sizeof(lxO_tuple) + (size_t)((lxO_tuple *)o)->n * sizeof(lx_Value)); break;
     case LXO_NTUPLE:
         lxM_free(L, o,
-                 sizeof(lxO_ntuple) + (size_t)((lxO_ntuple *)o)->n * (sizeof(lx_Value) + sizeof(lxO_string *)));
+                 sizeof(lxO_ntuple) +
+                     (size_t)((lxO_ntuple *)o)->n * (sizeof(lx_Value) + sizeof(lxO_string *)));
         break;
     case LXO_LIST: {
         lxO_list *l = (lxO_list *)o;
@@ -205,7 +206,9 @@ void lxO_free(lx_State *L, lxO_header *o)
     }
     case LXO_RANGE: lxM_free(L, o, sizeof(lxO_range)); break;
     case LXO_PROTO: lxV_proto_free(L, (lxO_proto *)o); break;
-    case LXO_CLOSURE: lxM_free(L, o, sizeof(lxO_closure) + (size_t)((lxO_closure *)o)->nup * sizeof(lxO_box *)); break;
+    case LXO_CLOSURE:
+        lxM_free(L, o, sizeof(lxO_closure) + (size_t)((lxO_closure *)o)->nup * sizeof(lxO_box *));
+        break;
     case LXO_BOX: lxM_free(L, o, sizeof(lxO_box)); break;
     case LXO_GENERIC: {
         lxO_generic *g = (lxO_generic *)o;
@@ -222,7 +225,9 @@ void lxO_free(lx_State *L, lxO_header *o)
         lxM_free(L, t, sizeof *t);
         break;
     }
-    case LXO_STRUCT: lxM_free(L, o, sizeof(lxO_struct) + (size_t)((lxO_struct *)o)->n * sizeof(lx_Value)); break;
+    case LXO_STRUCT:
+        lxM_free(L, o, sizeof(lxO_struct) + (size_t)((lxO_struct *)o)->n * sizeof(lx_Value));
+        break;
     case LXO_MODULE: lxM_free(L, o, sizeof(lxO_module)); break;
     case LXO_IO: {
         lxO_io *io = (lxO_io *)o;
@@ -272,7 +277,17 @@ void lxC_collect(lx_State *L)
             lxO_free(L, o);
         }
     }
+    if (L->capgray > 4096) { /* a big mark stack goes back: it is only needed while marking */
+        L->alloc(L->alloc_ud, L->gray, L->capgray * sizeof *L->gray, 0);
+        L->total -= L->capgray * sizeof *L->gray;
+        L->gray = NULL;
+        L->capgray = 0;
+    }
     L->gcdebt = 0;
     L->gcthreshold = L->total > GC_FLOOR ? L->total : GC_FLOOR;
+    if (L->limit) { /* with a memory limit, collect before reaching it, not after */
+        size_t room = L->limit > L->total ? (L->limit - L->total) / 2 : 0;
+        if (room < L->gcthreshold) L->gcthreshold = room;
+    }
     L->gcrunning = false;
 }

@@ -35,7 +35,8 @@ typedef enum {
     X(END, "end")                                                                                            \
     X(IF, "if")                                                                                              \
     X(ELSEIF, "elseif")                                                                                      \
-    X(ELSE, "else") X(FOR, "for") X(IN, "in") X(WHILE, "while") X(BREAK, "break") X(CONTINUE, "continue")    \
+    X(ELSE, "else")                                                                                          \
+    X(FOR, "for") X(IN, "in") X(WHILE, "while") X(BREAK, "break") X(CONTINUE, "continue")                    \
         X(RETURN, "return") X(LET, "let") X(LOCAL, "local") X(GLOBAL, "global") X(CONST, "const")            \
             X(STRUCT, "struct") X(MUTABLE, "mutable") X(BEGIN, "begin") X(DO, "do") X(TRY, "try")            \
                 X(CATCH, "catch") X(FINALLY, "finally") X(TRUE, "true") X(FALSE, "false")                    \
@@ -55,11 +56,12 @@ typedef enum {
     X(RPAREN, ")")                                                                                           \
     X(LBRACKET, "[")                                                                                         \
     X(RBRACKET, "]")                                                                                         \
-    X(LBRACE, "{") X(RBRACE, "}") X(COMMA, ",") X(SEMI, ";") X(DOTS, "...") X(DOT, ".") X(QUESTION, "?")     \
-        X(COLON, ":") X(DCOLON, "::") X(ASSIGN, "=") X(ARROW, "->") X(PAIR, "=>") X(PIPE, "|>")              \
-            X(DOTPIPE, ".|>") X(ANDAND, "&&") X(OROR, "||") X(ADD_ASSIGN, "+=") X(SUB_ASSIGN, "-=")          \
-                X(MUL_ASSIGN, "*=") X(DIV_ASSIGN, "/=") X(POW_ASSIGN, "^=") X(DOT_ASSIGN, ".=") X(ADD, "+")  \
-                    X(SUB, "-") X(MUL, "*") X(DIV, "/") X(REM, "%") X(POW, "^") X(INTDIV, "\xc3\xb7")        \
+    X(LBRACE, "{")                                                                                           \
+    X(RBRACE, "}") X(COMMA, ",") X(SEMI, ";") X(DOTS, "...") X(DOT, ".") X(QUESTION, "?") X(COLON, ":")      \
+        X(DCOLON, "::") X(ASSIGN, "=") X(ARROW, "->") X(PAIR, "=>") X(PIPE, "|>") X(DOTPIPE, ".|>")          \
+            X(ANDAND, "&&") X(OROR, "||") X(ADD_ASSIGN, "+=") X(SUB_ASSIGN, "-=") X(MUL_ASSIGN, "*=")        \
+                X(DIV_ASSIGN, "/=") X(POW_ASSIGN, "^=") X(DOT_ASSIGN, ".=") X(ADD, "+") X(SUB, "-")          \
+                    X(MUL, "*") X(DIV, "/") X(REM, "%") X(POW, "^") X(INTDIV, "\xc3\xb7")                    \
                         X(COMPOSE, "\xe2\x88\x98") X(SQRT, "\xe2\x88\x9a") X(NOT, "!") X(EQ, "==")           \
                             X(NE, "!=") X(NE_U, "\xe2\x89\xa0") X(LT, "<") X(LE, "<=")                       \
                                 X(LE_U, "\xe2\x89\xa4") X(GT, ">") X(GE, ">=") X(GE_U, "\xe2\x89\xa5")       \

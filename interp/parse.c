@@ -18,6 +18,7 @@ typedef struct {
     int nl_ignore;  /* >0 inside brackets: newlines are spaces */
     int in_index;   /* >0 inside a[...]: `end` and `begin` are positions */
     bool space_sep; /* inside [a b] or macro arguments: a space separates items */
+    int macro_sep;  /* inside a macro's arguments: `f (x)`, `T [x]` and `a :b` are two items */
     int in_ternary; /* >0 in the middle of c ? a : b, where a spaced : ends it */
     int depth;
     lxA_arena *arena;
@@ -184,6 +185,22 @@ static lxA_node *parse_ternary(parser *p);
 static lxA_node *parse_unary(parser *p);
 static lxA_node *parse_block(parser *p, int stop_kw1, int stop_kw2, int stop_kw3);
 static lxA_node *parse_statement(parser *p);
+static lxA_node *parse_if(parser *p);
+static lxA_node *parse_let(parser *p);
+static lxA_node *parse_try(parser *p);
+
+/* begin ... end: a block, as an expression. */
+static lxA_node *parse_begin(parser *p)
+{
+    int line = p->tok.line;
+    next(p);
+    int saved = p->nl_ignore;
+    p->nl_ignore = 0;
+    lxA_node *b = parse_block(p, KW_END, -1, -1);
+    expect_end(p, "begin block", line);
+    p->nl_ignore = saved;
+    return b;
+}
 
 /* ---- strings ------------------------------------------------------------------------ */
 
@@ -266,7 +283,7 @@ static lxA_node *parse_iters(parser *p, lxA_node *into)
         next(p);
         push(p, it, parse_ternary(p));
         push(p, into, it);
-    } while (is_op(p, OP_COMMA));
+    } while (is_op(p, OP_COMMA) || is_kw(p, KW_FOR)); /* [f(i, j) for i in a for j in b] */
     if (is_kw(p, KW_IF)) {
         next(p);
         push(p, into, parse_ternary(p));
@@ -285,9 +302,11 @@ static void parse_args(parser *p, lxA_node *call, lxX_op close, bool kws)
             continue;
         }
         lxA_node *a = parse_item(p, kws);
-        if (after_semi && (a->kind == AST_SPLAT || a->kind == AST_KW)) a->flags |= LXA_F_KEYWORD; /* f(; kw...) */
+        if (after_semi && (a->kind == AST_SPLAT || a->kind == AST_KW))
+            a->flags |= LXA_F_KEYWORD;            /* f(; kw...) */
         if (after_semi && a->kind == AST_IDENT) { /* f(; x) is f(; x = x) */
             lxA_node *kw = node(p, AST_KW, a->line, a->col);
+            kw->flags |= LXA_F_KEYWORD;
             kw->name = a->name;
             push(p, kw, a);
             a = kw;
@@ -312,7 +331,9 @@ static lxA_node *parse_parens(parser *p)
     next(p);
     p->nl_ignore++;
     bool sep = p->space_sep;
+    int msep = p->macro_sep;
     p->space_sep = false;
+    p->macro_sep = 0;
     lxA_node *r;
     if (is_op(p, OP_RPAREN)) {
         r = node(p, AST_TUPLE, line, col);
@@ -334,12 +355,22 @@ static lxA_node *parse_parens(parser *p)
     } else {
         bool named = at_keyword_item(p);
         lxA_node *first = parse_item(p, named);
-        if (named && !is_op(p, OP_COMMA)) { /* (a = 1) is an assignment */
+        if (named && !is_op(p, OP_COMMA)) { /* (a = 1) is an assignment; (a = 1; b) a block */
             lxA_node *as = node2(p, AST_ASSIGN, first->line, first->col, NULL, first->kids[0]);
             lxA_node *id = node(p, AST_IDENT, first->line, first->col);
             id->name = first->name;
             as->kids[0] = id;
-            r = node2(p, AST_PARENS, line, col, as, NULL);
+            if (is_op(p, OP_SEMI)) {
+                r = node(p, AST_BLOCK, line, col);
+                push(p, r, as);
+                while (is_op(p, OP_SEMI)) {
+                    next(p);
+                    if (is_op(p, OP_RPAREN)) break;
+                    push(p, r, parse_expr(p));
+                }
+            } else {
+                r = node2(p, AST_PARENS, line, col, as, NULL);
+            }
         } else if (is_kw(p, KW_FOR)) {
             r = node(p, AST_GENERATOR, line, col);
             push(p, r, first);
@@ -367,6 +398,7 @@ static lxA_node *parse_parens(parser *p)
     }
     p->nl_ignore--;
     p->space_sep = sep;
+    p->macro_sep = msep;
     expect_op(p, OP_RPAREN, "to close the parenthesis");
     return r;
 }
@@ -378,6 +410,8 @@ static lxA_node *parse_vector(parser *p, int line, int col)
     next(p); /* [ */
     int saved_nl = p->nl_ignore;
     bool sep = p->space_sep;
+    int msep = p->macro_sep;
+    p->macro_sep = 0;
     p->nl_ignore = 0; /* a line break may separate rows: keep them visible */
     skip_nl(p);
     lxA_node *r = node(p, AST_VECT, line, col);
@@ -428,6 +462,7 @@ static lxA_node *parse_vector(parser *p, int line, int col)
 done:
     skip_nl(p);
     p->space_sep = sep;
+    p->macro_sep = msep;
     p->nl_ignore = saved_nl;
     expect_op(p, OP_RBRACKET, "to close the bracket");
     return r;
@@ -440,6 +475,68 @@ static lxA_node *parse_macrocall(parser *p, const lxX_token *m);
 static bool literal_number(const lxA_node *e)
 {
     return e->kind == AST_INT || e->kind == AST_FLOAT || e->kind == AST_FLOAT32;
+}
+
+/* The function an operator names: `+`, `==`, `in` (≠ ≤ ≥ ∈ by their ASCII names). */
+static const char *op_function_name(lxX_op op)
+{
+    switch (op) {
+    case OP_NE_U: return "!=";
+    case OP_LE_U: return "<=";
+    case OP_GE_U: return ">=";
+    case OP_ELEM: return "in";
+    case OP_APPROX: return "isapprox";
+    default: return lxX_op_name(op);
+    }
+}
+
+static bool op_is_function(lxX_op op)
+{
+    switch (op) {
+    case OP_ADD:
+    case OP_SUB:
+    case OP_MUL:
+    case OP_DIV:
+    case OP_REM:
+    case OP_POW:
+    case OP_INTDIV:
+    case OP_COMPOSE:
+    case OP_SQRT:
+    case OP_NOT:
+    case OP_EQ:
+    case OP_NE:
+    case OP_NE_U:
+    case OP_LT:
+    case OP_LE:
+    case OP_LE_U:
+    case OP_GT:
+    case OP_GE:
+    case OP_GE_U:
+    case OP_APPROX:
+    case OP_EGAL:
+    case OP_NEGAL:
+    case OP_ELEM:
+    case OP_NOTELEM:
+    case OP_SUBTYPE:
+    case OP_AMP:
+    case OP_BAR:
+    case OP_PAIR:
+    case OP_PIPE: return true;
+    default: return false;
+    }
+}
+
+/* An operator used as a value or a function name: `+(1, 2)`, `reduce(+, xs)`,
+ * `f = *`, `(+)`; not when it starts an expression (-x, !x, √x). */
+static bool op_as_name(parser *p)
+{
+    lxX_token *t = peek(p);
+    if (t->kind != TK_OP || !op_is_function(t->v.op)) return false;
+    lxX_token *n = peek2(p);
+    if (n->kind == TK_NEWLINE || n->kind == TK_EOF) return true;
+    if (n->kind != TK_OP) return false;
+    if (n->v.op == OP_LPAREN) return !n->space_before;
+    return n->v.op == OP_COMMA || n->v.op == OP_RPAREN || n->v.op == OP_SEMI || n->v.op == OP_RBRACKET;
 }
 
 static lxA_node *parse_primary(parser *p)
@@ -485,10 +582,11 @@ static lxA_node *parse_primary(parser *p)
             next(p);
             return n;
         case KW_NOTHING: next(p); return node(p, AST_NOTHING, line, col);
-        case KW_ISA: /* isa(x, T): the function */
+        case KW_ISA: /* isa(x, T) and in(x, xs): the functions */
+        case KW_IN:
             n = node(p, AST_IDENT, line, col);
-            n->name = "isa";
-            n->len = 3;
+            n->name = t->v.kw == KW_ISA ? "isa" : "in";
+            n->len = strlen(n->name);
             next(p);
             return n;
         case KW_END:
@@ -498,12 +596,12 @@ static lxA_node *parse_primary(parser *p)
                 next(p);
                 return node(p, k, line, col);
             }
-            if (t->v.kw == KW_BEGIN) return parse_statement(p);
+            if (t->v.kw == KW_BEGIN) return parse_begin(p);
             break;
+        case KW_IF: return parse_if(p); /* blocks are expressions: if ... end |> f */
+        case KW_LET: return parse_let(p);
+        case KW_TRY: return parse_try(p);
         case KW_FUNCTION:
-        case KW_IF:
-        case KW_LET:
-        case KW_TRY:
         case KW_FOR:
         case KW_WHILE:
         case KW_RETURN:
@@ -515,6 +613,13 @@ static lxA_node *parse_primary(parser *p)
         }
         break;
     case TK_OP:
+        if (op_as_name(p)) {
+            n = node(p, AST_IDENT, line, col);
+            n->name = op_function_name(t->v.op);
+            n->len = strlen(n->name);
+            next(p);
+            return n;
+        }
         if (t->v.op == OP_LPAREN) return parse_parens(p);
         if (t->v.op == OP_LBRACKET) return parse_vector(p, line, col);
         if (t->v.op == OP_COLON) { /* a bare : (all of a dim) */
@@ -566,7 +671,7 @@ static lxA_node *parse_postfix(parser *p)
             }
             break;
         }
-        if (p->space_sep && t->space_before &&
+        if ((p->space_sep || p->macro_sep) && t->space_before &&
             (t->v.op == OP_LPAREN || t->v.op == OP_LBRACKET || t->v.op == OP_ADJOINT))
             break;                                        /* [f (x)] is two items */
         if (t->v.op == OP_LPAREN && !literal_number(e)) { /* 3(a + b) multiplies: parse_power */
@@ -607,6 +712,14 @@ static lxA_node *parse_postfix(parser *p)
                 lxX_token m = *f;
                 next(p);
                 e = parse_macrocall(p, &m);
+            } else if (f->kind == TK_OP && f->v.op == OP_COLON && peek2(p)->kind == TK_OP &&
+                       op_is_function(peek2(p)->v.op)) { /* Base.:+ */
+                next(p);
+                lxA_node *fl = node2(p, AST_FIELD, line, col, e, NULL);
+                fl->name = op_function_name(p->tok.v.op);
+                fl->len = strlen(fl->name);
+                next(p);
+                e = fl;
             } else if (f->kind == TK_IDENT || f->kind == TK_KEYWORD) {
                 lxA_node *fl = node2(p, AST_FIELD, line, col, e, NULL);
                 fl->name = copy_name(p, f->text, f->len);
@@ -665,6 +778,7 @@ static lxA_node *parse_power(parser *p)
 static lxA_node *parse_unary(parser *p)
 {
     lxX_token *t = peek(p);
+    if (op_as_name(p)) return parse_power(p); /* -(a, b), !(x) as calls */
     if (t->kind == TK_OP && (t->v.op == OP_SUB || t->v.op == OP_ADD || t->v.op == OP_NOT ||
                              t->v.op == OP_SQRT || t->v.op == OP_DSUB || t->v.op == OP_DADD)) {
         lxX_op op = t->v.op;
@@ -734,6 +848,9 @@ static lxA_node *parse_binary(parser *p, int min_prec)
         if (prec < min_prec || prec == 0) break;
         /* [a -b] is two items; [a - b] and [a-b] are one */
         if (t->v.op == OP_COLON && t->space_before && p->in_ternary > 0) break; /* c ? a : b */
+        if (t->v.op == OP_COLON && t->space_before && (p->space_sep || p->macro_sep) &&
+            !peek2(p)->space_before)
+            break; /* @show "s" :x is two items */
         if (p->space_sep && t->space_before && (t->v.op == OP_SUB || t->v.op == OP_ADD)) {
             lxX_token *n2 = peek2(p);
             if (!n2->space_before) break;
@@ -744,6 +861,13 @@ static lxA_node *parse_binary(parser *p, int min_prec)
         skip_nl(p);
         enter(p);
         lxA_node *rhs = parse_binary(p, prec + 1);
+        if ((op == OP_PIPE || op == OP_DOTPIPE) && is_op(p, OP_ARROW)) { /* x |> y -> y + 1 */
+            int aline = p->tok.line, acol = p->tok.col;
+            next(p);
+            lxA_node *params = rhs->kind == AST_TUPLE ? rhs : rhs->kind == AST_PARENS ? rhs->kids[0] : rhs;
+            if (params->kind != AST_TUPLE) params = node2(p, AST_TUPLE, rhs->line, rhs->col, params, NULL);
+            rhs = node2(p, AST_LAMBDA, aline, acol, params, parse_expr(p));
+        }
         p->depth--;
         if (op == OP_COLON) {                            /* a:b and a:s:b */
             if (lhs->kind == AST_RANGE && lhs->n == 2) { /* start:step:stop */
@@ -944,6 +1068,8 @@ static lxA_node *param_from(parser *p, lxA_node *a, bool keyword)
     lxA_node *def = NULL, *type = NULL;
     if (a->kind == AST_KW) {
         def = a->kids[0];
+        /* f(; lr) = ... : a required keyword (a call's f(; lr) would pass lr = lr) */
+        if (keyword && def && def->kind == AST_IDENT && !strcmp(def->name, a->name)) def = NULL;
         lxA_node *id = node(p, AST_IDENT, a->line, a->col);
         id->name = a->name;
         a = id;
@@ -1037,9 +1163,15 @@ static lxA_node *parse_signature(parser *p)
             if (is_op(p, OP_DOT)) {
                 next(p);
                 lxX_token *f = peek(p);
-                if (f->kind != TK_IDENT) unexpected(p, "a name after \".\"");
                 lxA_node *fl = node2(p, AST_FIELD, f->line, f->col, name, NULL);
-                fl->name = copy_name(p, f->text, f->len);
+                if (f->kind == TK_OP && f->v.op == OP_COLON && peek2(p)->kind == TK_OP &&
+                    op_is_function(peek2(p)->v.op)) { /* function Base.:+(a, b) */
+                    next(p);
+                    fl->name = op_function_name(p->tok.v.op);
+                } else {
+                    if (f->kind != TK_IDENT) unexpected(p, "a name after \".\"");
+                    fl->name = copy_name(p, f->text, f->len);
+                }
                 next(p);
                 name = fl;
             } else {
@@ -1259,7 +1391,9 @@ static lxA_node *parse_macrocall(parser *p, const lxX_token *m)
             break;
         /* inside a macro's arguments `name = value` is an argument (@test x ≈ y atol = 1e-3) */
         p->space_sep = false;
+        p->macro_sep++;
         lxA_node *a = (t->kind == TK_KEYWORD) ? parse_statement(p) : parse_expr(p);
+        p->macro_sep--;
         p->space_sep = true;
         push(p, n, a);
     }
@@ -1294,9 +1428,14 @@ static lxA_node *parse_names(parser *p, lxA_kind k)
     for (;;) {
         lxA_node *m = parse_postfix(p);
         push(p, n, m);
-        if (is_op(p, OP_COLON)) { /* using Lux: Dense, Chain */
+        if (is_op(p, OP_COLON)) { /* using Lux: Dense, Chain: the names after : come from that module */
             next(p);
-            continue;
+            for (;;) {
+                parse_postfix(p);
+                if (!is_op(p, OP_COMMA)) break;
+                next(p);
+            }
+            break;
         }
         if (!is_op(p, OP_COMMA)) break;
         next(p);
@@ -1311,11 +1450,8 @@ static lxA_node *parse_statement(parser *p)
     if (t->kind == TK_KEYWORD) {
         switch (t->v.kw) {
         case KW_FUNCTION: return parse_function(p);
-        case KW_IF: return parse_if(p);
         case KW_FOR: return parse_loop(p, true);
         case KW_WHILE: return parse_loop(p, false);
-        case KW_TRY: return parse_try(p);
-        case KW_LET: return parse_let(p);
         case KW_STRUCT: return parse_struct(p, false);
         case KW_MUTABLE:
             next(p);
@@ -1336,15 +1472,6 @@ static lxA_node *parse_statement(parser *p)
             push(p, n, super);
             expect_end(p, "abstract type", line);
             return n;
-        }
-        case KW_BEGIN: {
-            next(p);
-            int saved = p->nl_ignore;
-            p->nl_ignore = 0;
-            lxA_node *b = parse_block(p, KW_END, -1, -1);
-            expect_end(p, "begin block", line);
-            p->nl_ignore = saved;
-            return b;
         }
         case KW_RETURN: {
             next(p);
@@ -1379,6 +1506,8 @@ static lxA_node *parse_statement(parser *p)
         default: break;
         }
     }
+    if (t->kind == TK_IDENT && t->len == 5 && !memcmp(t->text, "macro", 5) && peek2(p)->kind == TK_IDENT)
+        fail(p, line, col, false, "macros cannot be defined in lx: the macros are built in (spec §8)");
     /* expression statement; `a, b = rhs` destructures and `x = 1, 2` makes a tuple */
     lxA_node *e = parse_expr(p);
     if (e->kind == AST_STRING && peek(p)->kind == TK_NEWLINE && p->nl_ignore == 0) {
@@ -1387,7 +1516,8 @@ static lxA_node *parse_statement(parser *p)
         bool def = n2->kind == TK_KEYWORD &&
                    (n2->v.kw == KW_FUNCTION || n2->v.kw == KW_STRUCT || n2->v.kw == KW_MUTABLE ||
                     n2->v.kw == KW_CONST || n2->v.kw == KW_ABSTRACT);
-        if (def || n2->kind == TK_IDENT || n2->kind == TK_MACRO) {
+        if (def || n2->kind == TK_IDENT || n2->kind == TK_MACRO ||
+            (n2->kind == TK_OP && op_is_function(n2->v.op))) {
             next(p); /* the newline */
             lxA_node *d = parse_statement(p);
             if (def || is_definition(d)) return node2(p, AST_DOC, line, col, e, d);

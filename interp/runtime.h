@@ -59,8 +59,8 @@ const char *lxT_name(const lxO_type *t);
 
 /* ---- globals (value.c) -------------------------------------------------------------------- */
 
-int lxG_index(lx_State *L, lxO_string *name); /* made (undefined) on first use */
-int lxG_find(lx_State *L, lxO_string *name);  /* -1 when absent */
+int lxG_index(lx_State *L, lxO_string *name);    /* made (undefined) on first use */
+int lxG_find(lx_State *L, lxO_string *name);     /* -1 when absent */
 lx_Value lxG_get(lx_State *L, const char *name); /* LX_TUNDEF when absent */
 void lxG_set(lx_State *L, const char *name, lx_Value v);
 
@@ -114,6 +114,10 @@ int lxV_less(lx_Value a, lx_Value b, bool orequal);
 /* lxV_call in protected mode: LX_OK and the result, or the status and the
  * exception in *result, with the VM's stacks back where they were. */
 lx_Status lxV_pcall(lx_State *L, lx_Value f, lx_Value *args, int nargs, lx_Value kw, lx_Value *result);
+/* A struct instance from field values (converted to the declared field types). */
+lx_Value lxV_new_struct(lx_State *L, lxO_type *t, lx_Value *args, int nargs);
+/* Gives t its default constructor T(fields...). */
+void lxV_default_ctor(lx_State *L, lxO_type *t);
 /* Runs a compiled top-level chunk. */
 lx_Value lxV_run(lx_State *L, lxO_proto *p);
 /* Keeps values alive while C code calls into lx: push, then pop to a mark. */
@@ -135,16 +139,26 @@ void lxK_macro_register(lx_State *L, const char *name, lxK_macro fn, const char 
 const lxK_macrodef *lxK_macro_find(lx_State *L, const char *name);
 /* Parses and runs src statement by statement; returns the last value. */
 lx_Value lxK_dosource(lx_State *L, const char *src, size_t len, const char *chunk);
+/* After a failed protected call at the outermost level: the host's message
+ * and trace set, the VM's stacks reset; returns the status to report. */
+lx_Status lxK_report(lx_State *L, lx_Status st);
 /* The source text of a syntax tree, as Julia prints an expression. */
 size_t lxA_unparse(const lxA_node *n, char *buf, size_t size);
 
 /* ---- text (show.c) -------------------------------------------------------------------------- */
 
+/* A growing text buffer.  Its memory is registered on the state with the
+ * call depth that made it, so an error unwinding past that depth frees it
+ * (lxW_release): C code may raise while holding one without leaking. */
 typedef struct {
     lx_State *L;
     char *s;
     size_t len, cap;
+    int slot; /* index in L->scratch, -1 before the first allocation */
 } lxW_buf;
+
+/* Frees the buffers made deeper than `depth` frames (after an unwind). */
+void lxW_release(lx_State *L, int depth);
 
 void lxW_init(lx_State *L, lxW_buf *b);
 void lxW_free(lxW_buf *b);

@@ -16,23 +16,56 @@ void lxW_init(lx_State *L, lxW_buf *b)
     b->L = L;
     b->s = NULL;
     b->len = b->cap = 0;
+    b->slot = -1;
 }
 
 void lxW_free(lxW_buf *b)
 {
-    if (b->s) lxM_free(b->L, b->s, b->cap);
+    lx_State *L = b->L;
+    if (b->s) lxM_free(L, b->s, b->cap);
+    if (b->slot >= 0) {
+        L->scratch[b->slot].p = NULL;
+        while (L->nscratch > 0 && !L->scratch[L->nscratch - 1].p)
+            L->nscratch--;
+    }
     b->s = NULL;
     b->len = b->cap = 0;
+    b->slot = -1;
+}
+
+void lxW_release(lx_State *L, int depth)
+{
+    while (L->nscratch > 0) {
+        struct lxW_scratch *e = &L->scratch[L->nscratch - 1];
+        if (e->p && e->depth <= depth) break;
+        if (e->p) lxM_free(L, e->p, e->cap);
+        L->nscratch--;
+    }
 }
 
 void lxW_add(lxW_buf *b, const char *s, size_t n)
 {
+    lx_State *L = b->L;
     if (b->len + n + 1 > b->cap) {
+        if (b->slot < 0) { /* register first, so the memory is never unaccounted for */
+            if (L->nscratch == L->capscratch) {
+                int cap = L->capscratch ? 2 * L->capscratch : 16;
+                L->scratch = lxM_realloc(L, L->scratch, (size_t)L->capscratch * sizeof *L->scratch,
+                                         (size_t)cap * sizeof *L->scratch);
+                L->capscratch = cap;
+            }
+            b->slot = L->nscratch++;
+            L->scratch[b->slot].p = NULL;
+            L->scratch[b->slot].cap = 0;
+            L->scratch[b->slot].depth = L->nframes;
+        }
         size_t cap = b->cap ? b->cap : 64;
         while (cap < b->len + n + 1)
             cap *= 2;
-        b->s = lxM_realloc(b->L, b->s, b->cap, cap);
+        b->s = lxM_realloc(L, b->s, b->cap, cap);
         b->cap = cap;
+        L->scratch[b->slot].p = b->s;
+        L->scratch[b->slot].cap = cap;
     }
     memcpy(b->s + b->len, s, n);
     b->len += n;
@@ -66,18 +99,26 @@ void lxW_printf(lxW_buf *b, const char *fmt, ...)
 
 /* Julia's float display: the shortest digits that read back, plain between
  * 1e-5 and 1e6 (exclusive), scientific outside; Float32 with an f exponent. */
+static void float_text(lxW_buf *b, double d, bool f32, bool typed);
+
 void lxW_float(lxW_buf *b, double d, bool f32)
 {
+    float_text(b, d, f32, f32);
+}
+
+/* typed: Float32 written as code would (1.5f0); print writes 1.5, as Julia does. */
+static void float_text(lxW_buf *b, double d, bool f32, bool typed)
+{
     if (isnan(d)) {
-        lxW_puts(b, f32 ? "NaN32" : "NaN");
+        lxW_puts(b, typed ? "NaN32" : "NaN");
         return;
     }
     if (isinf(d)) {
-        lxW_puts(b, d < 0 ? (f32 ? "-Inf32" : "-Inf") : (f32 ? "Inf32" : "Inf"));
+        lxW_puts(b, d < 0 ? (typed ? "-Inf32" : "-Inf") : (typed ? "Inf32" : "Inf"));
         return;
     }
     if (d == 0) {
-        lxW_puts(b, signbit(d) ? (f32 ? "-0.0f0" : "-0.0") : (f32 ? "0.0f0" : "0.0"));
+        lxW_puts(b, signbit(d) ? (typed ? "-0.0f0" : "-0.0") : (typed ? "0.0f0" : "0.0"));
         return;
     }
     char tmp[64];
@@ -105,22 +146,26 @@ void lxW_float(lxW_buf *b, double d, bool f32)
             for (int i = 0; i <= e; i++)
                 lxW_add(b, i < nd ? &digits[i] : "0", 1);
             lxW_puts(b, ".");
-            if (nd > e + 1) lxW_add(b, digits + e + 1, (size_t)(nd - e - 1));
-            else lxW_puts(b, "0");
+            if (nd > e + 1)
+                lxW_add(b, digits + e + 1, (size_t)(nd - e - 1));
+            else
+                lxW_puts(b, "0");
         } else {
             lxW_puts(b, "0.");
             for (int i = 0; i < -e - 1; i++)
                 lxW_puts(b, "0");
             lxW_add(b, digits, (size_t)nd);
         }
-        if (f32) lxW_puts(b, "f0");
+        if (typed) lxW_puts(b, "f0");
         return;
     }
     lxW_add(b, digits, 1);
     lxW_puts(b, ".");
-    if (nd > 1) lxW_add(b, digits + 1, (size_t)(nd - 1));
-    else lxW_puts(b, "0");
-    lxW_printf(b, "%s%d", f32 ? "f" : "e", e);
+    if (nd > 1)
+        lxW_add(b, digits + 1, (size_t)(nd - 1));
+    else
+        lxW_puts(b, "0");
+    lxW_printf(b, "%s%d", typed ? "f" : "e", e);
 }
 
 static void repr_string(lxW_buf *b, const lxO_string *s)
@@ -136,8 +181,10 @@ static void repr_string(lxW_buf *b, const lxO_string *s)
         case '\t': lxW_puts(b, "\\t"); break;
         case '\r': lxW_puts(b, "\\r"); break;
         default:
-            if (c < 0x20 || c == 0x7f) lxW_printf(b, "\\x%02x", c);
-            else lxW_add(b, (const char *)&c, 1);
+            if (c < 0x20 || c == 0x7f)
+                lxW_printf(b, "\\x%02x", c);
+            else
+                lxW_add(b, (const char *)&c, 1);
         }
     }
     lxW_puts(b, "\"");
@@ -246,19 +293,27 @@ static void repr_depth(lxW_buf *b, lx_Value v, int depth)
     case LXO_MODULE: lxW_puts(b, ((lxO_module *)o)->name->data); return;
     case LXO_IO: {
         lxO_io *io = (lxO_io *)o;
-        if (io->io == LXIO_STDOUT) lxW_puts(b, "stdout");
-        else if (io->io == LXIO_STDERR) lxW_puts(b, "stderr");
-        else if (io->io == LXIO_BUFFER) lxW_printf(b, "IOBuffer(%zu bytes)", io->len);
-        else lxW_printf(b, "IOStream(<file %s>)", io->name ? io->name->data : "?");
+        if (io->io == LXIO_STDOUT)
+            lxW_puts(b, "stdout");
+        else if (io->io == LXIO_STDERR)
+            lxW_puts(b, "stderr");
+        else if (io->io == LXIO_BUFFER)
+            lxW_printf(b, "IOBuffer(%zu bytes)", io->len);
+        else
+            lxW_printf(b, "IOStream(<file %s>)", io->name ? io->name->data : "?");
         return;
     }
     case LXO_STRUCT: {
         lxO_struct *s = (lxO_struct *)o;
         if (b->L->showhook && !o->type->builtin && b->L->showhook(b->L, b, v)) return;
-        if (o->type == b->L->T[LXT_Pair]) {
-            repr_depth(b, s->fields[0], depth + 1);
-            lxW_puts(b, " => ");
-            repr_depth(b, s->fields[1], depth + 1);
+        if (o->type == b->L->T[LXT_Pair]) { /* a pair inside a pair is parenthesised, as Julia does */
+            for (int k = 0; k < 2; k++) {
+                bool inner = lxO_is(s->fields[k], LXO_STRUCT) && s->fields[k].v.o->type == b->L->T[LXT_Pair];
+                if (k) lxW_puts(b, " => ");
+                if (inner) lxW_puts(b, "(");
+                repr_depth(b, s->fields[k], depth + 1);
+                if (inner) lxW_puts(b, ")");
+            }
             return;
         }
         lxW_printf(b, "%s(", lxT_name(o->type));
@@ -282,6 +337,8 @@ void lxW_print(lxW_buf *b, lx_Value v)
         lxW_add(b, s->data, s->len);
     } else if (v.tag == LX_TSYMBOL) {
         lxW_puts(b, ((lxO_string *)v.v.o)->data);
+    } else if (v.tag == LX_TFLOAT32) {
+        float_text(b, v.v.f, true, false);
     } else {
         lxW_repr(b, v);
     }
@@ -344,8 +401,10 @@ static void method_error(lxW_buf *b, lx_Value exc)
     if (!lxO_is(f, LXO_GENERIC) || !lxO_is(args, LXO_TUPLE)) {
         lx_Value msg = field(L, exc, "msg");
         lxW_puts(b, "MethodError: ");
-        if (lxO_is(f, LXO_STRING)) lxW_print(b, f);
-        else lxW_print(b, msg);
+        if (lxO_is(f, LXO_STRING))
+            lxW_print(b, f);
+        else
+            lxW_print(b, msg);
         return;
     }
     lxO_generic *g = lxO_as(lxO_generic, f);
@@ -360,7 +419,8 @@ static void method_error(lxW_buf *b, lx_Value exc)
             char sig[512];
             lxF_sigtext(L, g, &g->methods[i], sig, sizeof sig);
             lxW_printf(b, "\n  %s", sig);
-            if (g->methods[i].file) lxW_printf(b, "\n    @ %s:%d", g->methods[i].file->data, g->methods[i].line);
+            if (g->methods[i].file)
+                lxW_printf(b, "\n    @ %s:%d", g->methods[i].file->data, g->methods[i].line);
         }
         if (g->n > 12) lxW_printf(b, "\n  (and %d more)", g->n - 12);
     }
@@ -379,7 +439,8 @@ void lxW_showerror(lxW_buf *b, lx_Value exc)
         lxW_print(b, msg);
     } else if (t == L->T[LXT_UndefVarError]) {
         lx_Value var = field(L, exc, "var");
-        if (var.tag == LX_TSYMBOL) lxW_printf(b, "UndefVarError: `%s` not defined", ((lxO_string *)var.v.o)->data);
+        if (var.tag == LX_TSYMBOL)
+            lxW_printf(b, "UndefVarError: `%s` not defined", ((lxO_string *)var.v.o)->data);
         else {
             lxW_puts(b, "UndefVarError: ");
             lxW_print(b, var);
@@ -398,22 +459,27 @@ void lxW_showerror(lxW_buf *b, lx_Value exc)
             return;
         }
         lxW_puts(b, "BoundsError: attempt to access ");
-        if (lxO_is(a, LXO_LIST)) lxW_printf(b, "%zu-element List", lxO_as(lxO_list, a)->n);
-        else if (lxO_is(a, LXO_TUPLE)) lxW_printf(b, "%d-element Tuple", lxO_as(lxO_tuple, a)->n);
-        else if (lxO_is(a, LXO_RANGE)) lxW_printf(b, "%lld-element Range", (long long)lxO_as(lxO_range, a)->len);
+        if (lxO_is(a, LXO_LIST))
+            lxW_printf(b, "%zu-element List", lxO_as(lxO_list, a)->n);
+        else if (lxO_is(a, LXO_TUPLE))
+            lxW_printf(b, "%d-element Tuple", lxO_as(lxO_tuple, a)->n);
+        else if (lxO_is(a, LXO_RANGE))
+            lxW_printf(b, "%lld-element Range", (long long)lxO_as(lxO_range, a)->len);
         else {
             lxW_puts(b, "a ");
             lxW_puts(b, lxT_name(lxT_typeof(L, a)));
         }
         lxW_puts(b, " at index [");
-        if (lxO_is(i, LXO_TUPLE)) seq(b, lxO_as(lxO_tuple, i)->items, (size_t)lxO_as(lxO_tuple, i)->n, 0);
-        else lxW_repr(b, i);
+        if (lxO_is(i, LXO_TUPLE))
+            seq(b, lxO_as(lxO_tuple, i)->items, (size_t)lxO_as(lxO_tuple, i)->n, 0);
+        else
+            lxW_repr(b, i);
         lxW_puts(b, "]");
     } else if (t == L->T[LXT_DomainError]) {
         lx_Value val = field(L, exc, "val");
         if (val.tag != LX_TNOTHING) {
             lxW_puts(b, "DomainError with ");
-            lxW_repr(b, val);
+            lxW_print(b, val);
             lxW_puts(b, ":\n");
         } else {
             lxW_puts(b, "DomainError: ");

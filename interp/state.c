@@ -102,6 +102,8 @@ void lx_close(lx_State *L)
     lxM_free(L, L->gray, L->capgray * sizeof *L->gray);
     lxM_free(L, L->errtrace, L->errtrace_len);
     lxM_free(L, L->errfull, L->errfull_len);
+    lxW_release(L, -1);
+    lxM_free(L, L->scratch, (size_t)L->capscratch * sizeof *L->scratch);
     for (int i = 0; i < L->nsegs; i++)
         lxM_free(L, L->segs[i].vals, L->segs[i].n * sizeof(lx_Value));
     lxM_free(L, L->segs, (size_t)L->nsegs * sizeof *L->segs);
@@ -119,7 +121,7 @@ void *lxM_realloc(lx_State *L, void *p, size_t osize, size_t nsize)
         lxM_free(L, p, osize);
         return NULL;
     }
-    if (L->limit && nsize > osize && L->total + (nsize - osize) > L->limit)
+    if (L->limit && nsize > osize && L->total + (nsize - osize) > L->limit + L->slack)
         lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: the state's memory limit (%zu bytes) is reached",
                   L->limit);
     void *q = L->alloc(L->alloc_ud, p, osize, nsize);
@@ -173,7 +175,7 @@ void *lxM_arena_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         }
         return NULL;
     }
-    if (L->limit && nsize > old && L->total + (nsize - old) > L->limit) return NULL;
+    if (L->limit && nsize > old && L->total + (nsize - old) > L->limit + L->slack) return NULL;
     size_t *q = L->alloc(L->alloc_ud, blk, blk ? old + 2 * sizeof(size_t) : 0, nsize + 2 * sizeof(size_t));
     if (!q) return NULL;
     L->total = L->total - (blk ? old + 2 * sizeof(size_t) : 0) + nsize + 2 * sizeof(size_t);

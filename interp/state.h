@@ -27,15 +27,16 @@ typedef struct {
 
 /* The built-in types, created by lx_open (type.c). */
 #define LXT_TYPES(X)                                                                                         \
-    X(Any) X(Nothing) X(Bool) X(Number) X(Real) X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64)    \
+    X(Any)                                                                                                   \
+    X(Nothing) X(Bool) X(Number) X(Real) X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64)           \
         X(Float32) X(Symbol) X(AbstractString) X(String) X(Tuple) X(NamedTuple) X(AbstractArray)             \
             X(AbstractVector) X(AbstractMatrix) X(List) X(AbstractDict) X(Dict) X(AbstractRange) X(Range)    \
                 X(Function) X(Type) X(Module) X(IO) X(Pair) X(Exception) X(ErrorException) X(ArgumentError)  \
                     X(DimensionMismatch) X(MethodError) X(UndefVarError) X(BoundsError) X(DomainError)       \
-                        X(ParseError) X(IOError) X(OutOfMemoryError) X(StackOverflowError)                   \
-                            X(AssertionError) X(KeyError) X(InexactError) X(DivideError) X(TypeError)        \
-                                X(EOFError) X(InterruptException) X(OverflowError) X(FieldError)             \
-                                    X(Undefined) X(Box) X(Proto)
+                        X(ParseError) X(IOError) X(OutOfMemoryError) X(StackOverflowError) X(AssertionError) \
+                            X(KeyError) X(InexactError) X(DivideError) X(TypeError) X(EOFError)              \
+                                X(InterruptException) X(OverflowError) X(FieldError) X(Undefined) X(Box)     \
+                                    X(Proto)
 
 typedef enum {
 #define LXT_ENUM(name) LXT_##name,
@@ -60,9 +61,9 @@ typedef struct {
     lx_Value *ret;      /* where the result goes */
     lx_Value kw;        /* the call's keywords: a named tuple or nothing */
     int nargs;
-    int seg;       /* the caller's segment and top, restored on return */
+    int seg; /* the caller's segment and top, restored on return */
     lx_Value *top;
-    int oseg; /* the segment holding base */
+    int oseg;          /* the segment holding base */
     lxO_string *cname; /* C frame: the function's name, for stack traces */
 } lxV_frame;
 
@@ -87,14 +88,15 @@ typedef struct {
 #define LXV_MAX_FRAMES 100000 /* lx call depth before StackOverflowError */
 #define LXV_MAX_CDEPTH 180    /* nested VM entries (C built-ins calling lx) */
 #define LXV_TRACE_MAX 64
-#define LXV_SEGMENT 32768     /* values per stack segment */
+#define LXV_SEGMENT 32768      /* values per stack segment */
 #define LXV_FIRST_SEGMENT 1024 /* values in the first one */
 
 /* Functions the VM falls back to when an instruction's fast path does not apply. */
 #define LXV_OPFNS(X)                                                                                         \
-    X(add, "+") X(sub, "-") X(mul, "*") X(div, "/") X(pow, "^") X(rem, "%") X(idiv, "÷") X(eq, "==")        \
-        X(ne, "!=") X(lt, "<") X(le, "<=") X(not, "!") X(getindex, "getindex") X(setindex, "setindex!")     \
-            X(iterate, "iterate") X(apply, "apply") X(getproperty, "getproperty")                           \
+    X(add, "+")                                                                                              \
+    X(sub, "-") X(mul, "*") X(div, "/") X(pow, "^") X(rem, "%") X(idiv, "÷") X(eq, "==") X(ne, "!=")         \
+        X(lt, "<") X(le, "<=") X(not, "!") X(getindex, "getindex") X(setindex, "setindex!")                  \
+            X(iterate, "iterate") X(apply, "apply") X(getproperty, "getproperty")                            \
                 X(setproperty, "setproperty!") X(lastindex, "lastindex") X(firstindex, "firstindex")
 
 enum {
@@ -122,6 +124,7 @@ struct lx_State {
     void *writer_ud;
     size_t total;     /* bytes held through alloc */
     size_t limit;     /* 0: none */
+    size_t slack;     /* extra room while compiling, so a full state can still run `x = nothing` */
     lxD_jmp *errjmp;  /* innermost handler */
     char errmsg[512]; /* the last error's message, for the host */
     char *errtrace;   /* its stack trace (allocated) */
@@ -154,13 +157,19 @@ struct lx_State {
     lx_Value *top; /* first free value of the current segment */
     lxV_handler *handlers;
     int nhandlers, caphandlers;
-    int nexec; /* C-level depth of lxV_execute */
-    lx_Value exc;  /* the exception being thrown */
+    int nexec;    /* C-level depth of lxV_execute */
+    lx_Value exc; /* the exception being thrown */
     lxV_traceentry trace[LXV_TRACE_MAX];
     int ntrace;
     lx_Value *roots; /* values C code keeps across calls into lx (lxV_root) */
     int nroots, caproots;
     lx_Value oom; /* preallocated OutOfMemoryError */
+    struct lxW_scratch {
+        char *p;
+        size_t cap;
+        int depth;
+    } * scratch; /* the text buffers in use (show.c) */
+    int nscratch, capscratch;
 
     /* the collector */
     size_t gcdebt; /* bytes allocated since the last collection */

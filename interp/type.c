@@ -73,7 +73,8 @@ static const struct {
     {LXT_Proto, LXT_Any, false, NULL},
 };
 
-_Static_assert(sizeof lattice / sizeof lattice[0] == LXT_NUM, "every built-in type has a place in the lattice");
+_Static_assert(sizeof lattice / sizeof lattice[0] == LXT_NUM,
+               "every built-in type has a place in the lattice");
 
 static void set_fields(lx_State *L, lxO_type *t, const char *spec)
 {
@@ -137,6 +138,10 @@ void lxT_init(lx_State *L)
             L->globals[g].v = lxO_obj(L->T[i]);
             L->globals[g].isconst = true;
         }
+    /* constructors for the built-in structs: Pair(a, b), ArgumentError("msg"), ... */
+    for (int i = 0; i < LXT_NUM; i++)
+        if (i == LXT_Pair || (!L->T[i]->abstract && lxT_subtype(L->T[i], L->T[LXT_Exception])))
+            lxV_default_ctor(L, L->T[i]);
     lxG_set(L, "Int", lxO_obj(L->T[LXT_Int64]));
     lxG_set(L, "Vector", lxO_obj(L->T[LXT_List]));
     lxG_set(L, "DataType", lxO_obj(L->T[LXT_Type]));

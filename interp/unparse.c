@@ -43,8 +43,10 @@ static void args(out *o, const lxA_node *n, int from)
     for (int i = from; i < n->n; i++) {
         const lxA_node *a = n->kids[i];
         bool kw = a->kind == AST_KW || (a->kind == AST_PARAM && (a->flags & LXA_F_KEYWORD));
-        if (i > from) puts_(o, kw && !semi ? "; " : ", ");
-        else if (kw) puts_(o, "; ");
+        if (i > from)
+            puts_(o, kw && !semi ? "; " : ", ");
+        else if (kw)
+            puts_(o, "; ");
         if (kw) semi = true;
         un(o, a);
     }
@@ -73,8 +75,10 @@ static void un(out *o, const lxA_node *n)
         }
         (void)b;
         puts_(o, tmp);
-        if (!strpbrk(tmp, ".eni")) puts_(o, n->kind == AST_FLOAT32 ? "f0" : ".0");
-        else if (n->kind == AST_FLOAT32) puts_(o, "f0");
+        if (!strpbrk(tmp, ".eni"))
+            puts_(o, n->kind == AST_FLOAT32 ? "f0" : ".0");
+        else if (n->kind == AST_FLOAT32)
+            puts_(o, "f0");
         return;
     }
     case AST_IDENT: puts_(o, n->name); return;
@@ -99,8 +103,10 @@ static void un(out *o, const lxA_node *n)
                 for (size_t j = 0; j < k->len; j++) {
                     char c = k->name[j];
                     if (c == '"' || c == '\\' || c == '$') put(o, "\\", 1);
-                    if (c == '\n') puts_(o, "\\n");
-                    else put(o, &c, 1);
+                    if (c == '\n')
+                        puts_(o, "\\n");
+                    else
+                        put(o, &c, 1);
                 }
             } else {
                 puts_(o, "$(");
@@ -254,8 +260,10 @@ static void un(out *o, const lxA_node *n)
         puts_(o, n->kind == AST_COMPREHENSION ? "]" : ")");
         return;
     case AST_LAMBDA:
-        if (n->kids[0]->n == 1) un(o, n->kids[0]->kids[0]);
-        else un(o, n->kids[0]);
+        if (n->kids[0]->n == 1)
+            un(o, n->kids[0]->kids[0]);
+        else
+            un(o, n->kids[0]);
         puts_(o, " -> ");
         un(o, n->kids[1]);
         return;

@@ -202,7 +202,8 @@ lx_Value *lxO_dict_get(lx_State *L, lxO_dict *d, lx_Value key)
 void lxO_dict_set(lx_State *L, lxO_dict *d, lx_Value key, lx_Value val)
 {
     uint32_t h = lxO_hash(L, key);
-    if (d->used == d->cap) dict_rebuild(L, d, d->n * 2 > d->cap ? (d->cap ? 2 * d->cap : 8) : d->cap);
+    if (d->used == d->cap) /* full: grow, or just drop the tombstones when few entries are live */
+        dict_rebuild(L, d, d->cap == 0 ? 8 : d->n * 2 > d->cap ? 2 * d->cap : d->cap);
     bool found;
     size_t s = dict_slot(L, d, key, h, &found);
     if (found) {

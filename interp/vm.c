@@ -41,8 +41,7 @@ static lx_Value *reserve(lx_State *L, size_t n)
 
 static lxV_frame *push_frame(lx_State *L)
 {
-    if (L->nframes >= LXV_MAX_FRAMES)
-        lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_StackOverflowError])));
+    if (L->nframes >= LXV_MAX_FRAMES) lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_StackOverflowError])));
     if (L->nframes == L->capframes) {
         int cap = L->capframes ? 2 * L->capframes : 64;
         L->frames = lxM_realloc(L, L->frames, (size_t)L->capframes * sizeof *L->frames,
@@ -56,7 +55,8 @@ int lxV_root(lx_State *L, lx_Value v)
 {
     if (L->nroots == L->caproots) {
         int cap = L->caproots ? 2 * L->caproots : 32;
-        L->roots = lxM_realloc(L, L->roots, (size_t)L->caproots * sizeof *L->roots, (size_t)cap * sizeof *L->roots);
+        L->roots =
+            lxM_realloc(L, L->roots, (size_t)L->caproots * sizeof *L->roots, (size_t)cap * sizeof *L->roots);
         L->caproots = cap;
     }
     L->roots[L->nroots++] = v;
@@ -268,7 +268,10 @@ static bool precall(lx_State *L, lx_Value *fn, int nargs, lx_Value kw, lx_Value 
             if (nargs < p->nreq || (nargs > nfixed && !p->vararg))
                 lxE_error(L, LXT_MethodError, "%s takes %d%s argument%s, got %d",
                           p->name ? p->name->data : "the anonymous function", p->nreq,
-                          p->vararg ? " or more" : p->nopt ? " or more" : "", p->nreq == 1 ? "" : "s", nargs);
+                          p->vararg ? " or more"
+                          : p->nopt ? " or more"
+                                    : "",
+                          p->nreq == 1 ? "" : "s", nargs);
         }
         check_keywords(L, p, kw);
         enter(L, cl, fn, nargs, kw, ret);
@@ -312,7 +315,9 @@ bool lxV_arith(lx_State *L, lxK_opcode op, lx_Value a, lx_Value b, lx_Value *out
         case BC_IDIV:
             if (y == 0) lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_DivideError])));
             if (y == -1) {
-                *out = lxO_int(op == BC_REM ? 0 : (int64_t)(0 - (uint64_t)x));
+                if (op == BC_IDIV && x == INT64_MIN)
+                    lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_DivideError])));
+                *out = lxO_int(op == BC_REM ? 0 : -x);
                 return true;
             }
             *out = lxO_int(op == BC_REM ? x % y : x / y);
@@ -323,9 +328,10 @@ bool lxV_arith(lx_State *L, lxK_opcode op, lx_Value a, lx_Value b, lx_Value *out
                     *out = lxO_int(x == 1 || (y & 1) == 0 ? 1 : -1);
                     return true;
                 }
-                lxE_error(L, LXT_DomainError,
-                          "cannot raise an integer %lld to a negative power %lld; write Float64(x)^y or x^float(y)",
-                          (long long)x, (long long)y);
+                lxE_error(
+                    L, LXT_DomainError,
+                    "cannot raise an integer %lld to a negative power %lld; write Float64(x)^y or x^float(y)",
+                    (long long)x, (long long)y);
             }
             uint64_t r = 1, base = (uint64_t)x;
             for (uint64_t e = (uint64_t)y; e; e >>= 1) {
@@ -353,9 +359,10 @@ bool lxV_arith(lx_State *L, lxK_opcode op, lx_Value a, lx_Value b, lx_Value *out
         break;
     case BC_POW:
         if (x < 0 && y != floor(y))
-            lxE_error(L, LXT_DomainError,
-                      "%g^%g: a negative number to a non-integer power is complex; use abs or complex numbers",
-                      x, y);
+            lxE_error(
+                L, LXT_DomainError,
+                "%g^%g: a negative number to a non-integer power is complex; use abs or complex numbers", x,
+                y);
         if (b.tag == LX_TINT) { /* integer powers as Julia: exact for small exponents */
             r = pow(x, (double)b.v.i);
         } else {
@@ -365,10 +372,14 @@ bool lxV_arith(lx_State *L, lxK_opcode op, lx_Value a, lx_Value b, lx_Value *out
     default: return false;
     }
     if (f32) {
-        if (op == BC_ADD) r = (double)((float)x + (float)y); /* Float32 arithmetic, not Float64 rounded */
-        else if (op == BC_SUB) r = (double)((float)x - (float)y);
-        else if (op == BC_MUL) r = (double)((float)x * (float)y);
-        else if (op == BC_DIV) r = (double)((float)x / (float)y);
+        if (op == BC_ADD)
+            r = (double)((float)x + (float)y); /* Float32 arithmetic, not Float64 rounded */
+        else if (op == BC_SUB)
+            r = (double)((float)x - (float)y);
+        else if (op == BC_MUL)
+            r = (double)((float)x * (float)y);
+        else if (op == BC_DIV)
+            r = (double)((float)x / (float)y);
         *out = lxO_f32((float)r);
     } else {
         *out = lxO_f64(r);
@@ -439,7 +450,8 @@ static lx_Value getfield(lx_State *L, lx_Value obj, lxO_string *name)
     if (gp.tag == LX_TOBJECT && gp.v.o->kind == LXO_GENERIC) {
         bool amb;
         lx_Value args[2] = {obj, lxO_sym(name)};
-        if (lxF_lookup(L, (lxO_generic *)gp.v.o, args, 2, &amb)) return lxV_call(L, gp, args, 2, lxO_nothing());
+        lxO_method *um = lxF_lookup(L, (lxO_generic *)gp.v.o, args, 2, &amb);
+        if (um && um->fn) return lxV_call(L, gp, args, 2, lxO_nothing()); /* a user's getproperty */
     }
     if (obj.tag == LX_TOBJECT && (obj.v.o->kind == LXO_NTUPLE || obj.v.o->kind == LXO_STRUCT)) {
         char names[256] = "";
@@ -447,17 +459,22 @@ static lx_Value getfield(lx_State *L, lx_Value obj, lxO_string *name)
         if (obj.v.o->kind == LXO_NTUPLE) {
             lxO_ntuple *nt = (lxO_ntuple *)obj.v.o;
             for (int i = 0; i < nt->n && len < sizeof names; i++)
-                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", nt->names[i]->data);
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
+                                        nt->names[i]->data);
         } else {
             lxO_type *t = obj.v.o->type;
             for (int i = 0; i < t->nfields && len < sizeof names; i++)
-                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", t->fields[i]->data);
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
+                                        t->fields[i]->data);
         }
         lxE_error(L, LXT_FieldError, "type %s has no field `%s`; its fields are (%s)",
                   lxT_name(lxT_typeof(L, obj)), name->data, names);
     }
-    lxE_error(L, LXT_FieldError, "a value of type %s has no field `%s`", lxT_name(lxT_typeof(L, obj)), name->data);
+    lxE_error(L, LXT_FieldError, "a value of type %s has no field `%s`", lxT_name(lxT_typeof(L, obj)),
+              name->data);
 }
+
+static lx_Value convert_field(lx_State *L, lxO_type *t, int i, lx_Value v);
 
 static void setfield(lx_State *L, lx_Value obj, lxO_string *name, lx_Value v)
 {
@@ -468,19 +485,19 @@ static void setfield(lx_State *L, lx_Value obj, lxO_string *name, lx_Value v)
             if (t->fields[i] == name) {
                 if (!t->mutable_)
                     lxE_error(L, LXT_ErrorException,
-                              "setfield!: immutable struct of type %s cannot be changed (declare it `mutable struct`)",
+                              "setfield!: immutable struct of type %s cannot be changed (declare it `mutable "
+                              "struct`)",
                               lxT_name(t));
-                if (t->ftypes && t->ftypes[i] && !lxT_isa(L, v, t->ftypes[i]))
-                    lxE_typeerror(L, "setfield!", lxT_name(t->ftypes[i]), v);
-                s->fields[i] = v;
+                s->fields[i] = convert_field(L, t, i, v);
                 return;
             }
         lxE_error(L, LXT_FieldError, "type %s has no field `%s`", lxT_name(t), name->data);
     }
     if (lxO_is(obj, LXO_NTUPLE))
-        lxE_error(L, LXT_ErrorException,
-                  "setfield!: named tuples are immutable; use `@set! nt.%s = value` to rebind to an updated copy",
-                  name->data);
+        lxE_error(
+            L, LXT_ErrorException,
+            "setfield!: named tuples are immutable; use `@set! nt.%s = value` to rebind to an updated copy",
+            name->data);
     lx_Value sp = L->globals[L->gop[LXV_OP_setproperty]].v;
     if (sp.tag == LX_TOBJECT && sp.v.o->kind == LXO_GENERIC) {
         lx_Value args[3] = {obj, lxO_sym(name), v};
@@ -724,8 +741,9 @@ static void define_method(lx_State *L, lx_Value *target, lxO_string *name, lxO_c
         if (i < ntypes && types[i].tag != LX_TNOTHING) {
             if (!lxO_is(types[i], LXO_TYPE)) {
                 lxF_freemethod(L, &m);
-                lxE_error(L, LXT_TypeError, "in the definition of %s, parameter %d's annotation is not a type",
-                          name->data, i + 1);
+                lxE_error(L, LXT_TypeError,
+                          "in the definition of %s, parameter %d's annotation is not a type", name->data,
+                          i + 1);
             }
             lxO_type *t = lxO_as(lxO_type, types[i]);
             m.types[i] = t->super ? t : NULL; /* ::Any is no constraint */
@@ -752,52 +770,73 @@ static void define_method(lx_State *L, lx_Value *target, lxO_string *name, lxO_c
     lxF_addmethod(L, gf, &m);
 }
 
-static lx_Value struct_ctor(lx_State *L, lx_Value *args, int nargs, lx_Value kw)
+/* A value for a field declared ::ft, converted as Julia's convert does for
+ * numbers (exactly: 1.5 into an Int is an InexactError). */
+static lx_Value convert_field(lx_State *L, lxO_type *t, int i, lx_Value v)
 {
-    lxO_type *t = lxO_as(lxO_type, L->cself);
-    if (nargs != t->nfields)
-        lxE_error(L, LXT_MethodError, "%s has %d field%s; its constructor got %d argument%s", lxT_name(t), t->nfields,
-                  t->nfields == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s");
-    for (int i = 0; i < nargs; i++) {
-        lxO_type *ft = t->ftypes ? t->ftypes[i] : NULL;
-        if (ft && !lxT_isa(L, args[i], ft)) {
-            /* Julia converts numbers to the field's declared type */
-            if (lxO_isnumber(args[i]) && ft == L->T[LXT_Float64]) args[i] = lxO_f64(lxO_tonumber(args[i]));
-            else if (lxO_isnumber(args[i]) && ft == L->T[LXT_Float32]) args[i] = lxO_f32((float)lxO_tonumber(args[i]));
-            else if (args[i].tag == LX_TFLOAT64 && ft == L->T[LXT_Int64] && args[i].v.d == trunc(args[i].v.d))
-                args[i] = lxO_int((int64_t)args[i].v.d);
-            else
-                lxE_error(L, LXT_TypeError, "%s: field %s must be a %s, got a %s", lxT_name(t), t->fields[i]->data,
-                          lxT_name(ft), lxT_name(lxT_typeof(L, args[i])));
+    lxO_type *ft = t->ftypes ? t->ftypes[i] : NULL;
+    if (!ft || lxT_isa(L, v, ft)) return v;
+    if (lxO_isnumber(v)) {
+        double d = lxO_tonumber(v);
+        if (ft == L->T[LXT_Float64]) return lxO_f64(d);
+        if (ft == L->T[LXT_Float32]) return lxO_f32((float)d);
+        if (ft == L->T[LXT_Int64] || ft == L->T[LXT_Integer] || ft == L->T[LXT_Signed]) {
+            if (d != trunc(d) || !(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18))
+                lxE_error(L, LXT_InexactError,
+                          "Int64(%g): %s's field %s is an Int64 and the value has a fraction", d, lxT_name(t),
+                          t->fields[i]->data);
+            return lxO_int((int64_t)d);
         }
+        if (ft == L->T[LXT_AbstractFloat] || ft == L->T[LXT_Real] || ft == L->T[LXT_Number]) return v;
     }
+    lxE_error(L, LXT_MethodError,
+              "Cannot `convert` an object of type %s to an object of type %s (field %s of %s)",
+              lxT_name(lxT_typeof(L, v)), lxT_name(ft), t->fields[i]->data, lxT_name(t));
+}
+
+lx_Value lxV_new_struct(lx_State *L, lxO_type *t, lx_Value *args, int nargs)
+{
+    if (nargs > t->nfields || (nargs < t->nfields && !t->builtin))
+        lxE_error(L, LXT_MethodError, "%s has %d field%s; its constructor got %d argument%s", lxT_name(t),
+                  t->nfields, t->nfields == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s");
+    for (int i = 0; i < nargs; i++)
+        args[i] = convert_field(L, t, i, args[i]);
     lxO_struct *s = lxO_struct_new(L, t);
     memcpy(s->fields, args, (size_t)nargs * sizeof *args);
+    for (int i = nargs; i < t->nfields; i++)
+        s->fields[i] = lxO_nothing(); /* built-in exceptions: missing fields are nothing */
     return lxO_obj(s);
 }
 
+static lx_Value struct_ctor(lx_State *L, lx_Value *args, int nargs, lx_Value kw)
+{
+    return lxV_new_struct(L, lxO_as(lxO_type, L->cself), args, nargs);
+}
+
 /* The default constructor T(fields...) (also used by `new` in inner constructors). */
-void lxV_default_ctor(lx_State *L, lxO_type *t);
 void lxV_default_ctor(lx_State *L, lxO_type *t)
 {
     if (!t->ctor) t->ctor = lxO_generic_new(L, t->name);
     lxO_method m;
     memset(&m, 0, sizeof m);
-    m.nreq = t->nfields;
+    m.nreq = t->builtin && t != L->T[LXT_Pair] ? 0 : t->nfields; /* ArgumentError(), DomainError(x) */
+    m.nopt = t->nfields - m.nreq;
     m.cfn = struct_ctor;
     m.data = lxO_obj(t);
     lxF_addmethod(L, t->ctor, &m);
 }
 
 /* K: (name, mutable, abstract, fieldnames) */
-static lx_Value define_type(lx_State *L, lxO_tuple *desc, lx_Value super, lx_Value *ftypes, int nf, lx_Value doc)
+static lx_Value define_type(lx_State *L, lxO_tuple *desc, lx_Value super, lx_Value *ftypes, int nf,
+                            lx_Value doc, bool inner_ctors)
 {
     lxO_string *name = (lxO_string *)desc->items[0].v.o;
     bool mutable_ = desc->items[1].v.b, abstract = desc->items[2].v.b;
     lxO_tuple *fields = lxO_as(lxO_tuple, desc->items[3]);
     lxO_type *sup = NULL;
     if (super.tag != LX_TNOTHING) {
-        if (!lxO_is(super, LXO_TYPE)) lxE_error(L, LXT_TypeError, "the supertype of %s is not a type", name->data);
+        if (!lxO_is(super, LXO_TYPE))
+            lxE_error(L, LXT_TypeError, "the supertype of %s is not a type", name->data);
         sup = lxO_as(lxO_type, super);
         if (!sup->abstract)
             lxE_error(L, LXT_ErrorException, "invalid subtyping in definition of %s: %s is a concrete type",
@@ -817,7 +856,8 @@ static lx_Value define_type(lx_State *L, lxO_tuple *desc, lx_Value super, lx_Val
         }
     }
     if (lxO_is(doc, LXO_STRING)) t->doc = lxO_as(lxO_string, doc);
-    if (!abstract) lxV_default_ctor(L, t);
+    if (!abstract && !inner_ctors) lxV_default_ctor(L, t);
+    if (inner_ctors) t->ctor = lxO_generic_new(L, t->name);
     if (sup && lxO_is(super, LXO_TYPE) && lxO_as(lxO_type, super)->extra.tag != LX_TNOTHING)
         t->extra = lxO_as(lxO_type, super)->extra;
     return lxO_obj(t);
@@ -834,8 +874,7 @@ static void execute(lx_State *L, int bottom)
     lxD_jmp j;
     j.prev = L->errjmp;
     j.status = LX_OK;
-    if (L->nexec >= LXV_MAX_CDEPTH)
-        lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_StackOverflowError])));
+    if (L->nexec >= LXV_MAX_CDEPTH) lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_StackOverflowError])));
     L->errjmp = &j;
     L->nexec++;
     const int nexec = L->nexec;
@@ -845,6 +884,7 @@ static void execute(lx_State *L, int bottom)
         if (L->nhandlers > 0 && L->handlers[L->nhandlers - 1].nexec == nexec) {
             lxV_handler *h = &L->handlers[--L->nhandlers];
             L->nframes = h->frame + 1;
+            lxW_release(L, L->nframes); /* text buffers of the C calls unwound */
             L->nroots = h->nroots;
             lxV_frame *f = &L->frames[h->frame];
             f->pc = h->pc;
@@ -965,7 +1005,8 @@ resume:;
                 RA->tag = LX_TINT;
                 break;
             }
-            if ((b->tag == LX_TFLOAT64 || b->tag == LX_TINT) && (c->tag == LX_TFLOAT64 || c->tag == LX_TINT)) {
+            if ((b->tag == LX_TFLOAT64 || b->tag == LX_TINT) &&
+                (c->tag == LX_TFLOAT64 || c->tag == LX_TINT)) {
                 double x = b->tag == LX_TFLOAT64 ? b->v.d : (double)b->v.i;
                 double y = c->tag == LX_TFLOAT64 ? c->v.d : (double)c->v.i;
                 RA->v.d = LXK_OP(i) == BC_ADD ? x + y : LXK_OP(i) == BC_SUB ? x - y : x * y;
@@ -984,17 +1025,19 @@ resume:;
                 *RA = r;
                 break;
             }
-            static const int which[] = {[BC_ADD] = LXV_OP_add, [BC_SUB] = LXV_OP_sub, [BC_MUL] = LXV_OP_mul,
-                                        [BC_DIV] = LXV_OP_div, [BC_POW] = LXV_OP_pow, [BC_REM] = LXV_OP_rem,
-                                        [BC_IDIV] = LXV_OP_idiv, [BC_EQ] = LXV_OP_eq, [BC_NE] = LXV_OP_ne,
-                                        [BC_LT] = LXV_OP_lt, [BC_LE] = LXV_OP_le};
+            static const int which[] = {
+                [BC_ADD] = LXV_OP_add, [BC_SUB] = LXV_OP_sub, [BC_MUL] = LXV_OP_mul,   [BC_DIV] = LXV_OP_div,
+                [BC_POW] = LXV_OP_pow, [BC_REM] = LXV_OP_rem, [BC_IDIV] = LXV_OP_idiv, [BC_EQ] = LXV_OP_eq,
+                [BC_NE] = LXV_OP_ne,   [BC_LT] = LXV_OP_lt,   [BC_LE] = LXV_OP_le};
             lx_Value *slot = reserve(L, 3);
             slot[0] = opfn(L, which[LXK_OP(i)]);
             slot[1] = *RB;
             slot[2] = *RC;
             L->top = slot + 3;
-            if (precall(L, slot, 2, lxO_nothing(), RA, NULL)) REFRESH();
-            else RESTORE_TOP();
+            if (precall(L, slot, 2, lxO_nothing(), RA, NULL))
+                REFRESH();
+            else
+                RESTORE_TOP();
             break;
         }
         case BC_ADDI: {
@@ -1016,17 +1059,27 @@ resume:;
                 slot[1] = *b;
                 slot[2] = lxO_int(c);
                 L->top = slot + 3;
-                if (precall(L, slot, 2, lxO_nothing(), RA, NULL)) REFRESH();
-                else RESTORE_TOP();
+                if (precall(L, slot, 2, lxO_nothing(), RA, NULL))
+                    REFRESH();
+                else
+                    RESTORE_TOP();
             }
             break;
         }
         case BC_ADDK:
         case BC_SUBK:
         case BC_MULK:
-        case BC_DIVK: {
+        case BC_DIVK:
+        case BC_RADDK:
+        case BC_RMULK: {
             lx_Value *b = RB, *c = &k[LXK_C(i)];
-            lxK_opcode op = LXK_OP(i) == BC_ADDK ? BC_ADD : LXK_OP(i) == BC_SUBK ? BC_SUB : LXK_OP(i) == BC_MULK ? BC_MUL : BC_DIV;
+            lxK_opcode o = LXK_OP(i);
+            lxK_opcode op = o == BC_ADDK || o == BC_RADDK   ? BC_ADD
+                            : o == BC_SUBK                  ? BC_SUB
+                            : o == BC_MULK || o == BC_RMULK ? BC_MUL
+                                                            : BC_DIV;
+            bool rev =
+                o == BC_RADDK || o == BC_RMULK; /* numbers commute; other types see the written order */
             if ((b->tag == LX_TFLOAT64 || b->tag == LX_TINT) && c->tag == LX_TFLOAT64) {
                 double x = b->tag == LX_TFLOAT64 ? b->v.d : (double)b->v.i, y = c->v.d;
                 RA->v.d = op == BC_ADD ? x + y : op == BC_SUB ? x - y : op == BC_MUL ? x * y : x / y;
@@ -1041,17 +1094,22 @@ resume:;
             }
             SAVEPC();
             lx_Value r;
-            if (lxV_arith(L, op, *b, *c, &r)) {
+            if (lxV_arith(L, op, rev ? *c : *b, rev ? *b : *c, &r)) {
                 *RA = r;
                 break;
             }
             lx_Value *slot = reserve(L, 3);
-            slot[0] = opfn(L, op == BC_ADD ? LXV_OP_add : op == BC_SUB ? LXV_OP_sub : op == BC_MUL ? LXV_OP_mul : LXV_OP_div);
-            slot[1] = *b;
-            slot[2] = *c;
+            slot[0] = opfn(L, op == BC_ADD   ? LXV_OP_add
+                              : op == BC_SUB ? LXV_OP_sub
+                              : op == BC_MUL ? LXV_OP_mul
+                                             : LXV_OP_div);
+            slot[1] = rev ? *c : *b;
+            slot[2] = rev ? *b : *c;
             L->top = slot + 3;
-            if (precall(L, slot, 2, lxO_nothing(), RA, NULL)) REFRESH();
-            else RESTORE_TOP();
+            if (precall(L, slot, 2, lxO_nothing(), RA, NULL))
+                REFRESH();
+            else
+                RESTORE_TOP();
             break;
         }
         case BC_EQ:
@@ -1062,7 +1120,8 @@ resume:;
             int r = -1;
             lxK_opcode op = LXK_OP(i);
             if (op == BC_EQ || op == BC_NE) {
-                if (lxO_isnumber(*b) && lxO_isnumber(*c)) r = lxO_equal(L, *b, *c);
+                if (lxO_isnumber(*b) && lxO_isnumber(*c))
+                    r = lxO_equal(L, *b, *c);
                 else if (b->tag != LX_TOBJECT || c->tag != LX_TOBJECT ||
                          (b->v.o->kind != LXO_STRUCT && c->v.o->kind != LXO_STRUCT))
                     r = lxO_equal(L, *b, *c);
@@ -1083,8 +1142,10 @@ resume:;
             slot[1] = *b;
             slot[2] = *c;
             L->top = slot + 3;
-            if (precall(L, slot, 2, lxO_nothing(), RA, NULL)) REFRESH();
-            else RESTORE_TOP();
+            if (precall(L, slot, 2, lxO_nothing(), RA, NULL))
+                REFRESH();
+            else
+                RESTORE_TOP();
             break;
         }
         case BC_JLT:
@@ -1143,24 +1204,32 @@ resume:;
                 slot[0] = opfn(L, LXV_OP_not);
                 slot[1] = *RB;
                 L->top = slot + 2;
-                if (precall(L, slot, 1, lxO_nothing(), RA, NULL)) REFRESH();
-                else RESTORE_TOP();
+                if (precall(L, slot, 1, lxO_nothing(), RA, NULL))
+                    REFRESH();
+                else
+                    RESTORE_TOP();
             }
             break;
         case BC_NEG: {
             lx_Value *b = RB;
-            if (b->tag == LX_TINT) *RA = lxO_int((int64_t)(0 - (uint64_t)b->v.i));
-            else if (b->tag == LX_TFLOAT64) *RA = lxO_f64(-b->v.d);
-            else if (b->tag == LX_TFLOAT32) *RA = lxO_f32(-b->v.f);
-            else if (b->tag == LX_TBOOL) *RA = lxO_int(-(int64_t)b->v.b);
+            if (b->tag == LX_TINT)
+                *RA = lxO_int((int64_t)(0 - (uint64_t)b->v.i));
+            else if (b->tag == LX_TFLOAT64)
+                *RA = lxO_f64(-b->v.d);
+            else if (b->tag == LX_TFLOAT32)
+                *RA = lxO_f32(-b->v.f);
+            else if (b->tag == LX_TBOOL)
+                *RA = lxO_int(-(int64_t)b->v.b);
             else {
                 SAVEPC();
                 lx_Value *slot = reserve(L, 2);
                 slot[0] = opfn(L, LXV_OP_sub);
                 slot[1] = *b;
                 L->top = slot + 2;
-                if (precall(L, slot, 1, lxO_nothing(), RA, NULL)) REFRESH();
-                else RESTORE_TOP();
+                if (precall(L, slot, 1, lxO_nothing(), RA, NULL))
+                    REFRESH();
+                else
+                    RESTORE_TOP();
             }
             break;
         }
@@ -1236,8 +1305,10 @@ resume:;
             memcpy(slot + 1, src, n * sizeof *src);
             slot[n + 1] = kw;
             L->top = slot + n + 2;
-            if (precall(L, slot, (int)n, kw, RA, NULL)) REFRESH();
-            else RESTORE_TOP();
+            if (precall(L, slot, (int)n, kw, RA, NULL))
+                REFRESH();
+            else
+                RESTORE_TOP();
             break;
         }
         case BC_RETURN: {
@@ -1314,8 +1385,10 @@ resume:;
             slot[0] = opfn(L, LXV_OP_getindex);
             memcpy(slot + 1, RB, (size_t)(n + 1) * sizeof(lx_Value));
             L->top = slot + n + 2;
-            if (precall(L, slot, n + 1, lxO_nothing(), RA, NULL)) REFRESH();
-            else RESTORE_TOP();
+            if (precall(L, slot, n + 1, lxO_nothing(), RA, NULL))
+                REFRESH();
+            else
+                RESTORE_TOP();
             break;
         }
         case BC_SETINDEX: {
@@ -1329,8 +1402,10 @@ resume:;
             memcpy(slot + 3, RA + 1, (size_t)n * sizeof(lx_Value));
             L->top = slot + n + 3;
             lx_Value *junk = slot; /* setindex!'s result is not used */
-            if (precall(L, slot, n + 2, lxO_nothing(), junk, NULL)) REFRESH();
-            else RESTORE_TOP();
+            if (precall(L, slot, n + 2, lxO_nothing(), junk, NULL))
+                REFRESH();
+            else
+                RESTORE_TOP();
             break;
         }
         case BC_UNPACK:
@@ -1399,8 +1474,8 @@ resume:;
             lx_Value doc = flags & 2 ? RA[nt + 1] : lxO_nothing();
             lx_Value *target;
             lxO_string *name;
-            if (flags & 1) { /* a local function */
-                target = base + w;
+            if (flags & 5) { /* a local function: its register, or the box that holds it */
+                target = flags & 4 ? &((lxO_box *)base[w].v.o)->v : base + w;
                 name = ((lxO_closure *)RA->v.o)->p->name;
             } else {
                 target = &L->globals[w].v;
@@ -1414,7 +1489,7 @@ resume:;
             SAVEPC();
             int nf = LXK_C(i);
             lx_Value doc = LXK_B(i) & 1 ? RA[nf + 1] : lxO_nothing();
-            *RA = define_type(L, lxO_as(lxO_tuple, k[w]), *RA, RA + 1, nf, doc);
+            *RA = define_type(L, lxO_as(lxO_tuple, k[w]), *RA, RA + 1, nf, doc, (LXK_B(i) & 2) != 0);
             break;
         }
         case BC_GETKW: {
@@ -1460,9 +1535,7 @@ resume:;
             SAVEPC();
             lxO_list_push(L, (lxO_list *)RA->v.o, *RB);
             break;
-        default:
-            SAVEPC();
-            lxE_error(L, LXT_ErrorException, "internal error: bad opcode %d", (int)LXK_OP(i));
+        default: SAVEPC(); lxE_error(L, LXT_ErrorException, "internal error: bad opcode %d", (int)LXK_OP(i));
         }
     }
 }
@@ -1517,6 +1590,7 @@ lx_Status lxV_pcall(lx_State *L, lx_Value f, lx_Value *args, int nargs, lx_Value
     lx_Status st = lxD_pcall(L, pcall_body, &c);
     if (st != LX_OK) {
         L->nframes = nframes;
+        lxW_release(L, nframes);
         L->nhandlers = nhandlers;
         L->nroots = nroots;
         L->nexec = nexec;

@@ -75,6 +75,7 @@ static int finish_tests(lx_State *L)
 {
     static const char code[] = "__test_finish() == 0 || error(\"some tests failed\")";
     lx_Status st = lx_dostring(L, code, sizeof code - 1, "=finish");
+    fflush(stdout);
     if (st != LX_OK) fprintf(stderr, "%s\n", lx_errmsg(L));
     return st == LX_OK ? 0 : 1;
 }
@@ -193,8 +194,11 @@ int main(int argc, char **argv)
     }
     int status = report(L, lx_openlibs(L));
     if (status == 0)
-        status = report(L, lx_setargs(L, script ? script : from_stdin ? "-" : "", argc - i,
-                                      (const char *const *)argv + i));
+        status = report(L, lx_setargs(L,
+                                      script       ? script
+                                      : from_stdin ? "-"
+                                                   : "",
+                                      argc - i, (const char *const *)argv + i));
     for (int k = 0; status == 0 && k < nexprs; k++)
         status = report(L, run_guarded(L, dostring, exprs[k], strlen(exprs[k]), "-e"));
     if (status == 0 && script) status = report(L, run_guarded(L, dofile, script, 0, NULL));

@@ -14,7 +14,8 @@
 static lx_Value arith2(lx_State *L, lxK_opcode op, lx_Value *args, const char *name)
 {
     lx_Value r;
-    if (!lxV_arith(L, op, args[0], args[1], &r)) lxE_methoderror(L, lxO_as(lxO_generic, lxG_get(L, name)), args, 2);
+    if (!lxV_arith(L, op, args[0], args[1], &r))
+        lxE_methoderror(L, lxO_as(lxO_generic, lxG_get(L, name)), args, 2);
     return r;
 }
 
@@ -162,7 +163,10 @@ static lx_Value b_isapprox(lx_State *L, lx_Value *a, int n, lx_Value kw)
         double x = lxO_tonumber(a[0]), y = lxO_tonumber(a[1]);
         bool f32 = a[0].tag == LX_TFLOAT32 || a[1].tag == LX_TFLOAT32;
         /* Julia's default rtol: sqrt(eps) of the wider float type, 0 when atol > 0 */
-        double rtol = rt.tag != LX_TNOTHING ? lxO_tonumber(rt) : atol > 0 ? 0 : f32 ? 3.4526698e-4 : 1.4901161193847656e-8;
+        double rtol = rt.tag != LX_TNOTHING ? lxO_tonumber(rt)
+                      : atol > 0            ? 0
+                      : f32                 ? 3.4526698e-4
+                                            : 1.4901161193847656e-8;
         if (x == y) return lxO_bool(true);
         if (!isfinite(x) || !isfinite(y)) return lxO_bool(false);
         double m = fabs(x) > fabs(y) ? fabs(x) : fabs(y);
@@ -218,8 +222,8 @@ static lx_Value b_typeassert(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     if (!lxO_is(a[1], LXO_TYPE)) lxE_typeerror(L, "typeassert", "a type", a[1]);
     if (!lxT_isa(L, a[0], lxO_as(lxO_type, a[1])))
-        lxE_error(L, LXT_TypeError, "typeassert: expected %s, got a value of type %s", lxT_name(lxO_as(lxO_type, a[1])),
-                  lxT_name(lxT_typeof(L, a[0])));
+        lxE_error(L, LXT_TypeError, "typeassert: expected %s, got a value of type %s",
+                  lxT_name(lxO_as(lxO_type, a[1])), lxT_name(lxT_typeof(L, a[0])));
     return a[0];
 }
 static lx_Value b_apply_type(lx_State *L, lx_Value *a, int n, lx_Value kw)
@@ -299,7 +303,8 @@ static lx_Value to_int(lx_State *L, lx_Value v)
     if (v.tag == LX_TBOOL) return lxO_int(v.v.b);
     if (v.tag == LX_TFLOAT64 || v.tag == LX_TFLOAT32) {
         double d = lxO_tonumber(v);
-        if (d != trunc(d) || !(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)) inexact(L, "Int64", v);
+        if (d != trunc(d) || !(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18))
+            inexact(L, "Int64", v);
         return lxO_int((int64_t)d);
     }
     if (lxO_is(v, LXO_STRING)) lxE_error(L, LXT_MethodError, "Int(::String): use parse(Int, s)");
@@ -425,7 +430,8 @@ static lx_Value b_collect_list(lx_State *L, lx_Value *a, int n, lx_Value kw)
 }
 static lx_Value b_hcat(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
-    lxE_error(L, LXT_ArgumentError, "[a b] and [a b; c d] build tensors, which arrive with the tensor library");
+    lxE_error(L, LXT_ArgumentError,
+              "[a b] and [a b; c d] build tensors, which arrive with the tensor library");
 }
 static lx_Value b_typedvect(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
@@ -435,7 +441,8 @@ static lx_Value b_typedvect(lx_State *L, lx_Value *a, int n, lx_Value kw)
     lxO_list *l = lxO_list_new(L, src->n);
     int mark = lxV_root(L, lxO_obj(l));
     for (size_t i = 0; i < src->n; i++)
-        lxO_list_push(L, l, t->super ? lxL_callg(L, "convert", (lx_Value[]){a[0], src->items[i]}, 2) : src->items[i]);
+        lxO_list_push(
+            L, l, t->super ? lxL_callg(L, "convert", (lx_Value[]){a[0], src->items[i]}, 2) : src->items[i]);
     lxV_unroot(L, mark);
     return lxO_obj(l);
 }
@@ -449,15 +456,39 @@ static lx_Value b_typed_index(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return b_typedvect(L, args, 2, kw);
 }
 
+static lx_Value b_new(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (!lxO_is(a[0], LXO_TYPE)) lxE_typeerror(L, "new", "a type", a[0]);
+    return lxV_new_struct(L, lxO_as(lxO_type, a[0]), a + 1, n - 1);
+}
+
 static lx_Value b_identity(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     return a[0];
 }
 
-static const char *const known_modules[] = {
-    "Lux",     "LuxCore", "Random",   "Optimisers", "Statistics",   "LinearAlgebra",      "NNlib",    "Zygote",
-    "Printf",  "Test",    "Setfield", "MLUtils",    "OneHotArrays", "Functors",           "WeightInitializers",
-    "Base",    "Core",    "ComponentArrays", "ADTypes", "Enzyme", "Lux.Experimental", NULL};
+static const char *const known_modules[] = {"Lux",
+                                            "LuxCore",
+                                            "Random",
+                                            "Optimisers",
+                                            "Statistics",
+                                            "LinearAlgebra",
+                                            "NNlib",
+                                            "Zygote",
+                                            "Printf",
+                                            "Test",
+                                            "Setfield",
+                                            "MLUtils",
+                                            "OneHotArrays",
+                                            "Functors",
+                                            "WeightInitializers",
+                                            "Base",
+                                            "Core",
+                                            "ComponentArrays",
+                                            "ADTypes",
+                                            "Enzyme",
+                                            "Lux.Experimental",
+                                            NULL};
 
 static lx_Value b_using(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
@@ -470,7 +501,8 @@ static lx_Value b_using(lx_State *L, lx_Value *a, int n, lx_Value kw)
             char list[600] = "";
             size_t len = 0;
             for (int k = 0; known_modules[k] && k < 15 && len < sizeof list; k++)
-                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", known_modules[k]);
+                len +=
+                    (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", known_modules[k]);
             lxE_error(L, LXT_ArgumentError, "unknown module %s; the modules lx knows are %s", name, list);
         }
     }
@@ -554,12 +586,14 @@ static lx_Value docstring(lx_State *L, lx_Value v)
     } else if (v.tag == LX_TSYMBOL || lxO_is(v, LXO_STRING)) {
         const char *name = v.tag == LX_TSYMBOL ? ((lxO_string *)v.v.o)->data : lxO_as(lxO_string, v)->data;
         const lxK_macrodef *m = name[0] == '@' ? lxK_macro_find(L, name + 1) : NULL;
-        if (m && m->doc) lxW_puts(&b, m->doc->data);
+        if (m && m->doc)
+            lxW_puts(&b, m->doc->data);
         else {
             lxO_string *s = lxS_cstr(L, name);
             if (s->gidx >= 0) {
                 lxG_global *gl = &L->globals[s->gidx];
-                if (gl->doc) lxW_puts(&b, gl->doc->data);
+                if (gl->doc)
+                    lxW_puts(&b, gl->doc->data);
                 else if (gl->v.tag != LX_TUNDEF) {
                     lxW_free(&b);
                     return docstring(L, gl->v);
@@ -579,8 +613,8 @@ static lx_Value docstring(lx_State *L, lx_Value v)
 static lx_Value b_doc(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     lx_Value d = docstring(L, a[0]);
-    if (d.tag == LX_TNOTHING && !lxO_is(a[0], LXO_GENERIC) && !lxO_is(a[0], LXO_TYPE) && a[0].tag != LX_TSYMBOL &&
-        !lxO_is(a[0], LXO_STRING))
+    if (d.tag == LX_TNOTHING && !lxO_is(a[0], LXO_GENERIC) && !lxO_is(a[0], LXO_TYPE) &&
+        a[0].tag != LX_TSYMBOL && !lxO_is(a[0], LXO_STRING))
         d = docstring(L, lxO_obj(lxT_typeof(L, a[0]))); /* a value: its type's docstring */
     return d;
 }
@@ -651,56 +685,152 @@ static lx_Value b_include(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return r;
 }
 
+/* include_string([mod,] code): runs code as if it were a file (Julia's, the module ignored). */
+static lx_Value b_include_string(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lxO_string *code = lxL_string(L, a, n - 1, "include_string");
+    return lxK_dosource(L, code->data, code->len, "string");
+}
+
 static const lxL_Reg base_lib[] = {
-    {"include", "(path::String)", b_include, "    include(path)\n\nRuns the lx file at path (relative to the folder of the file that includes it) in the global scope and returns the value of its last statement.\n\n# Examples\n```lx-nodoctest\nlx> include(\"model.lx\")\n```"},
-    {"+", "(x::Number, y::Number)", b_add, "    x + y\n\nAddition. Integers wrap around on overflow; an integer or Float64 combined with a Float32 gives Float32 (spec §5).\n\n# Examples\n```\nlx> 1 + 2\n3\n\nlx> 1.5f0 + 2\n3.5f0\n```"},
+    {"include_string", "(code::String)", b_include_string,
+     "    include_string([m,] code)\n\nRuns lx source code given as a string in the global scope (the module "
+     "argument, for Julia's signature, is ignored) and returns the value of its last statement. A syntax "
+     "error is a ParseError.\n\n# Examples\n```\nlx> include_string(\"x = 20; x + 1\")\n21\n```"},
+    {"include_string", "(m::Module, code::String)", b_include_string, ""},
+    {"include", "(path::String)", b_include,
+     "    include(path)\n\nRuns the lx file at path (relative to the folder of the file that includes it) in "
+     "the global scope and returns the value of its last statement.\n\n# Examples\n```lx-nodoctest\nlx> "
+     "include(\"model.lx\")\n```"},
+    {"+", "(x::Number, y::Number)", b_add,
+     "    x + y\n\nAddition. Integers wrap around on overflow; an integer or Float64 combined with a Float32 "
+     "gives Float32 (spec §5).\n\n# Examples\n```\nlx> 1 + 2\n3\n\nlx> 1.5f0 + 2\n3.5f0\n```"},
     {"+", "(x::Number)", b_add, ""},
-    {"-", "(x::Number, y::Number)", b_sub, "    x - y\n    -x\n\nSubtraction, and negation with one argument.\n\n# Examples\n```\nlx> 5 - 7\n-2\n\nlx> -(3.0)\n-3.0\n```"},
+    {"-", "(x::Number, y::Number)", b_sub,
+     "    x - y\n    -x\n\nSubtraction, and negation with one argument.\n\n# Examples\n```\nlx> 5 - "
+     "7\n-2\n\nlx> -(3.0)\n-3.0\n```"},
     {"-", "(x::Number)", b_sub, ""},
-    {"*", "(x::Number, y::Number, zs::Number...)", b_mul, "    x * y\n\nMultiplication (for strings: concatenation).\n\n# Examples\n```\nlx> 6 * 7\n42\n\nlx> \"ab\" * \"cd\"\n\"abcd\"\n```"},
-    {"/", "(x::Number, y::Number)", b_div, "    x / y\n\nDivision; two integers give a Float64.\n\n# Examples\n```\nlx> 7 / 2\n3.5\n```"},
-    {"^", "(x::Number, y::Number)", b_pow, "    x ^ y\n\nPower. An integer to a negative integer power is a DomainError, as in Julia.\n\n# Examples\n```\nlx> 2 ^ 10\n1024\n\nlx> 2.0 ^ -1\n0.5\n```"},
-    {"%", "(x::Number, y::Number)", b_rem, "    x % y\n\nRemainder with the sign of x (Julia's rem); integer division by zero is a DivideError.\n\n# Examples\n```\nlx> -7 % 3\n-1\n```"},
-    {"÷", "(x::Number, y::Number)", b_idiv, "    x ÷ y\n\nInteger division, truncated toward zero (Julia's div).\n\n# Examples\n```\nlx> 7 ÷ 2\n3\n```"},
-    {"==", "(x, y)", b_eq, "    x == y\n\nEquality: numbers by value across types, containers element by element.\n\n# Examples\n```\nlx> 1 == 1.0\ntrue\n\nlx> (1, \"a\") == (1, \"a\")\ntrue\n```"},
+    {"*", "(x::Number, y::Number, zs::Number...)", b_mul,
+     "    x * y\n\nMultiplication (for strings: concatenation).\n\n# Examples\n```\nlx> 6 * 7\n42\n\nlx> "
+     "\"ab\" * \"cd\"\n\"abcd\"\n```"},
+    {"/", "(x::Number, y::Number)", b_div,
+     "    x / y\n\nDivision; two integers give a Float64.\n\n# Examples\n```\nlx> 7 / 2\n3.5\n```"},
+    {"^", "(x::Number, y::Number)", b_pow,
+     "    x ^ y\n\nPower. An integer to a negative integer power is a DomainError, as in Julia.\n\n# "
+     "Examples\n```\nlx> 2 ^ 10\n1024\n\nlx> 2.0 ^ -1\n0.5\n```"},
+    {"%", "(x::Number, y::Number)", b_rem,
+     "    x % y\n\nRemainder with the sign of x (Julia's rem); integer division by zero is a "
+     "DivideError.\n\n# Examples\n```\nlx> -7 % 3\n-1\n```"},
+    {"÷", "(x::Number, y::Number)", b_idiv,
+     "    x ÷ y\n\nInteger division, truncated toward zero (Julia's div).\n\n# Examples\n```\nlx> 7 ÷ "
+     "2\n3\n```"},
+    {"==", "(x, y)", b_eq,
+     "    x == y\n\nEquality: numbers by value across types, containers element by element.\n\n# "
+     "Examples\n```\nlx> 1 == 1.0\ntrue\n\nlx> (1, \"a\") == (1, \"a\")\ntrue\n```"},
     {"!=", "(x, y)", b_ne, "    x != y\n\nNot equal: `!(x == y)`.\n\n# Examples\n```\nlx> 1 != 2\ntrue\n```"},
-    {"<", "(x, y)", b_lt, "    x < y\n\nLess than, for numbers, strings (by bytes), symbols and tuples (lexicographic).\n\n# Examples\n```\nlx> 1 < 2.5\ntrue\n\nlx> \"abc\" < \"abd\"\ntrue\n```"},
+    {"<", "(x, y)", b_lt,
+     "    x < y\n\nLess than, for numbers, strings (by bytes), symbols and tuples (lexicographic).\n\n# "
+     "Examples\n```\nlx> 1 < 2.5\ntrue\n\nlx> \"abc\" < \"abd\"\ntrue\n```"},
     {"<=", "(x, y)", b_le, "    x <= y\n\nLess than or equal.\n\n# Examples\n```\nlx> 2 <= 2\ntrue\n```"},
     {">", "(x, y)", b_gt, "    x > y\n\nGreater than: `y < x`.\n\n# Examples\n```\nlx> 3 > 2\ntrue\n```"},
-    {">=", "(x, y)", b_ge, "    x >= y\n\nGreater than or equal: `y <= x`.\n\n# Examples\n```\nlx> 3 >= 3\ntrue\n```"},
-    {"isless", "(x, y)", b_isless, "    isless(x, y)\n\nThe order `sort` uses: `<`, with NaN after every number.\n\n# Examples\n```\nlx> isless(1, NaN)\ntrue\n```"},
+    {">=", "(x, y)", b_ge,
+     "    x >= y\n\nGreater than or equal: `y <= x`.\n\n# Examples\n```\nlx> 3 >= 3\ntrue\n```"},
+    {"isless", "(x, y)", b_isless,
+     "    isless(x, y)\n\nThe order `sort` uses: `<`, with NaN after every number.\n\n# Examples\n```\nlx> "
+     "isless(1, NaN)\ntrue\n```"},
     {"!", "(x::Bool)", b_not, "    !x\n\nBoolean not.\n\n# Examples\n```\nlx> !true\nfalse\n```"},
-    {"===", "(x, y)", b_egal, "    x === y\n\nIdentity: the same object, or immutable values with the same contents and type.\n\n# Examples\n```\nlx> 1 === 1.0\nfalse\n\nlx> (1, 2) === (1, 2)\ntrue\n```"},
+    {"===", "(x, y)", b_egal,
+     "    x === y\n\nIdentity: the same object, or immutable values with the same contents and type.\n\n# "
+     "Examples\n```\nlx> 1 === 1.0\nfalse\n\nlx> (1, 2) === (1, 2)\ntrue\n```"},
     {"!==", "(x, y)", b_negal, "    x !== y\n\n`!(x === y)`.\n\n# Examples\n```\nlx> 1 !== 1.0\ntrue\n```"},
-    {"isequal", "(x, y)", b_isequal, "    isequal(x, y)\n\nEquality as Dict keys see it: like `==`, but NaN equals NaN and -0.0 differs from 0.0.\n\n# Examples\n```\nlx> isequal(NaN, NaN)\ntrue\n```"},
-    {"hash", "(x)", b_hash, "    hash(x)\n\nA hash code consistent with `isequal`.\n\n# Examples\n```\nlx> hash(1) == hash(1.0)\ntrue\n```"},
-    {"isapprox", "(x, y; atol = 0, rtol = √eps)", b_isapprox, "    isapprox(x, y; atol = 0, rtol = √eps)\n    x ≈ y\n\nApproximate equality: `|x - y| <= max(atol, rtol * max(|x|, |y|))`; rtol defaults to the square root of the wider type's eps (0 when atol is given). Tuples, lists and named tuples compare element by element.\n\n# Examples\n```\nlx> 0.1 + 0.2 ≈ 0.3\ntrue\n\nlx> isapprox(1.0, 1.1; atol = 0.2)\ntrue\n```"},
-    {"typeof", "(x)", b_typeof, "    typeof(x)\n\nThe type of a value.\n\n# Examples\n```\nlx> typeof(1.5)\nFloat64\n\nlx> typeof((a = 1,))\nNamedTuple\n```"},
-    {"isa", "(x, T::Type)", b_isa, "    isa(x, T)\n    x isa T\n\nWhether x's type is T or a subtype of T.\n\n# Examples\n```\nlx> 1 isa Number\ntrue\n\nlx> \"a\" isa Integer\nfalse\n```"},
-    {"supertype", "(T::Type)", b_supertype, "    supertype(T)\n\nThe parent of T in the type tree (Any for Any).\n\n# Examples\n```\nlx> supertype(Float32)\nAbstractFloat\n```"},
-    {"<:", "(A::Type, B::Type)", b_subtype, "    A <: B\n\nWhether A is B or a subtype of it.\n\n# Examples\n```\nlx> Int <: Real\ntrue\n```"},
-    {"typeassert", "(x, T)", b_typeassert, "    typeassert(x, T)\n    x::T\n\nx itself if it is a T, else a TypeError.\n\n# Examples\n```\nlx> 3::Int\n3\n```"},
-    {"apply_type", "(T, params...)", b_apply_type, "    apply_type(T, params...)\n\nWhat `T{params}` evaluates to: lx ignores type parameters, so this is T (spec §4).\n\n# Examples\n```\nlx> apply_type(Tuple, Int)\nTuple\n```"},
-    {"fieldnames", "(x)", b_fieldnames, "    fieldnames(T)\n\nThe field names of a struct type (or of a named tuple), as a tuple of symbols.\n\n# Examples\n```\nlx> fieldnames(Pair)\n(:first, :second)\n\nlx> fieldnames((a = 1, b = 2))\n(:a, :b)\n```"},
-    {"isabstracttype", "(T::Type)", b_isabstract, "    isabstracttype(T)\n\nWhether T is abstract.\n\n# Examples\n```\nlx> isabstracttype(Number)\ntrue\n```"},
-    {"ismutable", "(x)", b_ismutable, "    ismutable(x)\n\nWhether x can be changed in place (lists, dicts, mutable structs).\n\n# Examples\n```\nlx> ismutable((1, 2))\nfalse\n```"},
-    {"getfield", "(x, name::Symbol)", b_getfield, "    getfield(x, name)\n\nThe field `name` of a struct, named tuple or module: `x.name`.\n\n# Examples\n```\nlx> getfield((a = 1,), :a)\n1\n```"},
-    {"hasproperty", "(x, name)", b_hasproperty, "    hasproperty(x, name)\n\nWhether x has a field called name.\n\n# Examples\n```\nlx> hasproperty((a = 1,), :b)\nfalse\n```"},
-    {"Int64", "(x)", b_int, "    Int(x)\n    Int64(x)\n\nx as an Int64; an InexactError when x has a fraction.\n\n# Examples\n```\nlx> Int(3.0)\n3\n```"},
-    {"Float64", "(x)", b_float64, "    Float64(x)\n\nx as a Float64.\n\n# Examples\n```\nlx> Float64(1)\n1.0\n```"},
-    {"Float32", "(x)", b_float32, "    Float32(x)\n\nx as a Float32.\n\n# Examples\n```\nlx> Float32(0.1)\n0.1f0\n```"},
-    {"Bool", "(x)", b_bool, "    Bool(x)\n\n0 and 1 as false and true; other numbers are an InexactError.\n\n# Examples\n```\nlx> Bool(1)\ntrue\n```"},
-    {"Symbol", "(xs...)", b_symbol, "    Symbol(x...)\n\nA symbol from the printed text of the arguments.\n\n# Examples\n```\nlx> Symbol(\"layer_\", 1)\n:layer_1\n```"},
-    {"float", "(x)", b_float, "    float(x)\n\nx as a floating-point number (Float64 unless it already is a float).\n\n# Examples\n```\nlx> float(2)\n2.0\n```"},
-    {"convert", "(T::Type, x)", b_convert, "    convert(T, x)\n\nx as a T (x itself when it already is one).\n\n# Examples\n```\nlx> convert(Float64, 2)\n2.0\n```"},
-    {"error", "(msg...)", b_error, "    error(msg...)\n\nThrows an ErrorException whose message is the printed arguments.\n\n# Examples\n```\nlx> try error(\"bad value: \", 3) catch e; e.msg end\n\"bad value: 3\"\n```"},
-    {"throw", "(e)", b_throw, "    throw(e)\n\nThrows e (usually an exception value such as `ArgumentError(\"msg\")`).\n\n# Examples\n```\nlx> try throw(ArgumentError(\"no\")) catch e; e end\nArgumentError(\"no\")\n```"},
-    {"rethrow", "(e = current)", b_rethrow, "    rethrow()\n\nInside `catch`, throws the exception being handled again, keeping its stack trace.\n\n# Examples\n```\nlx> try try error(\"x\") catch; rethrow() end catch e; e.msg end\n\"x\"\n```"},
+    {"isequal", "(x, y)", b_isequal,
+     "    isequal(x, y)\n\nEquality as Dict keys see it: like `==`, but NaN equals NaN and -0.0 differs from "
+     "0.0.\n\n# Examples\n```\nlx> isequal(NaN, NaN)\ntrue\n```"},
+    {"hash", "(x)", b_hash,
+     "    hash(x)\n\nA hash code consistent with `isequal`.\n\n# Examples\n```\nlx> hash(1) == "
+     "hash(1.0)\ntrue\n```"},
+    {"isapprox", "(x, y; atol = 0, rtol = √eps)", b_isapprox,
+     "    isapprox(x, y; atol = 0, rtol = √eps)\n    x ≈ y\n\nApproximate equality: `|x - y| <= max(atol, "
+     "rtol * max(|x|, |y|))`; rtol defaults to the square root of the wider type's eps (0 when atol is "
+     "given). Tuples, lists and named tuples compare element by element.\n\n# Examples\n```\nlx> 0.1 + 0.2 ≈ "
+     "0.3\ntrue\n\nlx> isapprox(1.0, 1.1; atol = 0.2)\ntrue\n```"},
+    {"typeof", "(x)", b_typeof,
+     "    typeof(x)\n\nThe type of a value.\n\n# Examples\n```\nlx> typeof(1.5)\nFloat64\n\nlx> typeof((a = "
+     "1,))\nNamedTuple\n```"},
+    {"isa", "(x, T::Type)", b_isa,
+     "    isa(x, T)\n    x isa T\n\nWhether x's type is T or a subtype of T.\n\n# Examples\n```\nlx> 1 isa "
+     "Number\ntrue\n\nlx> \"a\" isa Integer\nfalse\n```"},
+    {"supertype", "(T::Type)", b_supertype,
+     "    supertype(T)\n\nThe parent of T in the type tree (Any for Any).\n\n# Examples\n```\nlx> "
+     "supertype(Float32)\nAbstractFloat\n```"},
+    {"<:", "(A::Type, B::Type)", b_subtype,
+     "    A <: B\n\nWhether A is B or a subtype of it.\n\n# Examples\n```\nlx> Int <: Real\ntrue\n```"},
+    {"typeassert", "(x, T)", b_typeassert,
+     "    typeassert(x, T)\n    x::T\n\nx itself if it is a T, else a TypeError.\n\n# Examples\n```\nlx> "
+     "3::Int\n3\n```"},
+    {"apply_type", "(T, params...)", b_apply_type,
+     "    apply_type(T, params...)\n\nWhat `T{params}` evaluates to: lx ignores type parameters, so this is "
+     "T (spec §4).\n\n# Examples\n```\nlx> apply_type(Tuple, Int)\nTuple\n```"},
+    {"fieldnames", "(x)", b_fieldnames,
+     "    fieldnames(T)\n\nThe field names of a struct type (or of a named tuple), as a tuple of "
+     "symbols.\n\n# Examples\n```\nlx> fieldnames(Pair)\n(:first, :second)\n\nlx> fieldnames((a = 1, b = "
+     "2))\n(:a, :b)\n```"},
+    {"isabstracttype", "(T::Type)", b_isabstract,
+     "    isabstracttype(T)\n\nWhether T is abstract.\n\n# Examples\n```\nlx> "
+     "isabstracttype(Number)\ntrue\n```"},
+    {"ismutable", "(x)", b_ismutable,
+     "    ismutable(x)\n\nWhether x can be changed in place (lists, dicts, mutable structs).\n\n# "
+     "Examples\n```\nlx> ismutable((1, 2))\nfalse\n```"},
+    {"getfield", "(x, name::Symbol)", b_getfield,
+     "    getfield(x, name)\n\nThe field `name` of a struct, named tuple or module: `x.name`.\n\n# "
+     "Examples\n```\nlx> getfield((a = 1,), :a)\n1\n```"},
+    {"getproperty", "(x, name::Symbol)", b_getfield,
+     "    getproperty(x, name)\n\nWhat `x.name` reads. Adding a method for your type makes `x.name` work for "
+     "names that are not fields (fields themselves are read directly).\n\n# Examples\n```\nlx> "
+     "getproperty((w = 2,), :w)\n2\n```"},
+    {"hasproperty", "(x, name)", b_hasproperty,
+     "    hasproperty(x, name)\n\nWhether x has a field called name.\n\n# Examples\n```\nlx> hasproperty((a "
+     "= 1,), :b)\nfalse\n```"},
+    {"Int64", "(x)", b_int,
+     "    Int(x)\n    Int64(x)\n\nx as an Int64; an InexactError when x has a fraction.\n\n# "
+     "Examples\n```\nlx> Int(3.0)\n3\n```"},
+    {"Float64", "(x)", b_float64,
+     "    Float64(x)\n\nx as a Float64.\n\n# Examples\n```\nlx> Float64(1)\n1.0\n```"},
+    {"Float32", "(x)", b_float32,
+     "    Float32(x)\n\nx as a Float32.\n\n# Examples\n```\nlx> Float32(0.1)\n0.1f0\n```"},
+    {"Bool", "(x)", b_bool,
+     "    Bool(x)\n\n0 and 1 as false and true; other numbers are an InexactError.\n\n# Examples\n```\nlx> "
+     "Bool(1)\ntrue\n```"},
+    {"Symbol", "(xs...)", b_symbol,
+     "    Symbol(x...)\n\nA symbol from the printed text of the arguments.\n\n# Examples\n```\nlx> "
+     "Symbol(\"layer_\", 1)\n:layer_1\n```"},
+    {"float", "(x)", b_float,
+     "    float(x)\n\nx as a floating-point number (Float64 unless it already is a float).\n\n# "
+     "Examples\n```\nlx> float(2)\n2.0\n```"},
+    {"convert", "(T::Type, x)", b_convert,
+     "    convert(T, x)\n\nx as a T (x itself when it already is one).\n\n# Examples\n```\nlx> "
+     "convert(Float64, 2)\n2.0\n```"},
+    {"error", "(msg...)", b_error,
+     "    error(msg...)\n\nThrows an ErrorException whose message is the printed arguments.\n\n# "
+     "Examples\n```\nlx> try error(\"bad value: \", 3) catch e; e.msg end\n\"bad value: 3\"\n```"},
+    {"throw", "(e)", b_throw,
+     "    throw(e)\n\nThrows e (usually an exception value such as `ArgumentError(\"msg\")`).\n\n# "
+     "Examples\n```\nlx> try throw(ArgumentError(\"no\")) catch e; e end\nArgumentError(\"no\")\n```"},
+    {"rethrow", "(e = current)", b_rethrow,
+     "    rethrow()\n\nInside `catch`, throws the exception being handled again, keeping its stack "
+     "trace.\n\n# Examples\n```\nlx> try try error(\"x\") catch; rethrow() end catch e; e.msg "
+     "end\n\"x\"\n```"},
     {"__kwrequired", "(name::Symbol)", b_kwrequired, ""},
-    {":", "(start, stop)", b_colon, "    start:stop\n    start:step:stop\n\nA range: Int64 when start and step are integers, else Float64 (Julia's StepRangeLen semantics for floats).\n\n# Examples\n```\nlx> collect(1:3)\n[1, 2, 3]\n\nlx> length(0:0.1:1)\n11\n```"},
+    {":", "(start, stop)", b_colon,
+     "    start:stop\n    start:step:stop\n\nA range: Int64 when start and step are integers, else Float64 "
+     "(Julia's StepRangeLen semantics for floats).\n\n# Examples\n```\nlx> collect(1:3)\n3-element List:\n "
+     "1\n 2\n 3\n\nlx> length(0:0.1:1)\n11\n```"},
     {":", "(start, step, stop)", b_colon, ""},
-    {"=>", "(a, b)", b_pair, "    a => b\n\nA Pair; `first` and `last` (or `.first`, `.second`) read its halves.\n\n# Examples\n```\nlx> p = :a => 1\n:a => 1\n\nlx> p.second\n1\n```"},
-    {"tuple", "(xs...)", b_tuple, "    tuple(xs...)\n\nA tuple of the arguments.\n\n# Examples\n```\nlx> tuple(1, 2)\n(1, 2)\n```"},
+    {"=>", "(a, b)", b_pair,
+     "    a => b\n\nA Pair; `first` and `last` (or `.first`, `.second`) read its halves.\n\n# "
+     "Examples\n```\nlx> p = :a => 1\n:a => 1\n\nlx> p.second\n1\n```"},
+    {"tuple", "(xs...)", b_tuple,
+     "    tuple(xs...)\n\nA tuple of the arguments.\n\n# Examples\n```\nlx> tuple(1, 2)\n(1, 2)\n```"},
     {"__arglist", "()", b_arglist, ""},
     {"__vect", "(xs...)", b_vect, ""},
     {"__collect", "(xs)", b_collect_list, ""},
@@ -708,14 +838,28 @@ static const lxL_Reg base_lib[] = {
     {"__hvcat", "(rows, xs...)", b_hcat, ""},
     {"__typedvect", "(T::Type, xs)", b_typedvect, ""},
     {"getindex", "(T::Type, xs...)", b_typed_index, ""},
-    {"identity", "(x)", b_identity, "    identity(x)\n\nx itself.\n\n# Examples\n```\nlx> identity(3)\n3\n```"},
+    {"__new", "(T::Type, fields...)", b_new, ""},
+    {"identity", "(x)", b_identity,
+     "    identity(x)\n\nx itself.\n\n# Examples\n```\nlx> identity(3)\n3\n```"},
     {"__using", "(modules...)", b_using, ""},
     {"__setdoc", "(name::Symbol, doc)", b_setdoc, ""},
-    {"merge", "(a::NamedTuple, b::NamedTuple)", b_merge_nt, "    merge(a, b)\n\nA named tuple with a's fields, updated and extended by b's (for dicts: a new dict with b's entries over a's).\n\n# Examples\n```\nlx> merge((a = 1, b = 2), (b = 3, c = 4))\n(a = 1, b = 3, c = 4)\n```"},
-    {"isnothing", "(x)", b_nothing_q, "    isnothing(x)\n\nWhether x is `nothing`.\n\n# Examples\n```\nlx> isnothing(nothing)\ntrue\n```"},
-    {"methods", "(f)", b_methods, "    methods(f)\n\nThe signatures of f's methods, as a list of strings.\n\n# Examples\n```\nlx> g(x::Int) = 1; g(x::String) = 2;\n\nlx> length(methods(g))\n2\n```"},
-    {"doc", "(x)", b_doc, "    doc(x)\n\nThe docstring of a function, type, macro (as `Symbol(\"@show\")`) or value's type, as a String (nothing when there is none).\n\n# Examples\n```\nlx> startswith(doc(length), \"    length\")\ntrue\n```"},
-    {"help", "(x)", b_help, "    help(x)\n\nPrints the docstring of x, as `?x` does at the prompt.\n\n# Examples\n```\nlx> help(identity)\n    identity(x)\n\nx itself.\n\n# Examples\n```\nlx> identity(3)\n3\n```\n```"},
+    {"merge", "(a::NamedTuple, b::NamedTuple)", b_merge_nt,
+     "    merge(a, b)\n\nA named tuple with a's fields, updated and extended by b's (for dicts: a new dict "
+     "with b's entries over a's).\n\n# Examples\n```\nlx> merge((a = 1, b = 2), (b = 3, c = 4))\n(a = 1, b = "
+     "3, c = 4)\n```"},
+    {"isnothing", "(x)", b_nothing_q,
+     "    isnothing(x)\n\nWhether x is `nothing`.\n\n# Examples\n```\nlx> isnothing(nothing)\ntrue\n```"},
+    {"methods", "(f)", b_methods,
+     "    methods(f)\n\nThe signatures of f's methods, as a list of strings.\n\n# Examples\n```\nlx> "
+     "g(x::Int) = 1; g(x::String) = 2;\n\nlx> length(methods(g))\n2\n```"},
+    {"doc", "(x)", b_doc,
+     "    doc(x)\n\nThe docstring of a function, type, macro (as `Symbol(\"@show\")`) or value's type, as a "
+     "String (nothing when there is none).\n\n# Examples\n```\nlx> startswith(doc(length), \"    "
+     "length\")\ntrue\n```"},
+    {"help", "(x)", b_help,
+     "    help(x)\n\nPrints the docstring of x, as `?x` does at the prompt (`No documentation found` when "
+     "there is none).\n\n# Examples\n```\nlx> help(\"no_such_name\")\nNo documentation found for "
+     "\"no_such_name\".\n```"},
     {NULL, NULL, NULL, NULL}};
 
 static void set_const(lx_State *L, const char *name, lx_Value v)
@@ -725,9 +869,74 @@ static void set_const(lx_State *L, const char *name, lx_Value v)
     L->globals[g].isconst = true;
 }
 
+/* Docstrings of the built-in types that have constructors. */
+static const struct {
+    const char *name, *doc;
+} type_docs[] = {
+    {"Pair", "    Pair(first, second)\n\nA pair of values, what `a => b` makes; `p.first`, `p.second`, "
+             "`first(p)`, `last(p)` read it.\n\n# Examples\n```\nlx> Pair(:a, 1)\n:a => 1\n```"},
+    {"ErrorException",
+     "    ErrorException(msg)\n\nThe exception `error(msg)` throws; `e.msg` is its message.\n\n# "
+     "Examples\n```\nlx> try error(\"boom\") catch e; e end\nErrorException(\"boom\")\n```"},
+    {"ArgumentError", "    ArgumentError(msg)\n\nA function was given an argument it cannot accept (a bad "
+                      "value, not a bad type).\n\n# Examples\n```\nlx> sprint(showerror, ArgumentError(\"n "
+                      "must be positive\"))\n\"ArgumentError: n must be positive\"\n```"},
+    {"DimensionMismatch",
+     "    DimensionMismatch(msg)\n\nShapes that do not fit together (tensor ops raise it, naming the "
+     "shapes).\n\n# Examples\n```\nlx> DimensionMismatch(\"(3, 2) vs (4,)\").msg\n\"(3, 2) vs (4,)\"\n```"},
+    {"MethodError", "    MethodError(f, args)\n\nNo method of the function `f` matches the argument types; "
+                    "its message lists the candidate methods.\n\n# Examples\n```\nlx> g(x::Int) = x;\n\nlx> "
+                    "try g(\"a\") catch e; e isa MethodError end\ntrue\n```"},
+    {"UndefVarError", "    UndefVarError(var)\n\nA name that has no value (`var` is its symbol).\n\n# "
+                      "Examples\n```\nlx> try undefined_name catch e; e.var end\n:undefined_name\n```"},
+    {"BoundsError", "    BoundsError(a, i)\n\nAn index outside a collection: `a` is the collection, `i` the "
+                    "index.\n\n# Examples\n```\nlx> try [1, 2][3] catch e; e.i end\n3\n```"},
+    {"DomainError",
+     "    DomainError(val, msg)\n\nAn argument outside a function's domain, as `sqrt(-1.0)` (tensor math "
+     "returns NaN instead, spec §5).\n\n# Examples\n```\nlx> try sqrt(-1.0) catch e; e.val end\n-1.0\n```"},
+    {"ParseError", "    ParseError(msg)\n\nSource code that does not parse; the message names file:line:col "
+                   "and shows the line with a caret.\n\n# Examples\n```\nlx> try include_string(\"x = = 1\") "
+                   "catch e; e isa ParseError end\ntrue\n```"},
+    {"IOError", "    IOError(msg)\n\nA file or stream operation failed (the message names the path and the "
+                "reason).\n\n# Examples\n```\nlx> try include(\"/no/such/file.lx\") catch e; e isa IOError "
+                "end\ntrue\n```"},
+    {"OutOfMemoryError",
+     "    OutOfMemoryError()\n\nAn allocation failed or the state's memory limit (set by the host) is "
+     "reached; the state stays usable.\n\n# Examples\n```\nlx> OutOfMemoryError() isa Exception\ntrue\n```"},
+    {"StackOverflowError",
+     "    StackOverflowError()\n\nThe call stack passed its limit (100,000 lx calls), usually unbounded "
+     "recursion; the state stays usable.\n\n# Examples\n```\nlx> f(n) = f(n + 1);\n\nlx> try f(1) catch e; "
+     "typeof(e) end\nStackOverflowError\n```"},
+    {"AssertionError", "    AssertionError(msg)\n\nWhat `@assert` throws when its condition is false.\n\n# "
+                       "Examples\n```\nlx> try @assert 1 == 2 catch e; e.msg end\n\"1 == 2\"\n```"},
+    {"KeyError", "    KeyError(key)\n\nA key a Dict (or named tuple lookup) does not have.\n\n# "
+                 "Examples\n```\nlx> try Dict(:a => 1)[:b] catch e; e.key end\n:b\n```"},
+    {"InexactError", "    InexactError(msg)\n\nA conversion that would lose information, as `Int(1.5)`.\n\n# "
+                     "Examples\n```\nlx> try Int(1.5) catch e; e isa InexactError end\ntrue\n```"},
+    {"DivideError", "    DivideError()\n\nInteger division by zero.\n\n# Examples\n```\nlx> try 1 ÷ 0 catch "
+                    "e; e end\nDivideError()\n```"},
+    {"TypeError",
+     "    TypeError(msg)\n\nA value of the wrong type where the language needs a particular one (a condition "
+     "that is not a Bool, a failed `x::T`).\n\n# Examples\n```\nlx> try (if 1 end) catch e; "
+     "sprint(showerror, e) end\n\"TypeError: non-boolean (Int64) used in boolean context\"\n```"},
+    {"EOFError", "    EOFError()\n\nReading past the end of a stream.\n\n# Examples\n```\nlx> EOFError() isa "
+                 "Exception\ntrue\n```"},
+    {"InterruptException",
+     "    InterruptException()\n\nCtrl-C (or `lx_interrupt` from a host) stopped the running code; `finally` "
+     "blocks still run.\n\n# Examples\n```\nlx> InterruptException() isa Exception\ntrue\n```"},
+    {"OverflowError",
+     "    OverflowError(msg)\n\nAn integer result that does not fit, where Julia checks (factorial, "
+     "parse).\n\n# Examples\n```\nlx> try factorial(21) catch e; e isa OverflowError end\ntrue\n```"},
+    {"FieldError",
+     "    FieldError(msg)\n\nA field a struct or named tuple does not have; the message lists the fields it "
+     "has.\n\n# Examples\n```\nlx> try (a = 1,).b catch e; e isa FieldError end\ntrue\n```"},
+};
+
 void lxL_open_base(lx_State *L)
 {
     lxL_register(L, base_lib);
+    for (size_t i = 0; i < sizeof type_docs / sizeof type_docs[0]; i++)
+        lxL_setdoc(L, type_docs[i].name, type_docs[i].doc);
     lxG_set(L, "Int", lxG_get(L, "Int64")); /* Int is Int64's alias */
     set_const(L, "Inf", lxO_f64(INFINITY));
     set_const(L, "NaN", lxO_f64(NAN));
@@ -740,7 +949,11 @@ void lxL_open_base(lx_State *L)
     set_const(L, "ℯ", lxO_f64(M_E));
     for (int k = 0; known_modules[k]; k++)
         if (!strchr(known_modules[k], '.')) lxL_module(L, known_modules[k], NULL);
-    lxL_module(L, "Experimental", "Lux.Experimental: freeze, layer_map, @debug_mode, share_parameters (names also usable bare)."); /* Lux.Experimental.<name> */
+    lxL_module(L, "Experimental",
+               "    Lux.Experimental\n\nThe module Lux keeps its experimental tools in (freeze, layer_map, "
+               "@debug_mode, "
+               "share_parameters); lx makes each name usable bare too.\n\n# Examples\n```\nlx> "
+               "Lux.Experimental isa Module\ntrue\n```");
     /* the ≈ spelling */
     lxG_set(L, "≈", lxG_get(L, "isapprox"));
 }

@@ -15,12 +15,11 @@ static void open_all(lx_State *L, void *ud)
     lxL_open_macros(L);
     lxL_open_test(L);
     lxL_open_prelude(L);
+    lxG_set(L, "√", lxG_get(L, "sqrt")); /* √x is sqrt(x) */
 }
 
 lx_Status lx_openlibs(lx_State *L)
 {
-    int nframes = L->nframes;
     lx_Status st = lxD_pcall(L, open_all, NULL);
-    L->nframes = nframes;
-    return st;
+    return st == LX_OK ? st : lxK_report(L, st);
 }

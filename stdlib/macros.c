@@ -78,7 +78,8 @@ lxA_node *lxL_where(lx_State *L, void *arena, const lxA_node *at)
 {
     char buf[300];
     lx_Value f = L->current_file;
-    snprintf(buf, sizeof buf, "%s:%d", lxO_is(f, LXO_STRING) ? lxO_as(lxO_string, f)->data : "REPL", at->line);
+    snprintf(buf, sizeof buf, "%s:%d", lxO_is(f, LXO_STRING) ? lxO_as(lxO_string, f)->data : "REPL",
+             at->line);
     return lxL_strlit(L, arena, buf, at);
 }
 
@@ -113,12 +114,16 @@ static lxA_node *m_show(lx_State *L, void *arena, lxA_node *m)
 static lxA_node *m_assert(lx_State *L, void *arena, lxA_node *m)
 {
     want_args(L, m, 1, 2);
-    /* cond || __assert_failed("text" or msg) */
+    /* if !(cond) __assert_failed("text" or msg) end: the value is nothing */
     lxA_node *msg = m->n > 1 ? m->kids[1] : text_of(L, arena, m->kids[0]);
-    lxA_node *o = mk(L, arena, AST_OR, m);
-    add(L, arena, o, m->kids[0]);
-    add(L, arena, o, lxL_call(L, arena, "__assert_failed", m, 1, &msg));
-    return o;
+    lxA_node *iff = mk(L, arena, AST_IF, m), *neg = mk(L, arena, AST_UNOP, m),
+             *then = mk(L, arena, AST_BLOCK, m);
+    neg->op = OP_NOT;
+    add(L, arena, neg, m->kids[0]);
+    add(L, arena, then, lxL_call(L, arena, "__assert_failed", m, 1, &msg));
+    add(L, arena, iff, neg);
+    add(L, arena, iff, then);
+    return iff;
 }
 
 static lxA_node *m_time(lx_State *L, void *arena, lxA_node *m)
@@ -211,8 +216,13 @@ static lxA_node *dot_all(lx_State *L, void *arena, lxA_node *e)
     case AST_COMPARE:
         for (int i = 1; i < e->n; i += 2) {
             lxX_op op = (lxX_op)e->kids[i]->v.i;
-            lxX_op d = op == OP_EQ ? OP_DEQ : op == OP_NE ? OP_DNE : op == OP_LT ? OP_DLT : op == OP_LE ? OP_DLE
-                       : op == OP_GT ? OP_DGT : op == OP_GE ? OP_DGE : op;
+            lxX_op d = op == OP_EQ   ? OP_DEQ
+                       : op == OP_NE ? OP_DNE
+                       : op == OP_LT ? OP_DLT
+                       : op == OP_LE ? OP_DLE
+                       : op == OP_GT ? OP_DGT
+                       : op == OP_GE ? OP_DGE
+                                     : op;
             e->kids[i]->v.i = d;
         }
         break;
@@ -259,7 +269,8 @@ static lxA_node *m_set(lx_State *L, void *arena, lxA_node *m)
         fields[nf++] = sym;
         t = t->kids[0];
     }
-    if (t->kind != AST_IDENT) lxE_error(L, LXT_ParseError, "@set! needs a variable at the root of the path (line %d)", m->line);
+    if (t->kind != AST_IDENT)
+        lxE_error(L, LXT_ParseError, "@set! needs a variable at the root of the path (line %d)", m->line);
     for (int i = nf - 1; i >= 0; i--)
         add(L, arena, path, fields[i]);
     lxA_node *args[3] = {t, path, as->kids[1]};
@@ -399,8 +410,10 @@ static lx_Value format(lx_State *L, lx_Value *a, int n)
             spec[k++] = 'l';
             spec[k++] = conv == 'i' ? 'd' : conv == 'c' ? 'd' : conv;
             spec[k] = '\0';
-            if (conv == 'c') snprintf(out, sizeof out, "%c", (int)x);
-            else snprintf(out, sizeof out, spec, x);
+            if (conv == 'c')
+                snprintf(out, sizeof out, "%c", (int)x);
+            else
+                snprintf(out, sizeof out, spec, x);
             break;
         }
         case 'f':
@@ -433,9 +446,7 @@ static lx_Value format(lx_State *L, lx_Value *a, int n)
             lxW_free(&t);
             break;
         }
-        default:
-            lxW_free(&b);
-            lxE_error(L, LXT_ArgumentError, "@printf: unknown conversion %%%c", conv);
+        default: lxW_free(&b); lxE_error(L, LXT_ArgumentError, "@printf: unknown conversion %%%c", conv);
         }
         lxW_puts(&b, out);
     }
@@ -506,7 +517,8 @@ static lx_Value setpath(lx_State *L, lx_Value x, lxO_tuple *path, int i, lx_Valu
         lxV_unroot(L, mark);
         return lxO_obj(r);
     }
-    lxE_error(L, LXT_ArgumentError, "@set!: cannot set field `%s` of a %s", name->data, lxT_name(lxT_typeof(L, x)));
+    lxE_error(L, LXT_ArgumentError, "@set!: cannot set field `%s` of a %s", name->data,
+              lxT_name(lxT_typeof(L, x)));
 }
 
 static lx_Value f_setpath(lx_State *L, lx_Value *a, int n, lx_Value kw)
@@ -514,35 +526,62 @@ static lx_Value f_setpath(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return setpath(L, a[0], lxO_as(lxO_tuple, a[1]), 0, a[2]);
 }
 
-static const lxL_Reg macro_lib[] = {
-    {"__show_expr", "(text, x)", f_show_expr, ""},
-    {"__assert_failed", "(msg)", f_assert_failed, ""},
-    {"__time", "(f)", f_time, ""},
-    {"__elapsed", "(f)", f_elapsed, ""},
-    {"__log", "(level, xs...)", f_log, ""},
-    {"__printf", "(xs...)", f_printf, ""},
-    {"__sprintf", "(xs...)", f_sprintf, ""},
-    {"__setpath", "(x, path::Tuple, v)", f_setpath, ""},
-    {NULL, NULL, NULL, NULL}};
+static const lxL_Reg macro_lib[] = {{"__show_expr", "(text, x)", f_show_expr, ""},
+                                    {"__assert_failed", "(msg)", f_assert_failed, ""},
+                                    {"__time", "(f)", f_time, ""},
+                                    {"__elapsed", "(f)", f_elapsed, ""},
+                                    {"__log", "(level, xs...)", f_log, ""},
+                                    {"__printf", "(xs...)", f_printf, ""},
+                                    {"__sprintf", "(xs...)", f_sprintf, ""},
+                                    {"__setpath", "(x, path::Tuple, v)", f_setpath, ""},
+                                    {NULL, NULL, NULL, NULL}};
 
 static const struct {
     const char *name;
     lxK_macro fn;
     const char *doc;
 } macros[] = {
-    {"show", m_show, "    @show x y ...\n\nPrints `x = <value>` for each expression (the value as `repr` writes it) and returns the last value.\n\n# Examples\n```\nlx> x = 3; @show x + 1\nx + 1 = 4\n4\n```"},
-    {"assert", m_assert, "    @assert cond [msg]\n\nThrows an AssertionError (with msg, or the condition's text) when cond is false.\n\n# Examples\n```\nlx> try @assert 1 > 2 catch e; e.msg end\n\"1 > 2\"\n```"},
-    {"time", m_time, "    @time expr\n\nRuns expr, prints the seconds it took and the memory lx holds afterwards compared with before, and returns its value.\n\n# Examples\n```\nlx> (@elapsed sum(1:10)) >= 0\ntrue\n```"},
-    {"elapsed", m_elapsed, "    @elapsed expr\n\nRuns expr and returns the seconds it took, as a Float64.\n\n# Examples\n```\nlx> @elapsed(1 + 1) < 1\ntrue\n```"},
-    {"views", m_passthrough, "    @views expr\n\nAccepted for compatibility; lx's slices of contiguous ranges are already views. Returns expr's value.\n\n# Examples\n```\nlx> @views 1 + 1\n2\n```"},
-    {"inbounds", m_passthrough, "    @inbounds expr\n\nAccepted for compatibility (bounds are always checked). Returns expr's value.\n\n# Examples\n```\nlx> @inbounds 2 * 3\n6\n```"},
-    {"info", m_info, "    @info msg [key = value ...]\n\nLogs an informational message to stderr as `[ Info: msg`, with `key = value` lines.\n\n# Examples\n```\nlx> @info \"starting\"\n\n```"},
-    {"warn", m_warn, "    @warn msg [key = value ...]\n\nLogs a warning to stderr as `[ Warning: msg`.\n\n# Examples\n```\nlx> @warn \"careful\" n = 3\n\n```"},
-    {"error", m_error, "    @error msg [key = value ...]\n\nLogs an error message to stderr as `[ Error: msg` (it does not throw).\n\n# Examples\n```\nlx> @error \"failed\"\n\n```"},
-    {".", m_dot, "    @. expr\n\nDots every call, operator and assignment in expr: `@. y = a * x + b` is `y .= a .* x .+ b`.\n\n# Examples\n```\nlx> @. [1, 2] + 1\n[2, 3]\n```"},
-    {"printf", m_printf, "    @printf([io,] fmt, args...)\n\nFormatted output with C's conversions (%d %i %f %e %g %s %x %o %c %%, flags, width, precision).\n\n# Examples\n```\nlx> @printf(\"%5.2f|%-3d|%s\\n\", pi, 7, \"ok\")\n 3.14|7  |ok\n```"},
-    {"sprintf", m_sprintf, "    @sprintf(fmt, args...)\n\nThe text @printf would write, as a String.\n\n# Examples\n```\nlx> @sprintf(\"%03d\", 7)\n\"007\"\n```"},
-    {"set!", m_set, "    @set! x.a.b = v\n\nRebinds x to a copy of itself with the field at the path replaced (named tuples are immutable; Setfield.jl's macro).\n\n# Examples\n```\nlx> ps = (layer_1 = (weight = 1, bias = 2),); @set! ps.layer_1.bias = 0; ps\n(layer_1 = (weight = 1, bias = 0),)\n```"},
+    {"show", m_show,
+     "    @show x y ...\n\nPrints `x = <value>` for each expression (the value as `repr` writes it) and "
+     "returns the last value.\n\n# Examples\n```\nlx> x = 3; @show x + 1\nx + 1 = 4\n4\n```"},
+    {"assert", m_assert,
+     "    @assert cond [msg]\n\nThrows an AssertionError (with msg, or the condition's text) when cond is "
+     "false.\n\n# Examples\n```\nlx> try @assert 1 > 2 catch e; e.msg end\n\"1 > 2\"\n```"},
+    {"time", m_time,
+     "    @time expr\n\nRuns expr, prints the seconds it took and the memory lx holds afterwards compared "
+     "with before, and returns its value.\n\n# Examples\n```\nlx> (@elapsed sum(1:10)) >= 0\ntrue\n```"},
+    {"elapsed", m_elapsed,
+     "    @elapsed expr\n\nRuns expr and returns the seconds it took, as a Float64.\n\n# Examples\n```\nlx> "
+     "@elapsed(1 + 1) < 1\ntrue\n```"},
+    {"views", m_passthrough,
+     "    @views expr\n\nAccepted for compatibility; lx's slices of contiguous ranges are already views. "
+     "Returns expr's value.\n\n# Examples\n```\nlx> @views 1 + 1\n2\n```"},
+    {"inbounds", m_passthrough,
+     "    @inbounds expr\n\nAccepted for compatibility (bounds are always checked). Returns expr's "
+     "value.\n\n# Examples\n```\nlx> @inbounds 2 * 3\n6\n```"},
+    {"info", m_info,
+     "    @info msg [key = value ...]\n\nLogs an informational message to stderr as `[ Info: msg`, with `key "
+     "= value` lines.\n\n# Examples\n```\nlx> @info \"starting\"\n[ Info: starting\n```"},
+    {"warn", m_warn,
+     "    @warn msg [key = value ...]\n\nLogs a warning to stderr as `[ Warning: msg`.\n\n# "
+     "Examples\n```\nlx> @warn \"careful\" n = 3\n[ Warning: careful\n│   n = 3\n```"},
+    {"error", m_error,
+     "    @error msg [key = value ...]\n\nLogs an error message to stderr as `[ Error: msg` (it does not "
+     "throw).\n\n# Examples\n```\nlx> @error \"failed\"\n[ Error: failed\n```"},
+    {".", m_dot,
+     "    @. expr\n\nDots every call, operator and assignment in expr: `@. y = a * x + b` is `y .= a .* x .+ "
+     "b`.\n\n# Examples\n```\nlx> @. [1, 2] + 1\n2-element List:\n 2\n 3\n```"},
+    {"printf", m_printf,
+     "    @printf([io,] fmt, args...)\n\nFormatted output with C's conversions (%d %i %f %e %g %s %x %o %c "
+     "%%, flags, width, precision).\n\n# Examples\n```\nlx> @printf(\"%5.2f|%-3d|%s\\n\", pi, 7, \"ok\")\n "
+     "3.14|7  |ok\n```"},
+    {"sprintf", m_sprintf,
+     "    @sprintf(fmt, args...)\n\nThe text @printf would write, as a String.\n\n# Examples\n```\nlx> "
+     "@sprintf(\"%03d\", 7)\n\"007\"\n```"},
+    {"set!", m_set,
+     "    @set! x.a.b = v\n\nRebinds x to a copy of itself with the field at the path replaced (named tuples "
+     "are immutable; Setfield.jl's macro).\n\n# Examples\n```\nlx> ps = (layer_1 = (weight = 1, bias = 2),); "
+     "@set! ps.layer_1.bias = 0; ps\n(layer_1 = (weight = 1, bias = 0),)\n```"},
 };
 
 void lxL_open_macros(lx_State *L)

@@ -38,7 +38,8 @@ void lxL_iowrite(lx_State *L, lx_Value v, const char *s, size_t n)
         io->buf[io->len] = '\0';
         break;
     case LXIO_FILE:
-        if (fwrite(s, 1, n, io->fp) != n) lxE_error(L, LXT_IOError, "write: %s", io->name ? io->name->data : "file");
+        if (fwrite(s, 1, n, io->fp) != n)
+            lxE_error(L, LXT_IOError, "write: %s", io->name ? io->name->data : "file");
         break;
     }
 }
@@ -85,8 +86,10 @@ void lxL_printvalue(lx_State *L, lxW_buf *b, lx_Value v, bool repr)
         lxW_add(b, lxO_as(lxO_string, s)->data, lxO_as(lxO_string, s)->len);
         return;
     }
-    if (repr) lxW_repr(b, v);
-    else lxW_print(b, v);
+    if (repr)
+        lxW_repr(b, v);
+    else
+        lxW_print(b, v);
 }
 
 static lx_Value stdout_value(lx_State *L)
@@ -238,19 +241,46 @@ static lx_Value p_repl_show(lx_State *L, lx_Value *a, int n, lx_Value kw)
 }
 
 static const lxL_Reg print_lib[] = {
-    {"print", "(xs...)", p_print, "    print([io,] xs...)\n\nWrites each argument's text (strings without quotes) to io (stdout by default).\n\n# Examples\n```\nlx> print(\"a\", 1, :b)\na1b\n```"},
-    {"println", "(xs...)", p_println, "    println([io,] xs...)\n\n`print` followed by a newline.\n\n# Examples\n```\nlx> println(\"x = \", 1.5)\nx = 1.5\n```"},
-    {"show", "(x)", p_show, "    show(x)\n    show(io, x)\n\n`show(x)` writes x's full display (as the REPL shows it); `show(io, x)` writes its compact form, as `repr` gives it. Add a method `show(io::IO, x::MyType)` to change how your type prints everywhere.\n\n# Examples\n```\nlx> show([1, \"a\"])\n2-element List:\n 1\n \"a\"\nlx> show(stdout, \"a\")\n\"a\"\n```"},
+    {"print", "(xs...)", p_print,
+     "    print([io,] xs...)\n\nWrites each argument's text (strings without quotes) to io (stdout by "
+     "default).\n\n# Examples\n```\nlx> print(\"a\", 1, :b)\na1b\n```"},
+    {"println", "(xs...)", p_println,
+     "    println([io,] xs...)\n\n`print` followed by a newline.\n\n# Examples\n```\nlx> println(\"x = \", "
+     "1.5)\nx = 1.5\n```"},
+    {"show", "(x)", p_show,
+     "    show(x)\n    show(io, x)\n\n`show(x)` writes x's full display (as the REPL shows it); `show(io, "
+     "x)` writes its compact form, as `repr` gives it. Add a method `show(io::IO, x::MyType)` to change how "
+     "your type prints everywhere.\n\n# Examples\n```\nlx> show([1, \"a\"])\n2-element List:\n 1\n "
+     "\"a\"\nlx> show(stdout, \"a\")\n\"a\"\n```"},
     {"show", "(io::IO, x)", p_show, ""},
-    {"repr", "(x)", p_repr, "    repr(x)\n\nThe text `show(io, x)` writes, as a String: how code would write the value.\n\n# Examples\n```\nlx> repr(\"a\")\n\"\\\"a\\\"\"\n\nlx> repr((a = 1,))\n\"(a = 1,)\"\n```"},
-    {"string", "(xs...)", p_string, "    string(xs...)\n\nThe printed text of the arguments, concatenated.\n\n# Examples\n```\nlx> string(\"n = \", 3, \", x = \", 0.5)\n\"n = 3, x = 0.5\"\n```"},
-    {"sprint", "(f, args...)", p_sprint, "    sprint(f, args...)\n\nRuns `f(io, args...)` with io a fresh buffer and returns the text written to it: `sprint(show, x)`, `sprint(showerror, err)`.\n\n# Examples\n```\nlx> sprint(show, 1.0)\n\"1.0\"\n\nlx> sprint(showerror, ArgumentError(\"bad\"))\n\"ArgumentError: bad\"\n```"},
-    {"showerror", "(e)", p_showerror, "    showerror(io, e)\n\nWrites an exception's message as an uncaught error prints it.\n\n# Examples\n```\nlx> showerror(stdout, KeyError(:a))\nKeyError: key :a not found\n```"},
+    {"repr", "(x)", p_repr,
+     "    repr(x)\n\nThe text `show(io, x)` writes, as a String: how code would write the value.\n\n# "
+     "Examples\n```\nlx> repr(\"a\")\n\"\\\"a\\\"\"\n\nlx> repr((a = 1,))\n\"(a = 1,)\"\n```"},
+    {"string", "(xs...)", p_string,
+     "    string(xs...)\n\nThe printed text of the arguments, concatenated.\n\n# Examples\n```\nlx> "
+     "string(\"n = \", 3, \", x = \", 0.5)\n\"n = 3, x = 0.5\"\n```"},
+    {"sprint", "(f, args...)", p_sprint,
+     "    sprint(f, args...)\n\nRuns `f(io, args...)` with io a fresh buffer and returns the text written to "
+     "it: `sprint(show, x)`, `sprint(showerror, err)`.\n\n# Examples\n```\nlx> sprint(show, "
+     "1.0)\n\"1.0\"\n\nlx> sprint(showerror, ArgumentError(\"bad\"))\n\"ArgumentError: bad\"\n```"},
+    {"showerror", "(e)", p_showerror,
+     "    showerror(io, e)\n\nWrites an exception's message as an uncaught error prints it.\n\n# "
+     "Examples\n```\nlx> showerror(stdout, KeyError(:a))\nKeyError: key :a not found\n```"},
     {"showerror", "(io::IO, e)", p_showerror, ""},
-    {"display", "(x)", p_display, "    display(x)\n\nShows x as the REPL would, followed by a newline.\n\n# Examples\n```\nlx> display((1, 2))\n(1, 2)\n```"},
-    {"IOBuffer", "(s::String = \"\")", p_iobuffer, "    IOBuffer()\n    IOBuffer(s)\n\nAn in-memory stream: write to it with print/write, read it back with `take!` or `String(take!(io))`.\n\n# Examples\n```\nlx> io = IOBuffer(); print(io, \"hi \", 2); take!(io)\n\"hi 2\"\n```"},
-    {"take!", "(io::IO)", p_take, "    take!(io)\n\nThe contents of an IOBuffer as a String, emptying it (lx has no byte vectors: this is Julia's `String(take!(io))`).\n\n# Examples\n```\nlx> io = IOBuffer(); print(io, 42); take!(io)\n\"42\"\n```"},
-    {"flush", "(io::IO)", p_flush, "    flush(io)\n\nWrites out anything buffered (lx writes through at once).\n\n# Examples\n```\nlx> flush(stdout)\n\n```"},
+    {"display", "(x)", p_display,
+     "    display(x)\n\nShows x as the REPL would, followed by a newline.\n\n# Examples\n```\nlx> "
+     "display((1, 2))\n(1, 2)\n```"},
+    {"IOBuffer", "(s::String = \"\")", p_iobuffer,
+     "    IOBuffer()\n    IOBuffer(s)\n\nAn in-memory stream: write to it with print/write, read it back "
+     "with `take!` or `String(take!(io))`.\n\n# Examples\n```\nlx> io = IOBuffer(); print(io, \"hi \", 2); "
+     "take!(io)\n\"hi 2\"\n```"},
+    {"take!", "(io::IO)", p_take,
+     "    take!(io)\n\nThe contents of an IOBuffer as a String, emptying it (lx has no byte vectors: this is "
+     "Julia's `String(take!(io))`).\n\n# Examples\n```\nlx> io = IOBuffer(); print(io, 42); "
+     "take!(io)\n\"42\"\n```"},
+    {"flush", "(io::IO)", p_flush,
+     "    flush(io)\n\nWrites out anything buffered (lx writes through at once).\n\n# Examples\n```\nlx> "
+     "flush(stdout)\n\n```"},
     {"__repl_show", "(x)", p_repl_show, ""},
     {NULL, NULL, NULL, NULL}};
 
@@ -259,8 +289,11 @@ void lxL_open_print(lx_State *L)
 {
     lxG_set(L, "stdout", lxO_obj(io_new(L, LXIO_STDOUT)));
     lxG_set(L, "stderr", lxO_obj(io_new(L, LXIO_STDERR)));
-    lxL_setdoc(L, "stdout", "    stdout\n\nThe standard output stream (the host's output callback when lx is embedded).\n\n# Examples\n```\nlx> println(stdout, \"hi\")\nhi\n```");
-    lxL_setdoc(L, "stderr", "    stderr\n\nThe standard error stream.\n\n# Examples\n```\nlx> stderr isa IO\ntrue\n```");
+    lxL_setdoc(L, "stdout",
+               "    stdout\n\nThe standard output stream (the host's output callback when lx is "
+               "embedded).\n\n# Examples\n```\nlx> println(stdout, \"hi\")\nhi\n```");
+    lxL_setdoc(L, "stderr",
+               "    stderr\n\nThe standard error stream.\n\n# Examples\n```\nlx> stderr isa IO\ntrue\n```");
     lxL_register(L, print_lib);
     L->showhook = show_hook;
 }

@@ -75,15 +75,20 @@ static void parse_sig(lx_State *L, const char *name, const char *sig, lxO_method
             }
         }
         if (inkw) {
-            if (splat) m->kwany = true;
-            else if (nkw < 64) kws[nkw++] = lxS_new(L, nm, nmlen);
+            if (splat)
+                m->kwany = true;
+            else if (nkw < 64)
+                kws[nkw++] = lxS_new(L, nm, nmlen);
             continue;
         }
         if (np >= 60) lxE_error(L, LXT_ArgumentError, "registering %s: too many parameters", name);
         types[np++] = t;
-        if (splat) m->vararg = true;
-        else if (opt) m->nopt++;
-        else m->nreq++;
+        if (splat)
+            m->vararg = true;
+        else if (opt)
+            m->nopt++;
+        else
+            m->nreq++;
     }
     m->types = lxM_realloc(L, NULL, 0, LXF_NTYPES(m) * sizeof *m->types);
     memset(m->types, 0, LXF_NTYPES(m) * sizeof *m->types);

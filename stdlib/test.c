@@ -37,7 +37,8 @@ static lxA_node *m_test(lx_State *L, void *arena, lxA_node *m)
         } else if (a->kind == AST_KW) {
             lxA_push(arena, kws, a);
         } else {
-            lxE_error(L, LXT_ParseError, "@test: unexpected argument after the expression (line %d)", m->line);
+            lxE_error(L, LXT_ParseError, "@test: unexpected argument after the expression (line %d)",
+                      m->line);
         }
     }
     lxA_node *text = text_of(L, arena, e), *where = lxL_where(L, arena, m);
@@ -55,14 +56,17 @@ static lxA_node *m_test(lx_State *L, void *arena, lxA_node *m)
         lxA_node *args[5] = {lxL_ident(L, arena, fname, m), lxL_thunk(L, arena, pair, m), kws, text, where};
         return lxL_call(L, arena, "__test_cmp", m, 5, args);
     }
-    if (kws->n) lxE_error(L, LXT_ParseError, "@test: keywords need a comparison like a ≈ b (line %d)", m->line);
+    if (kws->n)
+        lxE_error(L, LXT_ParseError, "@test: keywords need a comparison like a ≈ b (line %d)", m->line);
     lxA_node *args[3] = {lxL_thunk(L, arena, e, m), text, where};
     return lxL_call(L, arena, "__test_true", m, 3, args);
 }
 
 static lxA_node *m_test_throws(lx_State *L, void *arena, lxA_node *m)
 {
-    if (m->n != 2) lxE_error(L, LXT_ParseError, "@test_throws takes an exception type and an expression (line %d)", m->line);
+    if (m->n != 2)
+        lxE_error(L, LXT_ParseError, "@test_throws takes an exception type and an expression (line %d)",
+                  m->line);
     lxA_node *args[4] = {m->kids[0], lxL_thunk(L, arena, m->kids[1], m), text_of(L, arena, m->kids[1]),
                          lxL_where(L, arena, m)};
     return lxL_call(L, arena, "__test_throws", m, 4, args);
@@ -80,8 +84,10 @@ static lxA_node *m_testset(lx_State *L, void *arena, lxA_node *m)
 {
     lxA_node *name = NULL, *body = NULL;
     for (int i = 0; i < m->n; i++) {
-        if (m->kids[i]->kind == AST_STRING && !name) name = m->kids[i];
-        else body = m->kids[i];
+        if (m->kids[i]->kind == AST_STRING && !name)
+            name = m->kids[i];
+        else
+            body = m->kids[i];
     }
     if (!body) lxE_error(L, LXT_ParseError, "@testset needs a begin ... end block (line %d)", m->line);
     if (!name) name = lxL_strlit(L, arena, "test set", m);
@@ -294,8 +300,7 @@ static lx_Value t_testset(lx_State *L, lx_Value *a, int n, lx_Value kw)
         lxW_init(L, &d);
         error_detail(L, r, &d);
         for (int i = 0; i < L->ntrace && i < 8; i++)
-            if (L->trace[i].file)
-                lxW_printf(&d, "\n  at %s:%d", L->trace[i].file->data, L->trace[i].line);
+            if (L->trace[i].file) lxW_printf(&d, "\n  at %s:%d", L->trace[i].file->data, L->trace[i].line);
         result(L, false, lxO_cstr(L, "(error outside @test)"), a[2], d.s);
         lxW_free(&d);
         lxV_unroot(L, mark);
@@ -316,29 +321,36 @@ static lx_Value t_finish(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxO_int(failed);
 }
 
-static const lxL_Reg test_lib[] = {
-    {"__test_true", "(f, text, where)", t_true, ""},
-    {"__test_cmp", "(op, f, kws, text, where)", t_cmp, ""},
-    {"__test_throws", "(T, f, text, where)", t_throws, ""},
-    {"__test_skip", "(text, where)", t_skip, ""},
-    {"__testset", "(name, f, where)", t_testset, ""},
-    {"__test_finish", "()", t_finish, ""},
-    {NULL, NULL, NULL, NULL}};
+static const lxL_Reg test_lib[] = {{"__test_true", "(f, text, where)", t_true, ""},
+                                   {"__test_cmp", "(op, f, kws, text, where)", t_cmp, ""},
+                                   {"__test_throws", "(T, f, text, where)", t_throws, ""},
+                                   {"__test_skip", "(text, where)", t_skip, ""},
+                                   {"__testset", "(name, f, where)", t_testset, ""},
+                                   {"__test_finish", "()", t_finish, ""},
+                                   {NULL, NULL, NULL, NULL}};
 
 void lxL_open_test(lx_State *L)
 {
     lxL_register(L, test_lib);
-    lxK_macro_register(L, "test", m_test,
-                       "    @test expr\n    @test a ≈ b atol = …\n\nRecords a test: passes when expr is `true`. A "
-                       "comparison shows both sides' values when it fails; keywords go to the comparison "
-                       "(`isapprox`'s atol and rtol). Prints a TAP line.\n\n# Examples\n```\nlx> @test 1 + 1 == 2\nok 1 - 1 + 1 == 2\n```");
-    lxK_macro_register(L, "test_throws", m_test_throws,
-                       "    @test_throws ExceptionType expr\n\nPasses when expr throws an exception of that type "
-                       "(or equal to the given value).\n\n# Examples\n```\nlx> @test_throws DivideError 1 ÷ 0\nok 1 - 1 ÷ 0\n```");
+    lxK_macro_register(
+        L, "test", m_test,
+        "    @test expr\n    @test a ≈ b atol = …\n\nRecords a test: passes when expr is `true`. A "
+        "comparison shows both sides' values when it fails; keywords go to the comparison "
+        "(`isapprox`'s atol and rtol). Prints a TAP line.\n\n# Examples\n```\nlx> @test 1 + 1 == 2\nok 1 - 1 "
+        "+ 1 == 2\n```");
+    lxK_macro_register(
+        L, "test_throws", m_test_throws,
+        "    @test_throws ExceptionType expr\n\nPasses when expr throws an exception of that type "
+        "(or equal to the given value).\n\n# Examples\n```\nlx> @test_throws DivideError 1 ÷ 0\nok 1 - 1 ÷ "
+        "0\n```");
     lxK_macro_register(L, "test_broken", m_test_broken,
-                       "    @test_broken expr\n\nA known failure: recorded as a TODO, expr is not run.\n\n# Examples\n```\nlx> @test_broken 1 == 2\nok 1 - 1 == 2 # TODO broken\n```");
-    lxK_macro_register(L, "testset", m_testset,
-                       "    @testset \"name\" begin ... end\n    @testset \"name\" for x in xs ... end\n\nGroups tests: their "
-                       "TAP lines are prefixed with the set's name, and an error outside any @test fails the set "
-                       "without stopping the file.\n\n# Examples\n```\nlx> @testset \"arith\" begin @test 2 * 2 == 4 end\nok 1 - arith: 2 * 2 == 4\n```");
+                       "    @test_broken expr\n\nA known failure: recorded as a TODO, expr is not run.\n\n# "
+                       "Examples\n```\nlx> @test_broken 1 == 2\nok 1 - 1 == 2 # TODO broken\n```");
+    lxK_macro_register(
+        L, "testset", m_testset,
+        "    @testset \"name\" begin ... end\n    @testset \"name\" for x in xs ... end\n\nGroups tests: "
+        "their "
+        "TAP lines are prefixed with the set's name, and an error outside any @test fails the set "
+        "without stopping the file.\n\n# Examples\n```\nlx> @testset \"arith\" begin @test 2 * 2 == 4 "
+        "end\nok 1 - arith: 2 * 2 == 4\n```");
 }

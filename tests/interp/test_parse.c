@@ -71,8 +71,8 @@ int main(void)
     parses("1:2:10", "(RANGE 1 2 10)");
 
     /* calls, broadcasting, juxtaposition, fields, indexing */
-    parses("f(x, y; k = 2)", "(CALL f x y (KW k 2))");
-    parses("f(; a, b=1)", "(CALL f (KW a a) (KW b 1))");
+    parses("f(x, y; k = 2)", "(CALL f x y (KW k #4 2))");
+    parses("f(; a, b=1)", "(CALL f (KW a #4 a) (KW b #4 1))");
     parses("f.(x) .+ 1", "(DOTOP .+ (DOTCALL f x) 1)");
     parses("2x + 3(a+b)", "(BINOP + (BINOP * 2 x) (BINOP * 3 (PARENS (BINOP + a b))))");
     parses("a.b(c).d[1]", "(INDEX (FIELD d (CALL (FIELD b a) c)) 1)");
@@ -80,7 +80,7 @@ int main(void)
     parses("x[end - 1, begin]", "(INDEX x (BINOP - end 1) begin)");
     parses("f(xs...)", "(CALL f (SPLAT xs))");
     parses("f(a,\n  b)", "(CALL f a b)");
-    parses("sum(x; dims=1)", "(CALL sum x (KW dims 1))");
+    parses("sum(x; dims=1)", "(CALL sum x (KW dims #4 1))");
     parses("m = Chain(Dense(2 => 3, relu), Dense(3 => 1))",
            "(ASSIGN m (CALL Chain (CALL Dense (PAIR 2 3) relu) (CALL Dense (PAIR 3 1))))");
 

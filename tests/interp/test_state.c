@@ -59,8 +59,8 @@ int main(void)
     lx_Status st = lxD_pcall(L, make_strings, &j);
     tap_ok(st == LX_OK && j.first == j.again,
            "interning: the same bytes give the same object, across table growth");
-    tap_ok(L->strings.count == base + 100000 && L->strings.size >= 100000, "100,000 names in a table of %zu buckets",
-           L->strings.size);
+    tap_ok(L->strings.count == base + 100000 && L->strings.size >= 100000,
+           "100,000 names in a table of %zu buckets", L->strings.size);
     lxO_string *a = NULL, *b = NULL;
     lxD_pcall(L, make_strings, &j);
     a = lxS_new(L, "name_2", 6); /* safe outside pcall: it exists, so nothing is allocated */
