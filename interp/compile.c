@@ -1592,12 +1592,25 @@ static void assign(fstate *fs, lxA_node *t, int src, lxA_node *at)
         int base = fs->freereg;
         if (t->n > 200) compile_error(fs, t, "too many names to destructure");
         reserve_to(fs, base + t->n);
+        int n = t->n;
         for (int i = 0; i < t->n; i++)
-            if (t->kids[i]->kind == AST_SPLAT)
-                compile_error(fs, t, "splatting (a, b...) = x is not supported");
-        emit(fs, LXK_ABC(BC_UNPACK, base, src, t->n));
-        for (int i = 0; i < t->n; i++)
+            if (t->kids[i]->kind == AST_SPLAT && i != t->n - 1)
+                compile_error(fs, t, "only the last name can slurp the rest: a, b... = x");
+        bool slurp = t->kids[n - 1]->kind == AST_SPLAT;
+        if (slurp) n--;
+        if (n) emit(fs, LXK_ABC(BC_UNPACK, base, src, n));
+        for (int i = 0; i < n; i++)
             assign(fs, t->kids[i], base + i, at);
+        if (slurp) { /* h, rest... = x: rest is what follows, as Julia's Base.rest */
+            int c = fs->freereg;
+            reserve_to(fs, c + 3);
+            load_global(fs, c, "__rest");
+            emit(fs, LXK_ABC(BC_MOVE, c + 1, src, 0));
+            emit_loadint(fs, c + 2, n + 1);
+            emit(fs, LXK_ABC(BC_CALL, c, 2, 0));
+            emit(fs, (uint32_t)fs->p->ncaches++);
+            assign(fs, t->kids[t->n - 1]->kids[0], c, at);
+        }
         fs->freereg = base;
         return;
     }

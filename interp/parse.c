@@ -342,7 +342,12 @@ static lxA_node *parse_parens(parser *p)
         r = node(p, AST_NAMEDTUPLE, line, col);
         while (!is_op(p, OP_RPAREN)) {
             lxA_node *a = parse_item(p, true);
-            if (a->kind == AST_IDENT) {
+            if (a->kind == AST_FIELD) { /* (; nt.a) is (a = nt.a,) */
+                lxA_node *kw = node(p, AST_KW, a->line, a->col);
+                kw->name = a->name;
+                push(p, kw, a);
+                a = kw;
+            } else if (a->kind == AST_IDENT) {
                 lxA_node *kw = node(p, AST_KW, a->line, a->col);
                 kw->name = a->name;
                 push(p, kw, a);
@@ -539,6 +544,19 @@ static bool op_as_name(parser *p)
     return n->v.op == OP_COMMA || n->v.op == OP_RPAREN || n->v.op == OP_SEMI || n->v.op == OP_RBRACKET;
 }
 
+/* After `Mod.:`, the operator (`+` or `(==)`): its function name; consumes it. */
+static const char *qualified_op(parser *p)
+{
+    bool paren = is_op(p, OP_LPAREN);
+    if (paren) next(p);
+    lxX_token *t = peek(p);
+    if (t->kind != TK_OP || !op_is_function(t->v.op)) unexpected(p, "an operator after \":\"");
+    const char *name = op_function_name(t->v.op);
+    next(p);
+    if (paren) expect_op(p, OP_RPAREN, "to close the operator");
+    return name;
+}
+
 static lxA_node *parse_primary(parser *p)
 {
     lxX_token *t = peek(p);
@@ -622,6 +640,15 @@ static lxA_node *parse_primary(parser *p)
         }
         if (t->v.op == OP_LPAREN) return parse_parens(p);
         if (t->v.op == OP_LBRACKET) return parse_vector(p, line, col);
+        if (t->v.op == OP_COLON && !peek2(p)->space_before &&
+            (peek2(p)->kind == TK_IDENT || peek2(p)->kind == TK_KEYWORD)) { /* @show "s" :x: a symbol */
+            next(p);
+            n = node(p, AST_SYMBOL, line, col);
+            n->name = copy_name(p, p->tok.text, p->tok.len);
+            n->len = p->tok.len;
+            next(p);
+            return n;
+        }
         if (t->v.op == OP_COLON) { /* a bare : (all of a dim) */
             next(p);
             n = node(p, AST_SYMBOL, line, col);
@@ -713,12 +740,11 @@ static lxA_node *parse_postfix(parser *p)
                 next(p);
                 e = parse_macrocall(p, &m);
             } else if (f->kind == TK_OP && f->v.op == OP_COLON && peek2(p)->kind == TK_OP &&
-                       op_is_function(peek2(p)->v.op)) { /* Base.:+ */
+                       (op_is_function(peek2(p)->v.op) || peek2(p)->v.op == OP_LPAREN)) { /* Base.:+, Base.:(==) */
                 next(p);
                 lxA_node *fl = node2(p, AST_FIELD, line, col, e, NULL);
-                fl->name = op_function_name(p->tok.v.op);
+                fl->name = qualified_op(p);
                 fl->len = strlen(fl->name);
-                next(p);
                 e = fl;
             } else if (f->kind == TK_IDENT || f->kind == TK_KEYWORD) {
                 lxA_node *fl = node2(p, AST_FIELD, line, col, e, NULL);
@@ -986,6 +1012,8 @@ static lxA_node *parse_ternary(parser *p)
 }
 
 /* x -> body, (x, y) -> body, () -> body. */
+static lxA_node *param_from(parser *p, lxA_node *a, bool keyword);
+
 static lxA_node *parse_arrow(parser *p)
 {
     lxA_node *l = parse_ternary(p);
@@ -994,7 +1022,15 @@ static lxA_node *parse_arrow(parser *p)
         next(p);
         enter(p);
         lxA_node *params = l->kind == AST_TUPLE ? l : l->kind == AST_PARENS ? l->kids[0] : l;
-        if (params->kind != AST_TUPLE) params = node2(p, AST_TUPLE, l->line, l->col, params, NULL);
+        if (l->kind == AST_BLOCK || l->kind == AST_NAMEDTUPLE) { /* (x; k = 2) -> ..., (; k) -> ... */
+            params = node(p, AST_TUPLE, l->line, l->col);
+            int first = l->kind == AST_BLOCK ? 1 : 0;
+            if (first) push(p, params, l->kids[0]);
+            for (int i = first; i < l->n; i++)
+                push(p, params, param_from(p, l->kids[i], true));
+        } else if (params->kind != AST_TUPLE) {
+            params = node2(p, AST_TUPLE, l->line, l->col, params, NULL);
+        }
         l = node2(p, AST_LAMBDA, line, col, params, parse_expr(p));
         p->depth--;
         return l;
@@ -1165,14 +1201,14 @@ static lxA_node *parse_signature(parser *p)
                 lxX_token *f = peek(p);
                 lxA_node *fl = node2(p, AST_FIELD, f->line, f->col, name, NULL);
                 if (f->kind == TK_OP && f->v.op == OP_COLON && peek2(p)->kind == TK_OP &&
-                    op_is_function(peek2(p)->v.op)) { /* function Base.:+(a, b) */
+                    (op_is_function(peek2(p)->v.op) || peek2(p)->v.op == OP_LPAREN)) { /* function Base.:+(a, b) */
                     next(p);
-                    fl->name = op_function_name(p->tok.v.op);
+                    fl->name = qualified_op(p);
                 } else {
                     if (f->kind != TK_IDENT) unexpected(p, "a name after \".\"");
                     fl->name = copy_name(p, f->text, f->len);
+                    next(p);
                 }
-                next(p);
                 name = fl;
             } else {
                 lxA_node *c = node2(p, AST_CURLY, p->tok.line, p->tok.col, name, NULL);
@@ -1443,6 +1479,19 @@ static lxA_node *parse_names(parser *p, lxA_kind k)
     return n;
 }
 
+/* An item of a bare tuple, where `rest...` may end a destructuring: a, rest... = x */
+static lxA_node *parse_arrow_splat(parser *p)
+{
+    lxA_node *e = parse_arrow(p);
+    if (is_op(p, OP_DOTS)) {
+        lxA_node *sp = node(p, AST_SPLAT, e->line, e->col);
+        push(p, sp, e);
+        next(p);
+        return sp;
+    }
+    return e;
+}
+
 static lxA_node *parse_statement(parser *p)
 {
     lxX_token *t = peek(p);
@@ -1529,7 +1578,7 @@ static lxA_node *parse_statement(parser *p)
         e->kids[1] = comma_tuple(p, e->kids[1], parse_expr);
         return e;
     }
-    lxA_node *tup = comma_tuple(p, e, parse_arrow);
+    lxA_node *tup = comma_tuple(p, e, parse_arrow_splat);
     if (!is_op(p, OP_ASSIGN)) return tup;
     int aline = p->tok.line, acol = p->tok.col;
     next(p);

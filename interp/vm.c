@@ -137,8 +137,17 @@ static lxO_method *dispatch(lx_State *L, lxO_generic *gf, lx_Value *args, int na
             for (int i = 0; i < nargs && len < sizeof buf; i++)
                 len += (size_t)snprintf(buf + len, sizeof buf - len, "%s::%s", i ? ", " : "",
                                         lxT_name(lxT_typeof(L, args[i])));
-            lxE_error(L, LXT_MethodError, "%s(%s) is ambiguous: several methods match equally well",
-                      gf->name->data, buf);
+            char cands[768] = "";
+            size_t cl = 0;
+            for (int q = 0; q < gf->n && cl < sizeof cands; q++) { /* the methods of that arity */
+                lxO_method *mm = &gf->methods[q];
+                if (nargs < mm->nreq || (nargs > mm->nreq + mm->nopt && !mm->vararg)) continue;
+                char sig[256];
+                lxF_sigtext(L, gf, mm, sig, sizeof sig);
+                cl += (size_t)snprintf(cands + cl, sizeof cands - cl, "\n  %s", sig);
+            }
+            lxE_error(L, LXT_MethodError, "%s(%s) is ambiguous: several methods match equally well. Candidates:%s",
+                      gf->name->data, buf, cands);
         }
         lxE_methoderror(L, gf, args, nargs);
     }

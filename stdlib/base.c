@@ -307,7 +307,8 @@ static lx_Value to_int(lx_State *L, lx_Value v)
             inexact(L, "Int64", v);
         return lxO_int((int64_t)d);
     }
-    if (lxO_is(v, LXO_STRING)) lxE_error(L, LXT_MethodError, "Int(::String): use parse(Int, s)");
+    if (lxO_is(v, LXO_STRING))
+        lxE_error(L, LXT_MethodError, "no method matching Int64(::String); use parse(Int, s) to read a number from text");
     lxE_typeerror(L, "Int", "a number", v);
 }
 
@@ -460,6 +461,29 @@ static lx_Value b_new(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     if (!lxO_is(a[0], LXO_TYPE)) lxE_typeerror(L, "new", "a type", a[0]);
     return lxV_new_struct(L, lxO_as(lxO_type, a[0]), a + 1, n - 1);
+}
+
+/* __rest(x, k): the elements of x from the k-th on (a tuple for a tuple, else a List). */
+static lx_Value b_rest(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    int64_t k = lxL_int(L, a, 1, "rest");
+    if (lxO_is(a[0], LXO_TUPLE)) {
+        lxO_tuple *t = lxO_as(lxO_tuple, a[0]);
+        int m = k - 1 < t->n ? t->n - (int)(k - 1) : 0;
+        lxO_tuple *r = lxO_tuple_new(L, m);
+        memcpy(r->items, t->items + (t->n - m), (size_t)m * sizeof(lx_Value));
+        return lxO_obj(r);
+    }
+    lx_Value all = lxL_callg(L, "collect", a, 1);
+    if (!lxO_is(all, LXO_LIST)) lxE_typeerror(L, "a, rest... = x", "a collection", a[0]);
+    int mark = lxV_root(L, all);
+    lxO_list *l = lxO_as(lxO_list, all);
+    size_t from = (size_t)(k - 1) < l->n ? (size_t)(k - 1) : l->n;
+    lxO_list *r = lxO_list_new(L, l->n - from);
+    for (size_t i = from; i < l->n; i++)
+        lxO_list_push(L, r, l->items[i]);
+    lxV_unroot(L, mark);
+    return lxO_obj(r);
 }
 
 static lx_Value b_identity(lx_State *L, lx_Value *a, int n, lx_Value kw)
@@ -839,6 +863,7 @@ static const lxL_Reg base_lib[] = {
     {"__typedvect", "(T::Type, xs)", b_typedvect, ""},
     {"getindex", "(T::Type, xs...)", b_typed_index, ""},
     {"__new", "(T::Type, fields...)", b_new, ""},
+    {"__rest", "(x, k)", b_rest, ""},
     {"identity", "(x)", b_identity,
      "    identity(x)\n\nx itself.\n\n# Examples\n```\nlx> identity(3)\n3\n```"},
     {"__using", "(modules...)", b_using, ""},

@@ -487,10 +487,10 @@ static lx_Value setpath(lx_State *L, lx_Value x, lxO_tuple *path, int i, lx_Valu
     if (lxO_is(x, LXO_NTUPLE)) {
         lxO_ntuple *t = lxO_as(lxO_ntuple, x);
         int k = lxO_ntuple_find(t, name);
-        lx_Value inner = setpath(L, k >= 0 ? t->vals[k] : lxO_nothing(), path, i + 1, v);
-        lxV_root(L, inner);
         if (k < 0 && i + 1 < path->n)
             lxE_error(L, LXT_FieldError, "@set!: the named tuple has no field `%s`", name->data);
+        lx_Value inner = setpath(L, k >= 0 ? t->vals[k] : lxO_nothing(), path, i + 1, v);
+        lxV_root(L, inner);
         lxO_ntuple *r = lxO_ntuple_new(L, t->n + (k < 0));
         for (int j = 0; j < t->n; j++) {
             r->names[j] = t->names[j];
