@@ -148,7 +148,7 @@ static void mark_roots(lx_State *L)
         mark_obj(L, (lxO_header *)L->macros[i].doc);
     }
     for (int i = 0; i < L->nframes; i++) {
-        lxV_frame *f = &L->frames[i];
+        lxV_frame *f = lxV_frameat(L, i);
         lxC_mark(L, f->kw);
         mark_obj(L, (lxO_header *)f->cname);
         if (f->cl) {

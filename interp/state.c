@@ -96,7 +96,9 @@ void lx_close(lx_State *L)
     lxS_free_table(L);
     lxM_free(L, L->globals, (size_t)L->capglobals * sizeof *L->globals);
     lxM_free(L, L->macros, (size_t)L->capmacros * sizeof *L->macros);
-    lxM_free(L, L->frames, (size_t)L->capframes * sizeof *L->frames);
+    for (int i = 0; i < L->nfblocks; i++)
+        if (L->fblocks[i]) lxM_free(L, L->fblocks[i], LXV_FBLOCK * sizeof(lxV_frame));
+    lxM_free(L, L->fblocks, (size_t)L->nfblocks * sizeof *L->fblocks);
     lxM_free(L, L->handlers, (size_t)L->caphandlers * sizeof *L->handlers);
     lxM_free(L, L->roots, (size_t)L->caproots * sizeof *L->roots);
     lxM_free(L, L->gray, L->capgray * sizeof *L->gray);

@@ -86,6 +86,7 @@ typedef struct {
 } lxV_traceentry;
 
 #define LXV_MAX_FRAMES 100000 /* lx call depth before StackOverflowError */
+#define LXV_FBLOCK 256        /* frames per block */
 #define LXV_MAX_CDEPTH 180    /* nested VM entries (C built-ins calling lx) */
 #define LXV_TRACE_MAX 64
 #define LXV_SEGMENT 32768      /* values per stack segment */
@@ -150,7 +151,8 @@ struct lx_State {
     lx_Value current_file;
 
     /* the VM */
-    lxV_frame *frames;
+    lxV_frame **fblocks; /* frames in blocks that never move (C code keeps pointers to them) */
+    int nfblocks;
     int nframes, capframes;
     lxV_segment *segs;
     int nsegs, seg;
@@ -178,6 +180,11 @@ struct lx_State {
     size_t ngray, capgray;
     bool gcrunning;
 };
+
+static inline lxV_frame *lxV_frameat(lx_State *L, int i)
+{
+    return &L->fblocks[i / LXV_FBLOCK][i % LXV_FBLOCK];
+}
 
 /* Raises `status` with a printf-style message: longjmps to the innermost
  * handler.  Only called inside lxD_pcall. */

@@ -41,14 +41,16 @@ static lx_Value *reserve(lx_State *L, size_t n)
 
 static lxV_frame *push_frame(lx_State *L)
 {
-    if (L->nframes >= LXV_MAX_FRAMES) lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_StackOverflowError])));
-    if (L->nframes == L->capframes) {
-        int cap = L->capframes ? 2 * L->capframes : 64;
-        L->frames = lxM_realloc(L, L->frames, (size_t)L->capframes * sizeof *L->frames,
-                                (size_t)cap * sizeof *L->frames);
-        L->capframes = cap;
+    if (L->nframes >= LXV_MAX_FRAMES)
+        lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_StackOverflowError])));
+    if (L->nframes == L->capframes) { /* one more block; the others stay where they are */
+        lxV_frame **b = lxM_realloc(L, L->fblocks, (size_t)L->nfblocks * sizeof *b, (size_t)(L->nfblocks + 1) * sizeof *b);
+        L->fblocks = b;
+        b[L->nfblocks++] = NULL; /* counted before the block, so a failure below leaks nothing */
+        b[L->nfblocks - 1] = lxM_realloc(L, NULL, 0, LXV_FBLOCK * sizeof(lxV_frame));
+        L->capframes += LXV_FBLOCK;
     }
-    return &L->frames[L->nframes++];
+    return lxV_frameat(L, L->nframes++);
 }
 
 int lxV_root(lx_State *L, lx_Value v)
@@ -98,7 +100,7 @@ void lxV_traceback(lx_State *L)
 {
     L->ntrace = 0;
     for (int i = L->nframes - 1; i >= 0 && L->ntrace < LXV_TRACE_MAX; i--) {
-        lxV_frame *f = &L->frames[i];
+        lxV_frame *f = lxV_frameat(L, i);
         lxV_traceentry *e = &L->trace[L->ntrace];
         if (f->cl) {
             lxO_proto *p = f->cl->p;
@@ -191,7 +193,7 @@ static inline void enter(lx_State *L, lxO_closure *cl, lx_Value *fn, int nargs, 
         base = to + 1;
     }
     if (L->nframes >= L->capframes || L->nframes >= LXV_MAX_FRAMES) push_frame(L), L->nframes--;
-    lxV_frame *nf = &L->frames[L->nframes++];
+    lxV_frame *nf = lxV_frameat(L, L->nframes++);
     nf->cl = cl;
     nf->base = base;
     nf->pc = p->code;
@@ -895,7 +897,7 @@ static void execute(lx_State *L, int bottom)
             L->nframes = h->frame + 1;
             lxW_release(L, L->nframes); /* text buffers of the C calls unwound */
             L->nroots = h->nroots;
-            lxV_frame *f = &L->frames[h->frame];
+            lxV_frame *f = lxV_frameat(L, h->frame);
             f->pc = h->pc;
             L->seg = f->oseg;
             L->top = f->base + f->cl->p->maxstack;
@@ -918,7 +920,7 @@ resume:;
     const uint32_t *pc;
 #define REFRESH()                                                                                            \
     do {                                                                                                     \
-        f = &L->frames[L->nframes - 1];                                                                      \
+        f = lxV_frameat(L, L->nframes - 1);                                                                  \
         cl = f->cl;                                                                                          \
         p = cl->p;                                                                                           \
         base = f->base;                                                                                      \
@@ -1290,7 +1292,7 @@ resume:;
                 REFRESH();
                 if (L->gcdebt > L->gcthreshold) lxC_collect(L);
             } else {
-                f = &L->frames[L->nframes - 1];
+                f = lxV_frameat(L, L->nframes - 1);
                 RESTORE_TOP();
             }
             break;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -202,6 +203,13 @@ static void in_child(const char *src, lx_Status want, const char *name)
     }
 }
 
+static void *interrupt_later(void *ud)
+{
+    usleep(100 * 1000);
+    lx_interrupt(ud);
+    return NULL;
+}
+
 int main(void)
 {
     lx_State *L = open_state(0);
@@ -374,9 +382,25 @@ int main(void)
         check(lx_memory_in_use(L) <= ((size_t)64 << 20), "memory held stays under the limit (%zu bytes)",
               lx_memory_in_use(L));
         lx_close(L);
-        /* string(s, s) raising OutOfMemoryError while its lxW_buf grows leaves the
-         * buffer behind (stdlib/print.c p_string, interp/show.c lxW_add) */
+        /* string(s, s) raising OutOfMemoryError while its lxW_buf grows: the
+         * buffer is freed by the unwind (lxW_release) */
         check(host_bytes == 0, "closing the state returns every byte to the host (%lld left)", host_bytes);
+        free_leftovers();
+    }
+
+    /* lx_interrupt from another thread: an InterruptException the script's
+     * finally sees, then a usable state (what Ctrl-C does in the lx program) */
+    L = open_state(0);
+    if (L) {
+        pthread_t th;
+        pthread_create(&th, NULL, interrupt_later, L);
+        st = runs(L, "fin = 0; try while true end finally fin = 1 end");
+        pthread_join(th, NULL);
+        check(st == LX_ERRINTERRUPT && strstr(lx_errmsg(L), "InterruptException"),
+              "lx_interrupt stops an endless loop with InterruptException (status %d)", st);
+        check(runs(L, "fin == 1 || error()") == LX_OK, "the interrupted script's finally block ran");
+        check(still_works(L), "the state works after an interrupt");
+        lx_close(L);
         free_leftovers();
     }
 
