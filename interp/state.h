@@ -183,7 +183,8 @@ struct lx_State {
 
 static inline lxV_frame *lxV_frameat(lx_State *L, int i)
 {
-    return &L->fblocks[i / LXV_FBLOCK][i % LXV_FBLOCK];
+    unsigned u = (unsigned)i; /* never negative: shifts, not a signed division */
+    return &L->fblocks[u / LXV_FBLOCK][u % LXV_FBLOCK];
 }
 
 /* Raises `status` with a printf-style message: longjmps to the innermost
