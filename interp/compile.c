@@ -617,6 +617,54 @@ static bool has_kind(const lxA_node *n, lxA_kind k)
     return false;
 }
 
+/* The named tuple of a call's `k = v` arguments, in a new register. */
+static int keyword_tuple(fstate *fs, lxA_node **args, int nargs, int nkw)
+{
+    int kwreg = reg_alloc(fs);
+    int first = fs->freereg;
+    lxO_tuple *names = lxO_tuple_new(fs->L, nkw);
+    int kn = constant(fs, lxO_obj(names)); /* held by the proto from here on */
+    int q = 0;
+    for (int i = 0; i < nargs; i++)
+        if (args[i]->kind == AST_KW) {
+            names->items[q++] = lxO_sym(str(fs, args[i]->name));
+            exp2reg(fs, args[i]->kids[0], reg_alloc(fs));
+        }
+    emit(fs, LXK_ABC(BC_NTUPLE, kwreg, first, nkw));
+    emit(fs, (uint32_t)kn);
+    return kwreg;
+}
+
+/* A fresh empty List in a new register (a splatted call's arguments, a comprehension's values). */
+static int new_arglist(fstate *fs)
+{
+    int lst = reg_alloc(fs);
+    load_global(fs, lst, "__arglist");
+    emit(fs, LXK_ABC(BC_CALL, lst, 0, 0));
+    emit(fs, (uint32_t)fs->p->ncaches++);
+    return lst;
+}
+
+/* Adds an argument to the list in register lst that a splatted call is
+ * built in: `xs...` appends every element (append!), anything else one. */
+static void append_arg(fstate *fs, int lst, lxA_node *a)
+{
+    int t = fs->freereg;
+    if (a->kind == AST_SPLAT) {
+        reserve_to(fs, t + 3);
+        load_global(fs, t, "append!");
+        emit(fs, LXK_ABC(BC_MOVE, t + 1, lst, 0));
+        exp2reg(fs, a->kids[0], t + 2);
+        emit(fs, LXK_ABC(BC_CALL, t, 2, 0));
+        emit(fs, (uint32_t)fs->p->ncaches++);
+    } else {
+        reserve_to(fs, t + 1);
+        exp2reg(fs, a, t);
+        emit(fs, LXK_ABC(BC_APPEND, lst, t, 0));
+    }
+    fs->freereg = lst + 1;
+}
+
 /* Calls f (already in base) with the arguments in args[0..nargs-1]
  * (keywords, splats, the do-block closure included); result in base. */
 static void call_args(fstate *fs, int base, lxA_node **args, int nargs)
@@ -649,18 +697,7 @@ static void call_args(fstate *fs, int base, lxA_node **args, int nargs)
         if (n > 200) compile_error(fs, args[0], "too many arguments in one call");
         int kwreg = -1;
         if (nkw || kwsplat) {
-            kwreg = reg_alloc(fs);
-            int first = fs->freereg;
-            lxO_tuple *names = lxO_tuple_new(fs->L, nkw);
-            int q = 0;
-            for (int i = 0; i < nargs; i++)
-                if (args[i]->kind == AST_KW) {
-                    names->items[q++] = lxO_sym(str(fs, args[i]->name));
-                    exp2reg(fs, args[i]->kids[0], reg_alloc(fs));
-                }
-            int kn = constant(fs, lxO_obj(names));
-            emit(fs, LXK_ABC(BC_NTUPLE, kwreg, first, nkw));
-            emit(fs, (uint32_t)kn);
+            kwreg = keyword_tuple(fs, args, nargs, nkw);
             for (int i = 0; i < nargs; i++)
                 if (args[i]->kind == AST_SPLAT && (args[i]->flags & LXA_F_KEYWORD)) {
                     /* f(; a = 1, rest...): merge the splatted named tuple in */
@@ -679,41 +716,14 @@ static void call_args(fstate *fs, int base, lxA_node **args, int nargs)
         emit(fs, (uint32_t)w);
     } else {
         /* a splatted call: the arguments gathered into a list first */
-        int lst = reg_alloc(fs);
-        load_global(fs, lst, "__arglist");
-        emit(fs, LXK_ABC(BC_CALL, lst, 0, 0));
-        emit(fs, (uint32_t)fs->p->ncaches++);
+        int lst = new_arglist(fs);
         for (int i = 0; i < nargs; i++) {
-            lxA_node *a = args[i];
-            if (a->kind == AST_KW) continue;
-            int t = fs->freereg;
-            if (a->kind == AST_SPLAT) {
-                reserve_to(fs, t + 3);
-                load_global(fs, t, "append!");
-                emit(fs, LXK_ABC(BC_MOVE, t + 1, lst, 0));
-                exp2reg(fs, a->kids[0], t + 2);
-                emit(fs, LXK_ABC(BC_CALL, t, 2, 0));
-                emit(fs, (uint32_t)fs->p->ncaches++);
-            } else {
-                reserve_to(fs, t + 1);
-                exp2reg(fs, a, t);
-                emit(fs, LXK_ABC(BC_APPEND, lst, t, 0));
-            }
-            fs->freereg = lst + 1;
+            if (args[i]->kind == AST_KW) continue;
+            append_arg(fs, lst, args[i]);
         }
         int kwreg = -1;
         if (nkw) {
-            kwreg = reg_alloc(fs);
-            int first = fs->freereg;
-            lxO_tuple *names = lxO_tuple_new(fs->L, nkw);
-            int q = 0;
-            for (int i = 0; i < nargs; i++)
-                if (args[i]->kind == AST_KW) {
-                    names->items[q++] = lxO_sym(str(fs, args[i]->name));
-                    exp2reg(fs, args[i]->kids[0], reg_alloc(fs));
-                }
-            emit(fs, LXK_ABC(BC_NTUPLE, kwreg, first, nkw));
-            emit(fs, (uint32_t)constant(fs, lxO_obj(names)));
+            kwreg = keyword_tuple(fs, args, nargs, nkw);
         }
         emit(fs, LXK_ABC(BC_CALLS, base, 0, kwreg >= 0));
     }
@@ -1115,11 +1125,7 @@ static void comp_loops(fstate *fs, lxA_node *n, int first_iter, int list, lxA_no
 
 static void comprehension(fstate *fs, lxA_node *n, int r, const char *finish)
 {
-    int list = fs->freereg;
-    reserve_to(fs, list + 1);
-    load_global(fs, list, "__arglist");
-    emit(fs, LXK_ABC(BC_CALL, list, 0, 0));
-    emit(fs, (uint32_t)fs->p->ncaches++);
+    int list = new_arglist(fs);
     lxA_node *filter = n->kids[n->n - 1]->kind != AST_ITER ? n->kids[n->n - 1] : NULL;
     comp_loops(fs, n, 1, list, filter, 1);
     fs->freereg = list + 1;
@@ -1146,32 +1152,11 @@ static void index_expr(fstate *fs, lxA_node *n, int r)
         int b2 = fs->freereg;
         reserve_to(fs, b2 + 1);
         load_global(fs, b2, "getindex");
-        lxA_node *args[128];
-        args[0] = NULL;
         fs->freereg = b2 + 1;
-        int lst = reg_alloc(fs);
-        load_global(fs, lst, "__arglist");
-        emit(fs, LXK_ABC(BC_CALL, lst, 0, 0));
-        emit(fs, (uint32_t)fs->p->ncaches++);
+        int lst = new_arglist(fs);
         emit(fs, LXK_ABC(BC_APPEND, lst, base, 0));
-        for (int i = 1; i < n->n; i++) {
-            int t = fs->freereg;
-            lxA_node *a = n->kids[i];
-            if (a->kind == AST_SPLAT) {
-                reserve_to(fs, t + 3);
-                load_global(fs, t, "append!");
-                emit(fs, LXK_ABC(BC_MOVE, t + 1, lst, 0));
-                exp2reg(fs, a->kids[0], t + 2);
-                emit(fs, LXK_ABC(BC_CALL, t, 2, 0));
-                emit(fs, (uint32_t)fs->p->ncaches++);
-            } else {
-                reserve_to(fs, t + 1);
-                exp2reg(fs, a, t);
-                emit(fs, LXK_ABC(BC_APPEND, lst, t, 0));
-            }
-            fs->freereg = lst + 1;
-        }
-        (void)args;
+        for (int i = 1; i < n->n; i++)
+            append_arg(fs, lst, n->kids[i]);
         emit(fs, LXK_ABC(BC_CALLS, b2, 0, 0));
         emit(fs, LXK_ABC(BC_MOVE, r, b2, 0));
         fs->freereg = base;
