@@ -13,9 +13,10 @@
     X(FLOAT)                                                                                                 \
     X(FLOAT32)                                                                                               \
     X(STRING)                                                                                                \
-    X(STRTEXT) X(SYMBOL) X(IDENT) X(BOOL) X(NOTHING) X(END) X(BEGIN) X(CALL) X(DOTCALL) X(KW) X(SPLAT)       \
-        X(BINOP) X(DOTOP) X(UNOP) X(DOTUNOP) X(COMPARE) X(AND) X(OR) X(TERNARY) X(RANGE) X(PAIR) X(INDEX)    \
-            X(FIELD) X(ADJOINT) X(TUPLE) X(NAMEDTUPLE) X(PARENS) X(VECT) X(HCAT) X(VCAT) X(ROW) X(TYPEDVECT) \
+    X(STRTEXT)                                                                                               \
+    X(SYMBOL) X(IDENT) X(BOOL) X(NOTHING) X(END) X(BEGIN) X(CALL) X(DOTCALL) X(KW) X(SPLAT) X(BINOP)         \
+        X(DOTOP) X(UNOP) X(DOTUNOP) X(COMPARE) X(AND) X(OR) X(TERNARY) X(RANGE) X(PAIR) X(INDEX) X(FIELD)    \
+            X(ADJOINT) X(TUPLE) X(NAMEDTUPLE) X(PARENS) X(VECT) X(HCAT) X(VCAT) X(ROW) X(TYPEDVECT)          \
                 X(COMPREHENSION) X(GENERATOR) X(ITER) X(LAMBDA) X(ASSIGN) X(OPASSIGN) X(DOTASSIGN) X(BLOCK)  \
                     X(IF) X(WHILE) X(FOR) X(LET) X(TRY) X(FUNCTION) X(PARAM) X(RETURN) X(BREAK) X(CONTINUE)  \
                         X(LOCAL) X(GLOBAL) X(CONST) X(STRUCT) X(ABSTRACT) X(MACROCALL) X(USING) X(IMPORT)    \

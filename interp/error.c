@@ -5,6 +5,8 @@
  */
 #include "runtime.h"
 
+#include "nn.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -79,9 +81,32 @@ void lxE_methoderror(lx_State *L, lxO_generic *gf, lx_Value *args, int nargs)
     lxE_throw(L, lxO_obj(s));
 }
 
+void lxE_nn(lx_State *L, int status)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", nn_ctx_message(L->nn));
+    nn_ctx_clear_error(L->nn);
+    switch ((nn_status)status) {
+    case NN_ERR_DIMENSION: lxE_throw(L, lxE_new(L, LXT_DimensionMismatch, msg));
+    case NN_ERR_ARGUMENT:
+    case NN_ERR_TYPE: lxE_throw(L, lxE_new(L, LXT_ArgumentError, msg));
+    case NN_ERR_BOUNDS: lxE_throw(L, lxE_new(L, LXT_BoundsError, msg));
+    case NN_ERR_DOMAIN: lxE_throw(L, lxE_new(L, LXT_DomainError, msg));
+    case NN_ERR_MEMORY:
+        snprintf(L->errmsg, sizeof L->errmsg, "%.500s", msg);
+        lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_OutOfMemoryError])));
+    case NN_ERR_INTERRUPTED:
+        nn_ctx_clear_interrupt(L->nn);
+        atomic_store(&L->interrupt, 0);
+        lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_InterruptException])));
+    default: lxE_throw(L, lxE_new(L, LXT_ErrorException, msg));
+    }
+}
+
 void lxE_poll(lx_State *L)
 {
     if (atomic_exchange(&L->interrupt, 0)) {
+        if (L->nn) nn_ctx_clear_interrupt(L->nn);
         lxO_struct *s = lxO_struct_new(L, L->T[LXT_InterruptException]);
         lxE_throw(L, lxO_obj(s));
     }
@@ -90,4 +115,5 @@ void lxE_poll(lx_State *L)
 void lx_interrupt(lx_State *L)
 {
     atomic_store(&L->interrupt, 1);
+    if (L->nn) nn_ctx_interrupt(L->nn); /* long kernels poll it between blocks */
 }

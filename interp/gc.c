@@ -6,6 +6,8 @@
  */
 #include "runtime.h"
 
+#include "nn.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -229,6 +231,11 @@ void lxO_free(lx_State *L, lxO_header *o)
         lxM_free(L, o, sizeof(lxO_struct) + (size_t)((lxO_struct *)o)->n * sizeof(lx_Value));
         break;
     case LXO_MODULE: lxM_free(L, o, sizeof(lxO_module)); break;
+    case LXO_TENSOR:
+        nn_release(((lxO_tensor *)o)->t);
+        lxM_free(L, o, sizeof(lxO_tensor));
+        break;
+    case LXO_CDATA: lxM_free(L, o, sizeof(lxO_cdata) + ((((lxO_cdata *)o)->size + 7) & ~(size_t)7)); break;
     case LXO_IO: {
         lxO_io *io = (lxO_io *)o;
         if (io->io == LXIO_FILE && io->fp && !io->closed) fclose(io->fp);

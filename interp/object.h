@@ -38,6 +38,8 @@ typedef enum {
     LXO_STRUCT,  /* instance of a struct type (also exceptions, Pair) */
     LXO_MODULE,
     LXO_IO,
+    LXO_TENSOR, /* one reference to an nn_tensor */
+    LXO_CDATA,  /* C-owned bytes of a built-in type (an RNG's state) */
     LXO_NUM_KINDS
 } lxO_kind;
 
@@ -200,6 +202,19 @@ typedef struct {
     size_t len, cap, pos;
     lxO_string *name;
 } lxO_io;
+
+struct nn_tensor;
+
+typedef struct {
+    lxO_header hdr;
+    struct nn_tensor *t;
+} lxO_tensor;
+
+typedef struct {
+    lxO_header hdr;
+    size_t size;
+    uint64_t data[]; /* size bytes, 8-aligned */
+} lxO_cdata;
 
 /* ---- value helpers -------------------------------------------------------------------- */
 

@@ -740,7 +740,8 @@ static lxA_node *parse_postfix(parser *p)
                 next(p);
                 e = parse_macrocall(p, &m);
             } else if (f->kind == TK_OP && f->v.op == OP_COLON && peek2(p)->kind == TK_OP &&
-                       (op_is_function(peek2(p)->v.op) || peek2(p)->v.op == OP_LPAREN)) { /* Base.:+, Base.:(==) */
+                       (op_is_function(peek2(p)->v.op) ||
+                        peek2(p)->v.op == OP_LPAREN)) { /* Base.:+, Base.:(==) */
                 next(p);
                 lxA_node *fl = node2(p, AST_FIELD, line, col, e, NULL);
                 fl->name = qualified_op(p);
@@ -1201,7 +1202,8 @@ static lxA_node *parse_signature(parser *p)
                 lxX_token *f = peek(p);
                 lxA_node *fl = node2(p, AST_FIELD, f->line, f->col, name, NULL);
                 if (f->kind == TK_OP && f->v.op == OP_COLON && peek2(p)->kind == TK_OP &&
-                    (op_is_function(peek2(p)->v.op) || peek2(p)->v.op == OP_LPAREN)) { /* function Base.:+(a, b) */
+                    (op_is_function(peek2(p)->v.op) ||
+                     peek2(p)->v.op == OP_LPAREN)) { /* function Base.:+(a, b) */
                     next(p);
                     fl->name = qualified_op(p);
                 } else {

@@ -31,6 +31,9 @@ lxO_struct *lxO_struct_new(lx_State *L, lxO_type *t);
 lxO_box *lxO_box_new(lx_State *L);
 lxO_generic *lxO_generic_new(lx_State *L, lxO_string *name);
 lxO_module *lxO_module_new(lx_State *L, lxO_string *name);
+/* A tensor value owning one reference to t (released if the wrapper cannot be made). */
+lx_Value lxO_tensor_new(lx_State *L, struct nn_tensor *t);
+lxO_cdata *lxO_cdata_new(lx_State *L, lxO_type *type, size_t size);
 lx_Value lxO_str(lx_State *L, const char *s, size_t n);
 lx_Value lxO_cstr(lx_State *L, const char *s);
 lx_Value lxO_pair(lx_State *L, lx_Value a, lx_Value b);
@@ -78,6 +81,8 @@ void lxE_keyerror(lx_State *L, lx_Value key) __attribute__((noreturn));
 void lxE_typeerror(lx_State *L, const char *ctx, const char *expected, lx_Value got)
     __attribute__((noreturn));
 void lxE_methoderror(lx_State *L, lxO_generic *gf, lx_Value *args, int nargs) __attribute__((noreturn));
+/* Raises the error an nn call left in the state's context (status != NN_OK). */
+void lxE_nn(lx_State *L, int status) __attribute__((noreturn));
 /* Checks the interrupt flag; throws InterruptException when set. */
 void lxE_poll(lx_State *L);
 

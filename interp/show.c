@@ -321,6 +321,13 @@ static void repr_depth(lxW_buf *b, lx_Value v, int depth)
         lxW_puts(b, ")");
         return;
     }
+    case LXO_TENSOR:
+        if (b->L->tensorshow) {
+            b->L->tensorshow(b->L, b, v, false);
+            return;
+        }
+        lxW_puts(b, "<Tensor>");
+        return;
     default: lxW_printf(b, "<%s>", lxT_name(o->type)); return;
     }
 }
@@ -346,6 +353,10 @@ void lxW_print(lxW_buf *b, lx_Value v)
 
 void lxW_show(lxW_buf *b, lx_Value v)
 {
+    if (lxO_is(v, LXO_TENSOR) && b->L->tensorshow) {
+        b->L->tensorshow(b->L, b, v, true);
+        return;
+    }
     if (lxO_is(v, LXO_LIST)) {
         lxO_list *l = lxO_as(lxO_list, v);
         lxW_printf(b, "%zu-element List%s", l->n, l->n ? ":" : "");

@@ -3,6 +3,8 @@
  */
 #include "runtime.h"
 
+#include "nn.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +44,9 @@ static void open_core(lx_State *L, void *ud)
     L->segs[0].vals = lxM_realloc(L, NULL, 0, LXV_FIRST_SEGMENT * sizeof(lx_Value));
     L->segs[0].n = LXV_FIRST_SEGMENT;
     L->top = L->segs[0].vals;
+    L->nn = nn_ctx_new();
+    if (!L->nn) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: cannot create the tensor context");
+    if (L->limit) nn_ctx_set_memory_limit(L->nn, L->limit);
     lxT_init(L);
     L->oom = lxO_obj(lxO_struct_new(L, L->T[LXT_OutOfMemoryError]));
     static const char *const opnames[LXV_NUM_OPFN] = {
@@ -93,6 +98,8 @@ void lx_close(lx_State *L)
         lxO_free(L, o);
     }
     L->allgc = NULL;
+    nn_ctx_free(L->nn); /* after the tensors: their memory returns to its pool first */
+    L->nn = NULL;
     lxS_free_table(L);
     lxM_free(L, L->globals, (size_t)L->capglobals * sizeof *L->globals);
     lxM_free(L, L->macros, (size_t)L->capmacros * sizeof *L->macros);

@@ -28,14 +28,15 @@ typedef struct {
 /* The built-in types, created by lx_open (type.c). */
 #define LXT_TYPES(X)                                                                                         \
     X(Any)                                                                                                   \
-    X(Nothing) X(Bool) X(Number) X(Real) X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64)           \
-        X(Float32) X(Symbol) X(AbstractString) X(String) X(Tuple) X(NamedTuple) X(AbstractArray)             \
-            X(AbstractVector) X(AbstractMatrix) X(List) X(AbstractDict) X(Dict) X(AbstractRange) X(Range)    \
-                X(Function) X(Type) X(Module) X(IO) X(Pair) X(Exception) X(ErrorException) X(ArgumentError)  \
-                    X(DimensionMismatch) X(MethodError) X(UndefVarError) X(BoundsError) X(DomainError)       \
-                        X(ParseError) X(IOError) X(OutOfMemoryError) X(StackOverflowError) X(AssertionError) \
-                            X(KeyError) X(InexactError) X(DivideError) X(TypeError) X(EOFError)              \
-                                X(InterruptException) X(OverflowError) X(FieldError) X(Undefined) X(Box)     \
+    X(Nothing)                                                                                               \
+    X(Bool) X(Number) X(Real) X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64) X(Float32) X(Symbol) \
+        X(AbstractString) X(String) X(Tuple) X(NamedTuple) X(AbstractArray) X(AbstractVector)                \
+            X(AbstractMatrix) X(List) X(AbstractDict) X(Dict) X(AbstractRange) X(Range) X(Function) X(Type)  \
+                X(Module) X(IO) X(Pair) X(Exception) X(ErrorException) X(ArgumentError) X(DimensionMismatch) \
+                    X(MethodError) X(UndefVarError) X(BoundsError) X(DomainError) X(ParseError) X(IOError)   \
+                        X(OutOfMemoryError) X(StackOverflowError) X(AssertionError) X(KeyError)              \
+                            X(InexactError) X(DivideError) X(TypeError) X(EOFError) X(InterruptException)    \
+                                X(OverflowError) X(FieldError) X(Tensor) X(AbstractRNG) X(Undefined) X(Box)  \
                                     X(Proto)
 
 typedef enum {
@@ -95,10 +96,11 @@ typedef struct {
 /* Functions the VM falls back to when an instruction's fast path does not apply. */
 #define LXV_OPFNS(X)                                                                                         \
     X(add, "+")                                                                                              \
-    X(sub, "-") X(mul, "*") X(div, "/") X(pow, "^") X(rem, "%") X(idiv, "÷") X(eq, "==") X(ne, "!=")         \
-        X(lt, "<") X(le, "<=") X(not, "!") X(getindex, "getindex") X(setindex, "setindex!")                  \
-            X(iterate, "iterate") X(apply, "apply") X(getproperty, "getproperty")                            \
-                X(setproperty, "setproperty!") X(lastindex, "lastindex") X(firstindex, "firstindex")
+    X(sub, "-")                                                                                              \
+    X(mul, "*") X(div, "/") X(pow, "^") X(rem, "%") X(idiv, "÷") X(eq, "==") X(ne, "!=") X(lt, "<")          \
+        X(le, "<=") X(not, "!") X(getindex, "getindex") X(setindex, "setindex!") X(iterate, "iterate")       \
+            X(apply, "apply") X(getproperty, "getproperty") X(setproperty, "setproperty!")                   \
+                X(lastindex, "lastindex") X(firstindex, "firstindex")
 
 enum {
 #define LXV_OPFN_ENUM(e, s) LXV_OP_##e,
@@ -146,6 +148,9 @@ struct lx_State {
     int nmacros, capmacros;
     int gop[LXV_NUM_OPFN]; /* global indices of the functions operators fall back to */
     lx_Value cself;        /* the running C built-in's method data */
+    struct nn_ctx *nn;     /* the tensor core's context: errors, pool, interrupt flag */
+    /* stdlib's display of a tensor (full: the REPL's multi-line form) */
+    void (*tensorshow)(lx_State *L, void *buf, lx_Value v, bool full);
     /* stdlib's printing of a struct with a user `show` method (true: done) */
     bool (*showhook)(lx_State *L, void *buf, lx_Value v);
     lx_Value current_file;

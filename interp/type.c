@@ -68,6 +68,8 @@ static const struct {
     {LXT_InterruptException, LXT_Exception, false, NULL},
     {LXT_OverflowError, LXT_Exception, false, "msg"},
     {LXT_FieldError, LXT_Exception, false, "msg"},
+    {LXT_Tensor, LXT_AbstractArray, false, NULL},
+    {LXT_AbstractRNG, LXT_Any, true, NULL},
     {LXT_Undefined, LXT_Any, false, NULL},
     {LXT_Box, LXT_Any, false, NULL},
     {LXT_Proto, LXT_Any, false, NULL},

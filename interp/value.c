@@ -4,6 +4,8 @@
  */
 #include "runtime.h"
 
+#include "nn.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -121,6 +123,38 @@ lxO_module *lxO_module_new(lx_State *L, lxO_string *name)
     lxO_module *m = lxO_new(L, sizeof *m, LXO_MODULE, L->T[LXT_Module]);
     m->name = name;
     return m;
+}
+
+lx_Value lxO_tensor_new(lx_State *L, struct nn_tensor *t)
+{
+    /* made without lxM, so a failure drops the reference instead of leaking it */
+    if (L->limit && L->total + sizeof(lxO_tensor) > L->limit + L->slack) {
+        nn_release(t);
+        lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: the state's memory limit (%zu bytes) is reached",
+                  L->limit);
+    }
+    lxO_tensor *o = L->alloc(L->alloc_ud, NULL, 0, sizeof *o);
+    if (!o) {
+        nn_release(t);
+        lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: cannot allocate a tensor");
+    }
+    L->total += sizeof *o;
+    memset(o, 0, sizeof *o);
+    o->hdr.kind = LXO_TENSOR;
+    o->hdr.type = L->T[LXT_Tensor];
+    o->hdr.next = L->allgc;
+    L->allgc = &o->hdr;
+    o->t = t;
+    /* the tensor's bytes pace the collector, as Lua counts userdata */
+    L->gcdebt += sizeof *o + (size_t)t->numel * nn_dtype_size(t->dtype);
+    return lxO_obj(o);
+}
+
+lxO_cdata *lxO_cdata_new(lx_State *L, lxO_type *type, size_t size)
+{
+    lxO_cdata *c = lxO_new(L, sizeof *c + ((size + 7) & ~(size_t)7), LXO_CDATA, type);
+    c->size = size;
+    return c;
 }
 
 lx_Value lxO_str(lx_State *L, const char *s, size_t n)

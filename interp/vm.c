@@ -418,6 +418,12 @@ int lxV_less(lx_Value a, lx_Value b, bool orequal)
     return -1;
 }
 
+/* == on these goes through the generic function (user structs, tensors). */
+static inline bool dispatches_eq(lx_Value v)
+{
+    return v.tag == LX_TOBJECT && (v.v.o->kind == LXO_STRUCT || v.v.o->kind == LXO_TENSOR);
+}
+
 static bool truthy(lx_State *L, lx_Value v)
 {
     if (v.tag == LX_TBOOL) return v.v.b;
@@ -1133,8 +1139,7 @@ resume:;
             if (op == BC_EQ || op == BC_NE) {
                 if (lxO_isnumber(*b) && lxO_isnumber(*c))
                     r = lxO_equal(L, *b, *c);
-                else if (b->tag != LX_TOBJECT || c->tag != LX_TOBJECT ||
-                         (b->v.o->kind != LXO_STRUCT && c->v.o->kind != LXO_STRUCT))
+                else if (!dispatches_eq(*b) && !dispatches_eq(*c))
                     r = lxO_equal(L, *b, *c);
                 if (r >= 0 && op == BC_NE) r = !r;
             } else {
@@ -1174,10 +1179,7 @@ resume:;
                 r = a->tag == LX_TINT ? a->v.i > LXK_SB(i) : lxV_less(lxO_int(LXK_SB(i)), *a, false);
                 break;
             case BC_JEQ:
-                r = (a->tag == LX_TOBJECT && a->v.o->kind == LXO_STRUCT) ||
-                            (RB->tag == LX_TOBJECT && RB->v.o->kind == LXO_STRUCT)
-                        ? -1
-                        : lxO_equal(L, *a, *RB);
+                r = dispatches_eq(*a) || dispatches_eq(*RB) ? -1 : lxO_equal(L, *a, *RB);
                 break;
             default: r = lxV_less(*a, *RB, LXK_OP(i) == BC_JLE); break;
             }
