@@ -897,21 +897,15 @@ static void broadcast_call(fstate *fs, int r, lxA_node *f, lxA_node **args, int 
         load_global(fs, base + 1, opname);
     else
         exp2reg(fs, f, base + 1);
-    /* the function becomes the first argument */
-    lxA_node *all[256];
-    if (nargs > 250) compile_error(fs, f, "too many arguments");
+    /* the function is the first argument, then the arguments */
     fs->freereg = base + 2;
-    int n = 0;
-    for (int i = 0; i < nargs; i++)
-        all[n++] = args[i];
-    /* call_args puts the arguments after base; shift by compiling the function as an argument */
-    int w = fs->p->ncaches++;
-    bool simple = true;
+    int w = fs->p->ncaches++, n = nargs;
     for (int i = 0; i < n; i++)
-        if (all[i]->kind == AST_KW || all[i]->kind == AST_SPLAT) simple = false;
-    if (!simple) compile_error(fs, f, "keywords and splats are not supported in a broadcast call");
+        if (args[i]->kind == AST_KW || args[i]->kind == AST_SPLAT)
+            compile_error(fs, args[i], "keywords and splats are not supported in a broadcast call");
+    if (n > 250) compile_error(fs, args[0], "too many arguments");
     for (int i = 0; i < n; i++)
-        exp2reg(fs, all[i], reg_alloc(fs));
+        exp2reg(fs, args[i], reg_alloc(fs));
     emit(fs, LXK_ABC(BC_CALL, base, n + 1, 0));
     emit(fs, (uint32_t)w);
     if (r != base) emit(fs, LXK_ABC(BC_MOVE, r, base, 0));
@@ -1013,7 +1007,6 @@ static void compare(fstate *fs, lxA_node *n, int r)
         left = right;
     }
     jl_patch(fs, &done, here(fs));
-    fs->freereg = save > r + 1 ? save : (r + 1 > save ? save : save);
     fs->freereg = save;
 }
 
@@ -1782,9 +1775,6 @@ static void return_stmt(fstate *fs, lxA_node *n)
         exp2reg(fs, n->kids[0], r);
     else
         emit(fs, LXK_ABC(BC_LOADNIL, r, 0, 0));
-    if (fs->toplevel && fs->prev == NULL && fs->depth == 0 && fs->ntrys == 0) {
-        /* return at the top level ends the statement */
-    }
     unwind_trys(fs, 0);
     emit(fs, LXK_ABC(BC_RETURN, r, 0, 0));
     fs->freereg = save;

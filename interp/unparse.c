@@ -63,8 +63,6 @@ static void un(out *o, const lxA_node *n)
         return;
     case AST_FLOAT:
     case AST_FLOAT32: {
-        lxW_buf b;
-        b.L = NULL;
         char tmp[64];
         /* the shortest text that reads back to the same number */
         for (int prec = 1; prec <= 17; prec++) {
@@ -73,7 +71,6 @@ static void un(out *o, const lxA_node *n)
             sscanf(tmp, "%lf", &back);
             if (n->kind == AST_FLOAT32 ? (float)back == (float)n->v.d : back == n->v.d) break;
         }
-        (void)b;
         puts_(o, tmp);
         if (!strpbrk(tmp, ".eni"))
             puts_(o, n->kind == AST_FLOAT32 ? "f0" : ".0");
