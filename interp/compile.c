@@ -1072,6 +1072,45 @@ static void ntuple_expr(fstate *fs, lxA_node *n, int r)
 
 static bool loop_var_in_place(fstate *fs, lxA_node *target, int reg);
 
+/* The head of one `for x in xs` level (loops and comprehensions): the
+ * iterator in registers a..a+2, a jump to the ITERNEXT at the bottom, and a
+ * fresh scope per iteration holding the loop variables and, for the
+ * innermost level, the names `body` assigns.  Returns a; *body is the
+ * first instruction of the loop's body. */
+static int loop_head(fstate *fs, lxA_node *iter, lxA_node *body_names, bool hard, int *tocheck, int *body)
+{
+    int a = fs->freereg;
+    reserve_to(fs, a + 3);
+    exp2reg(fs, iter->kids[1], a);
+    emit(fs, LXK_ABC(BC_ITERPREP, a, 0, 0));
+    *tocheck = emit_jump(fs);
+    *body = here(fs);
+    depth_in(fs, hard);
+    block_enter(fs);
+    if (!loop_var_in_place(fs, iter->kids[0], a + 2)) {
+        nameset s;
+        memset(&s, 0, sizeof s);
+        collect_targets(fs, &s, iter->kids[0], true);
+        for (int i = 0; i < s.n; i++)
+            new_var_init(fs, str(fs, s.names[i]->name), false, false);
+        if (body_names) declare_names(fs, body_names);
+        assign(fs, iter->kids[0], a + 2, iter);
+    } else if (body_names) {
+        declare_names(fs, body_names);
+    }
+    return a;
+}
+
+/* Closes the scope and puts the ITERNEXT that jumps back to the body. */
+static void loop_tail(fstate *fs, int a, int tocheck, int body)
+{
+    block_leave(fs);
+    scope_close(fs);
+    patch_here(fs, tocheck);
+    patch_to(fs, emit(fs, LXK_ABX(BC_ITERNEXT, a, 32768)), body);
+    fs->freereg = a;
+}
+
 /* Comprehension loops: for each ITER (nested), then the filter, then push the value. */
 static void comp_loops(fstate *fs, lxA_node *n, int first_iter, int list, lxA_node *filter, int it)
 {
@@ -1087,33 +1126,11 @@ static void comp_loops(fstate *fs, lxA_node *n, int first_iter, int list, lxA_no
         return;
     }
     lxA_node *iter = n->kids[it];
-    int a = fs->freereg;
-    reserve_to(fs, a + 3);
-    exp2reg(fs, iter->kids[1], a);
-    emit(fs, LXK_ABC(BC_ITERPREP, a, 0, 0));
-    int tocheck = emit_jump(fs);
-    int body = here(fs);
-    depth_in(fs, true);
-    block_enter(fs);
     bool lastiter = it == n->n - 1 || n->kids[it + 1]->kind != AST_ITER;
-    if (!loop_var_in_place(fs, iter->kids[0], a + 2)) {
-        nameset s;
-        memset(&s, 0, sizeof s);
-        collect_targets(fs, &s, iter->kids[0], true);
-        for (int i = 0; i < s.n; i++)
-            new_var_init(fs, str(fs, s.names[i]->name), false, false);
-        if (lastiter) declare_names(fs, n->kids[0]);
-        assign(fs, iter->kids[0], a + 2, iter);
-    } else if (lastiter) {
-        declare_names(fs, n->kids[0]);
-    }
+    int tocheck, body;
+    int a = loop_head(fs, iter, lastiter ? n->kids[0] : NULL, true, &tocheck, &body);
     comp_loops(fs, n, first_iter, list, filter, it + 1);
-    block_leave(fs);
-    scope_close(fs);
-    patch_here(fs, tocheck);
-    int next = emit(fs, LXK_ABX(BC_ITERNEXT, a, 32768));
-    patch_to(fs, next, body);
-    fs->freereg = a;
+    loop_tail(fs, a, tocheck, body);
 }
 
 static void comprehension(fstate *fs, lxA_node *n, int r, const char *finish)
@@ -1274,28 +1291,9 @@ static bool loop_var_in_place(fstate *fs, lxA_node *target, int reg)
 static void for_level(fstate *fs, lxA_node *n, int it, loopinfo *li)
 {
     lxA_node *iters = n->kids[0];
-    lxA_node *iter = iters->kids[it];
     bool last = it == iters->n - 1;
-    int a = fs->freereg;
-    reserve_to(fs, a + 3);
-    exp2reg(fs, iter->kids[1], a);
-    emit(fs, LXK_ABC(BC_ITERPREP, a, 0, 0));
-    int tocheck = emit_jump(fs);
-    int body = here(fs);
-    /* the loop variables and the body's names: a fresh scope per iteration */
-    depth_in(fs, false);
-    block_enter(fs);
-    if (!loop_var_in_place(fs, iter->kids[0], a + 2)) {
-        nameset s;
-        memset(&s, 0, sizeof s);
-        collect_targets(fs, &s, iter->kids[0], true);
-        for (int i = 0; i < s.n; i++)
-            new_var_init(fs, str(fs, s.names[i]->name), false, false);
-        if (last) declare_names(fs, n->kids[1]);
-        assign(fs, iter->kids[0], a + 2, iter);
-    } else if (last) {
-        declare_names(fs, n->kids[1]);
-    }
+    int tocheck, body;
+    int a = loop_head(fs, iters->kids[it], last ? n->kids[1] : NULL, false, &tocheck, &body);
     if (last) {
         int save = fs->freereg;
         block2reg(fs, n->kids[1], -1);
@@ -1305,12 +1303,7 @@ static void for_level(fstate *fs, lxA_node *n, int it, loopinfo *li)
     } else {
         for_level(fs, n, it + 1, li);
     }
-    block_leave(fs);
-    scope_close(fs);
-    patch_here(fs, tocheck);
-    int next = emit(fs, LXK_ABX(BC_ITERNEXT, a, 32768));
-    patch_to(fs, next, body);
-    fs->freereg = a;
+    loop_tail(fs, a, tocheck, body);
 }
 
 static void for_stmt(fstate *fs, lxA_node *n)
