@@ -136,11 +136,12 @@ static void describe_error(lx_State *L, void *ud)
 typedef struct {
     int nframes, nhandlers, nroots, nexec, seg;
     lx_Value *top;
+    int bcast_mode;
 } vmmark;
 
 static vmmark mark_vm(lx_State *L)
 {
-    vmmark m = {L->nframes, L->nhandlers, L->nroots, L->nexec, L->seg, L->top};
+    vmmark m = {L->nframes, L->nhandlers, L->nroots, L->nexec, L->seg, L->top, L->bcast_mode};
     return m;
 }
 
@@ -151,6 +152,7 @@ static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
     lxW_release(L, m.nframes);
     L->nhandlers = m.nhandlers;
     L->nroots = m.nroots;
+    L->bcast_mode = m.bcast_mode;
     L->nexec = m.nexec;
     L->seg = m.seg;
     L->top = m.top;
@@ -190,7 +192,7 @@ static void do_source(lx_State *L, void *ud)
 
 lx_Status lxK_report(lx_State *L, lx_Status st)
 {
-    vmmark m = {0, 0, 0, 0, 0, L->segs[0].vals};
+    vmmark m = {0, 0, 0, 0, 0, L->segs[0].vals, 0};
     return finish(L, st, m);
 }
 

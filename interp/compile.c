@@ -771,6 +771,7 @@ static const char *binop_fn(lxX_op op)
     case OP_POW:
     case OP_DPOW: return "^";
     case OP_INTDIV: return "÷";
+    case OP_LDIV: return "\\";
     case OP_COMPOSE: return "∘";
     case OP_AMP: return "&";
     case OP_BAR: return "|";
@@ -1923,13 +1924,51 @@ static void exp2reg(fstate *fs, lxA_node *n, int r)
         break;
     }
     case AST_TYPEDVECT: {
-        /* T[...]: the untyped literal converted to element type T */
+        /* T[a, b], T[a b; c d], T[f(x) for x in xs]: built straight in T, so Float64[0.1 0.2] never
+         * passes through the untyped literal's Float32 */
+        lxA_node *lit = n->kids[1];
         int base = fs->freereg;
         reserve_to(fs, base + 3);
-        load_global(fs, base, "__typedvect");
+        fs->freereg = base + 2;
         exp2reg(fs, n->kids[0], base + 1);
-        exp2reg(fs, n->kids[1], base + 2);
-        emit(fs, LXK_ABC(BC_CALL, base, 2, 0));
+        int nargs;
+        if (lit->kind == AST_VCAT) {
+            load_global(fs, base, "__typed_hvcat");
+            int total = 0;
+            for (int i = 0; i < lit->n; i++)
+                total += lit->kids[i]->n;
+            if (total > 200 || lit->n > 200)
+                compile_error(fs, lit,
+                              "a matrix literal of more than 200 elements; build it with reshape or hcat");
+            lxO_tuple *lens = lxO_tuple_new(fs->L, lit->n);
+            for (int i = 0; i < lit->n; i++)
+                lens->items[i] = lxO_int(lit->kids[i]->n);
+            emit(fs, LXK_ABX(BC_LOADK, reg_alloc(fs), constant(fs, lxO_obj(lens))));
+            for (int i = 0; i < lit->n; i++)
+                for (int j = 0; j < lit->kids[i]->n; j++)
+                    exp2reg(fs, lit->kids[i]->kids[j], reg_alloc(fs));
+            nargs = total + 2;
+        } else if (lit->kind == AST_HCAT || lit->kind == AST_VECT) {
+            bool h = lit->kind == AST_HCAT;
+            load_global(fs, base, h ? "__typed_hcat" : "getindex");
+            if (lit->n > 200) compile_error(fs, lit, "a literal of more than 200 elements");
+            for (int i = 0; i < lit->n; i++) {
+                if (!h && (lit->kids[i]->kind == AST_SPLAT || lit->kids[i]->kind == AST_KW)) {
+                    compile_error(fs, lit->kids[i], "a splat inside a typed literal; write T.(collect(xs))");
+                }
+                exp2reg(fs, lit->kids[i], reg_alloc(fs));
+            }
+            nargs = lit->n + 1;
+        } else if (lit->kind == AST_COMPREHENSION) {
+            load_global(fs, base, "__typed_collect");
+            comprehension(fs, lit, reg_alloc(fs), NULL);
+            nargs = 2;
+        } else {
+            load_global(fs, base, "__typedvect");
+            exp2reg(fs, lit, reg_alloc(fs));
+            nargs = 2;
+        }
+        emit(fs, LXK_ABC(BC_CALL, base, nargs, 0));
         emit(fs, (uint32_t)fs->p->ncaches++);
         if (r != base) emit(fs, LXK_ABC(BC_MOVE, r, base, 0));
         fs->freereg = base;

@@ -91,7 +91,10 @@ void lxE_nn(lx_State *L, int status)
     case NN_ERR_ARGUMENT:
     case NN_ERR_TYPE: lxE_throw(L, lxE_new(L, LXT_ArgumentError, msg));
     case NN_ERR_BOUNDS: lxE_throw(L, lxE_new(L, LXT_BoundsError, msg));
-    case NN_ERR_DOMAIN: lxE_throw(L, lxE_new(L, LXT_DomainError, msg));
+    case NN_ERR_DOMAIN:
+        /* a conversion that loses the value (Int.(x) of 1.5) says so in its message */
+        if (!strncmp(msg, "InexactError: ", 14)) lxE_throw(L, lxE_new(L, LXT_InexactError, msg + 14));
+        lxE_throw(L, lxE_new(L, LXT_DomainError, msg));
     case NN_ERR_MEMORY:
         snprintf(L->errmsg, sizeof L->errmsg, "%.500s", msg);
         lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_OutOfMemoryError])));

@@ -37,12 +37,13 @@ typedef enum {
     X(ELSEIF, "elseif")                                                                                      \
     X(ELSE, "else")                                                                                          \
     X(FOR, "for")                                                                                            \
-    X(IN, "in") X(WHILE, "while") X(BREAK, "break") X(CONTINUE, "continue") X(RETURN, "return")              \
-        X(LET, "let") X(LOCAL, "local") X(GLOBAL, "global") X(CONST, "const") X(STRUCT, "struct")            \
-            X(MUTABLE, "mutable") X(BEGIN, "begin") X(DO, "do") X(TRY, "try") X(CATCH, "catch")              \
-                X(FINALLY, "finally") X(TRUE, "true") X(FALSE, "false") X(NOTHING, "nothing")                \
-                    X(USING, "using") X(IMPORT, "import") X(MODULE, "module") X(ABSTRACT, "abstract")        \
-                        X(ISA, "isa")
+    X(IN, "in")                                                                                              \
+    X(WHILE, "while")                                                                                        \
+    X(BREAK, "break") X(CONTINUE, "continue") X(RETURN, "return") X(LET, "let") X(LOCAL, "local")            \
+        X(GLOBAL, "global") X(CONST, "const") X(STRUCT, "struct") X(MUTABLE, "mutable") X(BEGIN, "begin")    \
+            X(DO, "do") X(TRY, "try") X(CATCH, "catch") X(FINALLY, "finally") X(TRUE, "true")                \
+                X(FALSE, "false") X(NOTHING, "nothing") X(USING, "using") X(IMPORT, "import")                \
+                    X(MODULE, "module") X(ABSTRACT, "abstract") X(ISA, "isa")
 
 typedef enum {
 #define LXX_KW_ENUM(E, s) KW_##E,
@@ -59,20 +60,24 @@ typedef enum {
     X(RBRACKET, "]")                                                                                         \
     X(LBRACE, "{")                                                                                           \
     X(RBRACE, "}")                                                                                           \
-    X(COMMA, ",") X(SEMI, ";") X(DOTS, "...") X(DOT, ".") X(QUESTION, "?") X(COLON, ":") X(DCOLON, "::")     \
-        X(ASSIGN, "=") X(ARROW, "->") X(PAIR, "=>") X(PIPE, "|>") X(DOTPIPE, ".|>") X(ANDAND, "&&")          \
-            X(OROR, "||") X(ADD_ASSIGN, "+=") X(SUB_ASSIGN, "-=") X(MUL_ASSIGN, "*=") X(DIV_ASSIGN, "/=")    \
-                X(POW_ASSIGN, "^=") X(DOT_ASSIGN, ".=") X(ADD, "+") X(SUB, "-") X(MUL, "*") X(DIV, "/")      \
-                    X(REM, "%") X(POW, "^") X(INTDIV, "\xc3\xb7") X(COMPOSE, "\xe2\x88\x98")                 \
-                        X(SQRT, "\xe2\x88\x9a") X(NOT, "!") X(EQ, "==") X(NE, "!=") X(NE_U, "\xe2\x89\xa0")  \
-                            X(LT, "<") X(LE, "<=") X(LE_U, "\xe2\x89\xa4") X(GT, ">") X(GE, ">=")            \
-                                X(GE_U, "\xe2\x89\xa5") X(APPROX, "\xe2\x89\x88") X(EGAL, "===")             \
-                                    X(NEGAL, "!==") X(ELEM, "\xe2\x88\x88") X(NOTELEM, "\xe2\x88\x89")       \
-                                        X(SUBTYPE, "<:") X(DADD, ".+") X(DSUB, ".-") X(DMUL, ".*")           \
-                                            X(DDIV, "./") X(DREM, ".%") X(DPOW, ".^") X(DEQ, ".==")          \
-                                                X(DNE, ".!=") X(DLT, ".<") X(DLE, ".<=") X(DGT, ".>")        \
-                                                    X(DGE, ".>=") X(ADJOINT, "'") X(DOLLAR, "$") X(AMP, "&") \
-                                                        X(BAR, "|")
+    X(COMMA, ",")                                                                                            \
+    X(SEMI, ";")                                                                                             \
+    X(DOTS, "...") X(DOT, ".") X(QUESTION, "?") X(COLON, ":") X(DCOLON, "::") X(ASSIGN, "=") X(ARROW, "->")  \
+        X(PAIR, "=>") X(PIPE, "|>") X(DOTPIPE, ".|>") X(ANDAND, "&&") X(OROR, "||") X(ADD_ASSIGN, "+=")      \
+            X(SUB_ASSIGN, "-=") X(MUL_ASSIGN, "*=") X(DIV_ASSIGN, "/=") X(POW_ASSIGN, "^=")                  \
+                X(DOT_ASSIGN, ".=") X(DADD_ASSIGN, ".+=") X(DSUB_ASSIGN, ".-=") X(DMUL_ASSIGN, ".*=")        \
+                    X(DDIV_ASSIGN, "./=") X(DPOW_ASSIGN, ".^=") X(ADD, "+") X(SUB, "-") X(MUL, "*")          \
+                        X(DIV, "/") X(REM, "%") X(POW, "^") X(INTDIV, "\xc3\xb7") X(LDIV, "\\")              \
+                            X(COMPOSE, "\xe2\x88\x98") X(SQRT, "\xe2\x88\x9a") X(NOT, "!") X(EQ, "==")       \
+                                X(NE, "!=") X(NE_U, "\xe2\x89\xa0") X(LT, "<") X(LE, "<=")                   \
+                                    X(LE_U, "\xe2\x89\xa4") X(GT, ">") X(GE, ">=") X(GE_U, "\xe2\x89\xa5")   \
+                                        X(APPROX, "\xe2\x89\x88") X(EGAL, "===") X(NEGAL, "!==")             \
+                                            X(ELEM, "\xe2\x88\x88") X(NOTELEM, "\xe2\x88\x89")               \
+                                                X(SUBTYPE, "<:") X(DADD, ".+") X(DSUB, ".-") X(DMUL, ".*")   \
+                                                    X(DDIV, "./") X(DREM, ".%") X(DPOW, ".^") X(DEQ, ".==")  \
+                                                        X(DNE, ".!=") X(DLT, ".<") X(DLE, ".<=")             \
+                                                            X(DGT, ".>") X(DGE, ".>=") X(ADJOINT, "'")       \
+                                                                X(DOLLAR, "$") X(AMP, "&") X(BAR, "|")
 
 typedef enum {
 #define LXX_OP_ENUM(E, s) OP_##E,

@@ -163,6 +163,7 @@ typedef struct lxO_generic {
     int n, cap;
     lxO_method *methods;
     uint32_t version; /* bumped when a method is added: invalidates call-site caches */
+    bool elementwise; /* its tensor methods act elementwise when f.(x) runs on whole tensors (stdlib) */
 } lxO_generic;
 
 typedef struct lxO_type {

@@ -502,6 +502,7 @@ static bool op_is_function(lxX_op op)
     case OP_SUB:
     case OP_MUL:
     case OP_DIV:
+    case OP_LDIV:
     case OP_REM:
     case OP_POW:
     case OP_INTDIV:
@@ -839,6 +840,7 @@ static int binary_prec(lxX_op op)
     switch (op) {
     case OP_MUL:
     case OP_DIV:
+    case OP_LDIV:
     case OP_REM:
     case OP_INTDIV:
     case OP_COMPOSE:
@@ -1049,7 +1051,21 @@ static lxA_node *parse_arrow(parser *p)
 static bool is_assign_op(lxX_op op)
 {
     return op == OP_ASSIGN || op == OP_ADD_ASSIGN || op == OP_SUB_ASSIGN || op == OP_MUL_ASSIGN ||
-           op == OP_DIV_ASSIGN || op == OP_POW_ASSIGN || op == OP_DOT_ASSIGN;
+           op == OP_DIV_ASSIGN || op == OP_POW_ASSIGN || op == OP_DOT_ASSIGN || op == OP_DADD_ASSIGN ||
+           op == OP_DSUB_ASSIGN || op == OP_DMUL_ASSIGN || op == OP_DDIV_ASSIGN || op == OP_DPOW_ASSIGN;
+}
+
+/* x .+= y is x .= x .+ y (Julia's dotted update); 0 for other operators. */
+static lxX_op dotted_update(lxX_op op)
+{
+    switch (op) {
+    case OP_DADD_ASSIGN: return OP_DADD;
+    case OP_DSUB_ASSIGN: return OP_DSUB;
+    case OP_DMUL_ASSIGN: return OP_DMUL;
+    case OP_DDIV_ASSIGN: return OP_DDIV;
+    case OP_DPOW_ASSIGN: return OP_DPOW;
+    default: return (lxX_op)0;
+    }
 }
 
 static lxA_node *function_from(parser *p, lxA_node *sig, lxA_node *body, int line, int col, bool shortform);
@@ -1086,6 +1102,10 @@ static lxA_node *parse_expr(parser *p)
             l = node2(p, AST_ASSIGN, line, col, l, r);
         } else if (op == OP_DOT_ASSIGN) {
             l = node2(p, AST_DOTASSIGN, line, col, l, r);
+        } else if (dotted_update(op)) {
+            lxA_node *rhs = node2(p, AST_DOTOP, line, col, l, r);
+            rhs->op = dotted_update(op);
+            l = node2(p, AST_DOTASSIGN, line, col, l, rhs);
         } else {
             l = node2(p, AST_OPASSIGN, line, col, l, r);
             l->op = op;

@@ -176,6 +176,8 @@ void lxW_print(lxW_buf *b, lx_Value v);
 void lxW_repr(lxW_buf *b, lx_Value v);
 void lxW_show(lxW_buf *b, lx_Value v);
 void lxW_float(lxW_buf *b, double d, bool f32);
+/* The shortest text that reads back as d; typed adds Float32's f0 (inside a tensor's display it does not). */
+void lxW_floattext(lxW_buf *b, double d, bool f32, bool typed);
 /* An exception's message as showerror prints it ("ArgumentError: ..."). */
 void lxW_showerror(lxW_buf *b, lx_Value exc);
 

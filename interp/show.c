@@ -99,15 +99,14 @@ void lxW_printf(lxW_buf *b, const char *fmt, ...)
 
 /* Julia's float display: the shortest digits that read back, plain between
  * 1e-5 and 1e6 (exclusive), scientific outside; Float32 with an f exponent. */
-static void float_text(lxW_buf *b, double d, bool f32, bool typed);
 
 void lxW_float(lxW_buf *b, double d, bool f32)
 {
-    float_text(b, d, f32, f32);
+    lxW_floattext(b, d, f32, f32);
 }
 
 /* typed: Float32 written as code would (1.5f0); print writes 1.5, as Julia does. */
-static void float_text(lxW_buf *b, double d, bool f32, bool typed)
+void lxW_floattext(lxW_buf *b, double d, bool f32, bool typed)
 {
     if (isnan(d)) {
         lxW_puts(b, typed ? "NaN32" : "NaN");
@@ -345,7 +344,7 @@ void lxW_print(lxW_buf *b, lx_Value v)
     } else if (v.tag == LX_TSYMBOL) {
         lxW_puts(b, ((lxO_string *)v.v.o)->data);
     } else if (v.tag == LX_TFLOAT32) {
-        float_text(b, v.v.f, true, false);
+        lxW_floattext(b, v.v.f, true, false);
     } else {
         lxW_repr(b, v);
     }

@@ -29,7 +29,8 @@ typedef struct {
 #define LXT_TYPES(X)                                                                                         \
     X(Any)                                                                                                   \
     X(Nothing)                                                                                               \
-    X(Bool) X(Number) X(Real) X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64) X(Float32) X(Symbol) \
+    X(Bool)                                                                                                  \
+    X(Number) X(Real) X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64) X(Float32) X(Symbol)         \
         X(AbstractString) X(String) X(Tuple) X(NamedTuple) X(AbstractArray) X(AbstractVector)                \
             X(AbstractMatrix) X(List) X(AbstractDict) X(Dict) X(AbstractRange) X(Range) X(Function) X(Type)  \
                 X(Module) X(IO) X(Pair) X(Exception) X(ErrorException) X(ArgumentError) X(DimensionMismatch) \
@@ -72,8 +73,9 @@ typedef struct {
     int frame; /* index of the frame that set it */
     const uint32_t *pc;
     int reg;
-    int nexec;  /* the C-level execute it belongs to */
-    int nroots; /* lxV_root marks to restore */
+    int nexec;      /* the C-level execute it belongs to */
+    int nroots;     /* lxV_root marks to restore */
+    int bcast_mode; /* and the broadcast mode (an error may leave f.(x)'s run on whole tensors) */
 } lxV_handler;
 
 typedef struct {
@@ -97,10 +99,11 @@ typedef struct {
 #define LXV_OPFNS(X)                                                                                         \
     X(add, "+")                                                                                              \
     X(sub, "-")                                                                                              \
-    X(mul, "*") X(div, "/") X(pow, "^") X(rem, "%") X(idiv, "÷") X(eq, "==") X(ne, "!=") X(lt, "<")          \
-        X(le, "<=") X(not, "!") X(getindex, "getindex") X(setindex, "setindex!") X(iterate, "iterate")       \
-            X(apply, "apply") X(getproperty, "getproperty") X(setproperty, "setproperty!")                   \
-                X(lastindex, "lastindex") X(firstindex, "firstindex")
+    X(mul, "*")                                                                                              \
+    X(div, "/") X(pow, "^") X(rem, "%") X(idiv, "÷") X(eq, "==") X(ne, "!=") X(lt, "<") X(le, "<=")          \
+        X(not, "!") X(getindex, "getindex") X(setindex, "setindex!") X(iterate, "iterate") X(apply, "apply") \
+            X(getproperty, "getproperty") X(setproperty, "setproperty!") X(lastindex, "lastindex")           \
+                X(firstindex, "firstindex")
 
 enum {
 #define LXV_OPFN_ENUM(e, s) LXV_OP_##e,
@@ -153,6 +156,9 @@ struct lx_State {
     void (*tensorshow)(lx_State *L, void *buf, lx_Value v, bool full);
     /* stdlib's printing of a struct with a user `show` method (true: done) */
     bool (*showhook)(lx_State *L, void *buf, lx_Value v);
+    /* > 0 while f.(x) runs f once on whole tensors: * / ^ and scalar math act
+     * elementwise, and ops with no elementwise meaning raise (stdlib/tensor.c) */
+    int bcast_mode;
     lx_Value current_file;
 
     /* the VM */

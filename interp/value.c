@@ -70,9 +70,16 @@ lxO_range *lxO_range_int(lx_State *L, int64_t start, int64_t step, int64_t stop)
     if (step == 0) lxE_error(L, LXT_ArgumentError, "step cannot be zero");
     r->start.i = start;
     r->step.i = step;
-    int64_t n = step > 0 ? (stop >= start ? (stop - start) / step + 1 : 0)
-                         : (stop <= start ? (start - stop) / (-step) + 1 : 0);
-    r->len = n;
+    /* the span in unsigned arithmetic: typemin(Int):typemax(Int) does not overflow */
+    uint64_t span = step > 0 ? (stop >= start ? (uint64_t)stop - (uint64_t)start : 0)
+                             : (stop <= start ? (uint64_t)start - (uint64_t)stop : 0);
+    bool empty = step > 0 ? stop < start : stop > start;
+    uint64_t ustep = step > 0 ? (uint64_t)step : (uint64_t)0 - (uint64_t)step;
+    uint64_t n = empty ? 0 : span / ustep + 1;
+    if (n > (uint64_t)INT64_MAX || (!empty && span / ustep == UINT64_MAX))
+        lxE_error(L, LXT_OverflowError, "the range %lld:%lld:%lld has more than typemax(Int) elements",
+                  (long long)start, (long long)step, (long long)stop);
+    r->len = (int64_t)n;
     return r;
 }
 
@@ -296,10 +303,23 @@ bool lxO_egal(lx_Value a, lx_Value b)
     }
 }
 
+/* Tensors inside containers compare through the generic == / isequal (stdlib's methods). */
+static bool elem_equal(lx_State *L, lx_Value a, lx_Value b, bool strict)
+{
+    if (lxO_is(a, LXO_TENSOR) || lxO_is(b, LXO_TENSOR)) {
+        lx_Value f = lxG_get(L, strict ? "isequal" : "==");
+        if (f.tag == LX_TUNDEF) return lxO_egal(a, b);
+        lx_Value args[2] = {a, b};
+        lx_Value r = lxV_call(L, f, args, 2, lxO_nothing());
+        return r.tag == LX_TBOOL && r.v.b;
+    }
+    return strict ? lxO_isequal(L, a, b) : lxO_equal(L, a, b);
+}
+
 static bool seq_equal(lx_State *L, const lx_Value *a, const lx_Value *b, size_t n, bool strict)
 {
     for (size_t i = 0; i < n; i++)
-        if (!(strict ? lxO_isequal(L, a[i], b[i]) : lxO_equal(L, a[i], b[i]))) return false;
+        if (!elem_equal(L, a[i], b[i], strict)) return false;
     return true;
 }
 
@@ -397,6 +417,8 @@ bool lxO_isequal(lx_State *L, lx_Value a, lx_Value b)
     }
     if (a.tag != b.tag) return false;
     if (a.tag != LX_TOBJECT) return lxO_egal(a, b);
+    if (a.v.o != b.v.o && (a.v.o->kind == LXO_TENSOR || b.v.o->kind == LXO_TENSOR))
+        return elem_equal(L, a, b, true);
     return a.v.o == b.v.o || structural_equal(L, a, b, true);
 }
 
@@ -431,6 +453,13 @@ uint32_t lxO_hash(lx_State *L, lx_Value v)
     lxO_header *o = v.v.o;
     switch (o->kind) {
     case LXO_STRING: return ((lxO_string *)o)->hash;
+    case LXO_TENSOR: { /* isequal tensors have equal shapes: the shape is the hash */
+        const nn_tensor *t = ((lxO_tensor *)o)->t;
+        uint32_t h = 0x51ed;
+        for (int i = 0; i < t->ndim; i++)
+            h = mix(h, (uint32_t)t->shape[i]);
+        return h;
+    }
     case LXO_TUPLE: {
         lxO_tuple *t = (lxO_tuple *)o;
         uint32_t h = 0x7a3c;

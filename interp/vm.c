@@ -41,10 +41,10 @@ static lx_Value *reserve(lx_State *L, size_t n)
 
 static lxV_frame *push_frame(lx_State *L)
 {
-    if (L->nframes >= LXV_MAX_FRAMES)
-        lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_StackOverflowError])));
+    if (L->nframes >= LXV_MAX_FRAMES) lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_StackOverflowError])));
     if (L->nframes == L->capframes) { /* one more block; the others stay where they are */
-        lxV_frame **b = lxM_realloc(L, L->fblocks, (size_t)L->nfblocks * sizeof *b, (size_t)(L->nfblocks + 1) * sizeof *b);
+        lxV_frame **b = lxM_realloc(L, L->fblocks, (size_t)L->nfblocks * sizeof *b,
+                                    (size_t)(L->nfblocks + 1) * sizeof *b);
         L->fblocks = b;
         b[L->nfblocks++] = NULL; /* counted before the block, so a failure below leaks nothing */
         b[L->nfblocks - 1] = lxM_realloc(L, NULL, 0, LXV_FBLOCK * sizeof(lxV_frame));
@@ -148,7 +148,8 @@ static lxO_method *dispatch(lx_State *L, lxO_generic *gf, lx_Value *args, int na
                 lxF_sigtext(L, gf, mm, sig, sizeof sig);
                 cl += (size_t)snprintf(cands + cl, sizeof cands - cl, "\n  %s", sig);
             }
-            lxE_error(L, LXT_MethodError, "%s(%s) is ambiguous: several methods match equally well. Candidates:%s",
+            lxE_error(L, LXT_MethodError,
+                      "%s(%s) is ambiguous: several methods match equally well. Candidates:%s",
                       gf->name->data, buf, cands);
         }
         lxE_methoderror(L, gf, args, nargs);
@@ -819,7 +820,7 @@ lx_Value lxV_new_struct(lx_State *L, lxO_type *t, lx_Value *args, int nargs)
     for (int i = 0; i < nargs; i++)
         args[i] = convert_field(L, t, i, args[i]);
     lxO_struct *s = lxO_struct_new(L, t);
-    memcpy(s->fields, args, (size_t)nargs * sizeof *args);
+    if (nargs) memcpy(s->fields, args, (size_t)nargs * sizeof *args);
     for (int i = nargs; i < t->nfields; i++)
         s->fields[i] = lxO_nothing(); /* built-in exceptions: missing fields are nothing */
     return lxO_obj(s);
@@ -903,6 +904,7 @@ static void execute(lx_State *L, int bottom)
             L->nframes = h->frame + 1;
             lxW_release(L, L->nframes); /* text buffers of the C calls unwound */
             L->nroots = h->nroots;
+            L->bcast_mode = h->bcast_mode;
             lxV_frame *f = lxV_frameat(L, h->frame);
             f->pc = h->pc;
             L->seg = f->oseg;
@@ -1178,9 +1180,7 @@ resume:;
             case BC_JGTI:
                 r = a->tag == LX_TINT ? a->v.i > LXK_SB(i) : lxV_less(lxO_int(LXK_SB(i)), *a, false);
                 break;
-            case BC_JEQ:
-                r = dispatches_eq(*a) || dispatches_eq(*RB) ? -1 : lxO_equal(L, *a, *RB);
-                break;
+            case BC_JEQ: r = dispatches_eq(*a) || dispatches_eq(*RB) ? -1 : lxO_equal(L, *a, *RB); break;
             default: r = lxV_less(*a, *RB, LXK_OP(i) == BC_JLE); break;
             }
             if (r < 0) { /* user types: the generic <, <= or == decides */
@@ -1469,6 +1469,7 @@ resume:;
             h->reg = LXK_A(i);
             h->nexec = nexec;
             h->nroots = L->nroots;
+            h->bcast_mode = L->bcast_mode;
             break;
         }
         case BC_POPTRY: L->nhandlers--; break;
@@ -1597,6 +1598,7 @@ static void pcall_body(lx_State *L, void *ud)
 lx_Status lxV_pcall(lx_State *L, lx_Value f, lx_Value *args, int nargs, lx_Value kw, lx_Value *result)
 {
     int nframes = L->nframes, nhandlers = L->nhandlers, nroots = L->nroots, nexec = L->nexec, seg = L->seg;
+    int bcast_mode = L->bcast_mode;
     lx_Value *top = L->top;
     lx_Value cself = L->cself;
     pcallinfo c = {f, kw, lxO_nothing(), args, nargs};
@@ -1606,6 +1608,7 @@ lx_Status lxV_pcall(lx_State *L, lx_Value f, lx_Value *args, int nargs, lx_Value
         lxW_release(L, nframes);
         L->nhandlers = nhandlers;
         L->nroots = nroots;
+        L->bcast_mode = bcast_mode;
         L->nexec = nexec;
         L->seg = seg;
         L->top = top;

@@ -294,8 +294,9 @@ nn_status nn_setindex_(nn_ctx *ctx, nn_tensor *x, int nidx, const nn_index *idx,
     char a[NN_SHAPE_BUF], b[NN_SHAPE_BUF];
     if (nn_is_tracked(x))
         return nn_error(ctx, NN_ERR_MUTATED,
-                        "setindex!: cannot write into a tensor that requires a "
-                        "gradient (or was computed from one); copy it first, or write before tracking it");
+                        "setindex!: cannot mutate a tensor that gradient is tracking (an argument of the "
+                        "differentiated function, or computed from one): the gradient would be wrong; "
+                        "copy it first");
     plan *p;
     NN_TRY(make_plan(ctx, "setindex!", x, nidx, idx, &p));
     int nd = v->ndim > p->ndim ? v->ndim : p->ndim;

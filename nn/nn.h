@@ -324,6 +324,36 @@ void nn_nfan(int ndim, const int64_t *shape, double *fan_in, double *fan_out);
 nn_status nn_init(nn_ctx *ctx, nn_tensor **out, nn_rng *r, nn_init_kind k, const nn_init_opts *o, nn_dtype t,
                   int ndim, const int64_t *shape);
 
+/* ---- linear algebra (nn/linalg.c; LAPACK kernels in nn/cpu/linalg.c) ---------- */
+
+/* Float32/Float64 (integer and Bool tensors compute in Float32), CPU tensors.
+ * A non-square matrix where a square one is needed is a DimensionMismatch; a
+ * singular one where an inverse is needed is NN_ERR_LAPACK naming it
+ * (Julia's SingularException).  All are differentiable. */
+nn_status nn_det(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a); /* 0-d; 0 when singular */
+nn_status nn_inv(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a);
+/* A \ B for square A (n, n), B (n,) or (n, k): X of B's shape (dtypes promote). */
+nn_status nn_solve(nn_ctx *ctx, nn_tensor **out, const nn_tensor *a, const nn_tensor *b);
+/* The thin QR of A (m, n): Q (m, k) with orthonormal columns, R (k, n) upper
+ * triangular, k = min(m, n); signs as LAPACK's (R's diagonal may be negative).
+ * The gradient needs A of full rank. */
+nn_status nn_qr(nn_ctx *ctx, nn_tensor **q, nn_tensor **r, const nn_tensor *a);
+/* sum(vec(x) .* vec(y)) as a 0-d tensor; equal lengths, any shapes. */
+nn_status nn_dot(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const nn_tensor *y);
+/* The p-norm of all elements as a 0-d tensor: p = 2, 1, INFINITY (largest
+ * magnitude), -INFINITY (smallest), 0 (count of non-zeros), or any other p. */
+nn_status nn_norm(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, double p);
+
+/* ---- cumulative sums and products (nn/cumsum.c; kernels in nn/cpu/cumsum.c) ---
+ * (tensor reductions area) */
+
+/* The running sums (products) along 1-based dim, of x's shape: y[k] = x[1] +
+ * ... + x[k] along dim (a dim past x's last gives a copy).  Bool counts as
+ * Int64, other dtypes keep theirs (accumulated in the element type, in order,
+ * as Julia).  Differentiable; CPU tensors. */
+nn_status nn_cumsum(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int dim);
+nn_status nn_cumprod(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int dim);
+
 #ifdef __cplusplus
 }
 #endif

@@ -308,7 +308,8 @@ static lx_Value to_int(lx_State *L, lx_Value v)
         return lxO_int((int64_t)d);
     }
     if (lxO_is(v, LXO_STRING))
-        lxE_error(L, LXT_MethodError, "no method matching Int64(::String); use parse(Int, s) to read a number from text");
+        lxE_error(L, LXT_MethodError,
+                  "no method matching Int64(::String); use parse(Int, s) to read a number from text");
     lxE_typeerror(L, "Int", "a number", v);
 }
 
@@ -417,46 +418,6 @@ static lx_Value b_arglist(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     return lxO_obj(lxO_list_new(L, 0));
 }
-static lx_Value b_vect(lx_State *L, lx_Value *a, int n, lx_Value kw)
-{
-    /* a list for now; the tensor issue turns all-number literals into tensors */
-    lxO_list *l = lxO_list_new(L, (size_t)n);
-    for (int i = 0; i < n; i++)
-        lxO_list_push(L, l, a[i]);
-    return lxO_obj(l);
-}
-static lx_Value b_collect_list(lx_State *L, lx_Value *a, int n, lx_Value kw)
-{
-    return a[0];
-}
-static lx_Value b_hcat(lx_State *L, lx_Value *a, int n, lx_Value kw)
-{
-    lxE_error(L, LXT_ArgumentError,
-              "[a b] and [a b; c d] build tensors, which arrive with the tensor library");
-}
-static lx_Value b_typedvect(lx_State *L, lx_Value *a, int n, lx_Value kw)
-{
-    lxO_type *t = lxO_as(lxO_type, a[0]);
-    if (!lxO_is(a[1], LXO_LIST)) return a[1];
-    lxO_list *src = lxO_as(lxO_list, a[1]);
-    lxO_list *l = lxO_list_new(L, src->n);
-    int mark = lxV_root(L, lxO_obj(l));
-    for (size_t i = 0; i < src->n; i++)
-        lxO_list_push(
-            L, l, t->super ? lxL_callg(L, "convert", (lx_Value[]){a[0], src->items[i]}, 2) : src->items[i]);
-    lxV_unroot(L, mark);
-    return lxO_obj(l);
-}
-static lx_Value b_typed_index(lx_State *L, lx_Value *a, int n, lx_Value kw)
-{
-    /* Float64[1, 2] is getindex(Float64, 1, 2) */
-    lxO_list *l = lxO_list_new(L, (size_t)(n - 1));
-    for (int i = 1; i < n; i++)
-        lxO_list_push(L, l, a[i]);
-    lx_Value args[2] = {a[0], lxO_obj(l)};
-    return b_typedvect(L, args, 2, kw);
-}
-
 static lx_Value b_new(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     if (!lxO_is(a[0], LXO_TYPE)) lxE_typeerror(L, "new", "a type", a[0]);
@@ -473,6 +434,12 @@ static lx_Value b_rest(lx_State *L, lx_Value *a, int n, lx_Value kw)
         lxO_tuple *r = lxO_tuple_new(L, m);
         memcpy(r->items, t->items + (t->n - m), (size_t)m * sizeof(lx_Value));
         return lxO_obj(r);
+    }
+    if (lxO_is(a[0], LXO_TENSOR) || lxO_is(a[0], LXO_RANGE)) { /* x[k:end], as Julia */
+        lx_Value len = lxL_callg(L, "length", a, 1);
+        if (len.tag != LX_TINT) lxE_typeerror(L, "a, rest... = x", "an integer length", len);
+        lx_Value args[2] = {a[0], lxO_obj(lxO_range_int(L, k, 1, len.v.i))};
+        return lxL_callg(L, "getindex", args, 2);
     }
     lx_Value all = lxL_callg(L, "collect", a, 1);
     if (!lxO_is(all, LXO_LIST)) lxE_typeerror(L, "a, rest... = x", "a collection", a[0]);
@@ -847,8 +814,9 @@ static const lxL_Reg base_lib[] = {
     {"__kwrequired", "(name::Symbol)", b_kwrequired, ""},
     {":", "(start, stop)", b_colon,
      "    start:stop\n    start:step:stop\n\nA range: Int64 when start and step are integers, else Float64 "
-     "(Julia's StepRangeLen semantics for floats).\n\n# Examples\n```\nlx> collect(1:3)\n3-element List:\n "
-     "1\n 2\n 3\n\nlx> length(0:0.1:1)\n11\n```"},
+     "(Julia's StepRangeLen semantics for floats); `collect` gives its numbers as a vector.\n\n# "
+     "Examples\n```\nlx> collect(1:3)\n3-element Tensor{Int64, 1}:\n 1\n 2\n 3\n\nlx> "
+     "length(0:0.1:1)\n11\n```"},
     {":", "(start, step, stop)", b_colon, ""},
     {"=>", "(a, b)", b_pair,
      "    a => b\n\nA Pair; `first` and `last` (or `.first`, `.second`) read its halves.\n\n# "
@@ -856,12 +824,6 @@ static const lxL_Reg base_lib[] = {
     {"tuple", "(xs...)", b_tuple,
      "    tuple(xs...)\n\nA tuple of the arguments.\n\n# Examples\n```\nlx> tuple(1, 2)\n(1, 2)\n```"},
     {"__arglist", "()", b_arglist, ""},
-    {"__vect", "(xs...)", b_vect, ""},
-    {"__collect", "(xs)", b_collect_list, ""},
-    {"__hcat", "(xs...)", b_hcat, ""},
-    {"__hvcat", "(rows, xs...)", b_hcat, ""},
-    {"__typedvect", "(T::Type, xs)", b_typedvect, ""},
-    {"getindex", "(T::Type, xs...)", b_typed_index, ""},
     {"__new", "(T::Type, fields...)", b_new, ""},
     {"__rest", "(x, k)", b_rest, ""},
     {"identity", "(x)", b_identity,
@@ -915,7 +877,7 @@ static const struct {
     {"UndefVarError", "    UndefVarError(var)\n\nA name that has no value (`var` is its symbol).\n\n# "
                       "Examples\n```\nlx> try undefined_name catch e; e.var end\n:undefined_name\n```"},
     {"BoundsError", "    BoundsError(a, i)\n\nAn index outside a collection: `a` is the collection, `i` the "
-                    "index.\n\n# Examples\n```\nlx> try [1, 2][3] catch e; e.i end\n3\n```"},
+                    "index.\n\n# Examples\n```\nlx> try Any[1, 2][3] catch e; e.i end\n3\n```"},
     {"DomainError",
      "    DomainError(val, msg)\n\nAn argument outside a function's domain, as `sqrt(-1.0)` (tensor math "
      "returns NaN instead, spec §5).\n\n# Examples\n```\nlx> try sqrt(-1.0) catch e; e.val end\n-1.0\n```"},

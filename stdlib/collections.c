@@ -7,6 +7,7 @@
  * in prelude.lx.
  */
 #include "lib.h"
+#include "tensor.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -679,12 +680,23 @@ static lx_Value deep(lx_State *L, lx_Value v, lxO_dict *memo, int depth)
 {
     if (v.tag != LX_TOBJECT) return v;
     lxO_kind k = (lxO_kind)v.v.o->kind;
-    if (k != LXO_LIST && k != LXO_DICT && k != LXO_TUPLE && k != LXO_NTUPLE && k != LXO_STRUCT) return v;
+    if (k != LXO_LIST && k != LXO_DICT && k != LXO_TUPLE && k != LXO_NTUPLE && k != LXO_STRUCT &&
+        k != LXO_TENSOR)
+        return v;
     if (depth > 10000) lxE_error(L, LXT_ArgumentError, "deepcopy: the value is nested too deeply");
     lx_Value key = lxO_int((int64_t)(intptr_t)v.v.o);
     lx_Value *seen = lxO_dict_get(L, memo, key);
     if (seen) return *seen;
     switch (k) {
+    case LXO_TENSOR: { /* a copy of the data (untracked), shared where the original was */
+        nn_tensor *t = NULL, *d = NULL;
+        nn_status s = nn_detach(L->nn, &d, lxL_tval(v));
+        if (!s) s = nn_copy(L->nn, &t, d);
+        nn_release(d);
+        lx_Value c = lxL_result(L, s, &t);
+        lxO_dict_set(L, memo, key, c);
+        return c;
+    }
     case LXO_LIST: {
         lxO_list *s = as_list(v), *c = lxO_list_new(L, s->n);
         lxO_dict_set(L, memo, key, lxO_obj(c));
@@ -1538,6 +1550,8 @@ static lx_Value c_broadcast(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     lx_Value f = a[0], *xs = a + 1;
     int nx = n - 1;
+    for (int i = 0; i < nx; i++) /* tensors broadcast by their own rules (tensor_bcast.c) */
+        if (lxL_istensor(xs[i])) return lxL_tensor_broadcast(L, f, xs, nx);
     if (nx > MAXBC) lxE_error(L, LXT_ArgumentError, "broadcast: at most %d arguments", MAXBC);
     bool tuples;
     int64_t len = broadcast_shape(L, xs, nx, -1, &tuples);
@@ -1576,6 +1590,25 @@ static lx_Value c_broadcast_bang(lx_State *L, lx_Value *a, int n, lx_Value kw)
     if (!is_list(dest)) nomethod(L, "broadcast!", a, n);
     if (nx > MAXBC) lxE_error(L, LXT_ArgumentError, "broadcast!: at most %d arguments", MAXBC);
     lxO_list *d = as_list(dest);
+    /* a tensor destination has its own method (tensor_bcast.c); tensors among the sources: their broadcast,
+     * written element by element */
+    for (int i = 0; i < nx; i++)
+        if (lxL_istensor(xs[i])) {
+            lx_Value r = lxL_tensor_broadcast(L, f, xs, nx);
+            if (!lxL_istensor(r)) {
+                for (size_t k = 0; k < d->n; k++)
+                    d->items[k] = r;
+                return dest;
+            }
+            nn_tensor *t = lxL_tval(r);
+            if (t->numel != (int64_t)d->n && t->numel != 1)
+                lxE_error(L, LXT_DimensionMismatch,
+                          "cannot broadcast a Tensor of %lld elements into a destination of length %zu",
+                          (long long)t->numel, d->n);
+            for (size_t k = 0; k < d->n; k++)
+                d->items[k] = lxL_elem(L, t, t->numel == 1 ? 0 : (int64_t)k);
+            return dest;
+        }
     bool tuples;
     int64_t len = broadcast_shape(L, xs, nx, (int64_t)d->n, &tuples);
     if (len != (int64_t)d->n && len >= 0)
@@ -1687,11 +1720,12 @@ static const lxL_Reg collections_lib[] = {
      "    resize!(list, n)\n\nShortens the list to n elements or extends it with `nothing`s; returns "
      "it.\n\n# Examples\n```\nlx> resize!([1, 2, 3], 2) == [1, 2]\ntrue\n```"},
     {"collect", "(x)", c_collect,
-     "    collect(x)\n    collect(T, x)\n\nA new List of the elements of any iterable: a range's numbers, a "
-     "tuple's items, a named tuple's values, a string's characters (one-character strings), a dict's pairs, "
-     "a generator's values. `collect(T, x)` converts each element to T.\n\n# Examples\n```\nlx> "
-     "collect(1:3)\n3-element List:\n 1\n 2\n 3\n\nlx> collect(\"hé\")\n2-element List:\n \"h\"\n "
-     "\"é\"\n\nlx> collect(Float64, (1, 2))\n2-element List:\n 1.0\n 2.0\n```"},
+     "    collect(x)\n    collect(T, x)\n\nA new List of the elements of any iterable: a tuple's items, a "
+     "named tuple's values, a string's characters (one-character strings), a dict's pairs, a generator's "
+     "values (a range or a tensor gives a tensor: see `collect(r::Range)`). `collect(T, x)` converts each "
+     "element to T.\n\n# Examples\n```\nlx> collect((1, 2, 3))\n3-element List:\n 1\n 2\n 3\n\nlx> "
+     "collect(\"hé\")\n2-element List:\n \"h\"\n \"é\"\n\nlx> collect(Float64, (1, 2))\n2-element "
+     "List:\n 1.0\n 2.0\n```"},
     {"collect", "(T::Type, x)", c_collect, ""},
     {"Tuple", "(xs = ())", c_tuple_ctor,
      "    Tuple(xs)\n\nA tuple of the elements of an iterable.\n\n# Examples\n```\nlx> Tuple([1, 2])\n(1, "
@@ -1716,8 +1750,8 @@ static const lxL_Reg collections_lib[] = {
      "length(a), b[1] === a[1]\n(1, true)\n```"},
     {"deepcopy", "(x)", c_deepcopy,
      "    deepcopy(x)\n\nA copy of x and, recursively, of everything it contains (lists, dicts, tuples, "
-     "structs); shared and cyclic references stay shared in the copy.\n\n# Examples\n```\nlx> a = [[1]]; b = "
-     "deepcopy(a); push!(b[1], 2); a[1] == [1]\ntrue\n```"},
+     "structs); shared and cyclic references stay shared in the copy.\n\n# Examples\n```\nlx> a = "
+     "Any[Any[1]]; b = deepcopy(a); push!(b[1], 2); a[1] == [1]\ntrue\n```"},
     {"keys", "(x)", c_keys,
      "    keys(x)\n\nThe keys of a Dict (a List, in insertion order), a NamedTuple's field names (a tuple of "
      "symbols), or the indices `1:n` of a List, Tuple or Range.\n\n# Examples\n```\nlx> keys((a = 1, b = "

@@ -1,7 +1,7 @@
 /* init.c — lx_openlibs: the list of libraries, opened in order (later ones
  * may add methods to functions of earlier ones; the prelude, written in lx,
  * comes last). */
-#include "lib.h"
+#include "tensor.h"
 
 static void open_all(lx_State *L, void *ud)
 {
@@ -14,6 +14,18 @@ static void open_all(lx_State *L, void *ud)
     lxL_open_io(L);
     lxL_open_macros(L);
     lxL_open_test(L);
+    lxL_open_tensor(L);
+    lxL_open_tensor_show(L);
+    lxL_open_tensor_new(L);
+    lxL_open_random(L);
+    lxL_open_tensor_arith(L);
+    lxL_open_tensor_bcast(L);
+    lxL_open_tensor_index(L);
+    lxL_open_tensor_shape(L);
+    lxL_open_tensor_reduce(L);
+    lxL_open_linalg(L);
+    lxL_open_devices(L);
+    lxL_open_gradient(L);
     lxL_open_prelude(L);
     lxG_set(L, "√", lxG_get(L, "sqrt")); /* √x is sqrt(x) */
 }

@@ -570,7 +570,7 @@ static const struct {
      "throw).\n\n# Examples\n```\nlx> @error \"failed\"\n[ Error: failed\n```"},
     {".", m_dot,
      "    @. expr\n\nDots every call, operator and assignment in expr: `@. y = a * x + b` is `y .= a .* x .+ "
-     "b`.\n\n# Examples\n```\nlx> @. [1, 2] + 1\n2-element List:\n 2\n 3\n```"},
+     "b`.\n\n# Examples\n```\nlx> @. [1, 2] + 1\n2-element Tensor{Int64, 1}:\n 2\n 3\n```"},
     {"printf", m_printf,
      "    @printf([io,] fmt, args...)\n\nFormatted output with C's conversions (%d %i %f %e %g %s %x %o %c "
      "%%, flags, width, precision).\n\n# Examples\n```\nlx> @printf(\"%5.2f|%-3d|%s\\n\", pi, 7, \"ok\")\n "

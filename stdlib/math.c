@@ -311,6 +311,14 @@ static lx_Value m_abs(lx_State *L, lx_Value *a, int n, lx_Value kw)
     }
 }
 
+/* a \ b is b / a (Julia's left division; for matrices it solves, in linalg.c) */
+static lx_Value m_ldiv(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lx_Value r;
+    if (!lxV_arith(L, BC_DIV, a[1], a[0], &r)) no_method(L, "\\", a, n);
+    return r;
+}
+
 static lx_Value m_abs2(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     lx_Value x = a[0];
@@ -894,6 +902,9 @@ static lx_Value m_fma(lx_State *L, lx_Value *a, int n, lx_Value kw)
 #define EX(body) "\n\n# Examples\n```\n" body "```"
 
 static const lxL_Reg math_lib[] = {
+    {"\\", "(a::Number, b::Number)", m_ldiv,
+     "    a \\ b\n\nLeft division: `b / a` for numbers (for a matrix A, `A \\ b` solves `A x = b`)." EX(
+         "lx> 2 \\ 6\n3.0\n")},
     {"abs", "(x::Real)", m_abs,
      "    abs(x)\n\nThe absolute value of x, of x's type. As in Julia, `abs(typemin(Int))` wraps around to "
      "`typemin(Int)`." EX("lx> abs(-3)\n3\n\nlx> abs(-2.5f0)\n2.5f0\n")},

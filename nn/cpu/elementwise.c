@@ -180,7 +180,11 @@ typedef struct {
         }                                                                                                    \
     } while (0)
 
-#define DEFINE_BINARY(SUF, T, POW)                                                                           \
+/* Integer + - * wrap around on overflow, as Julia's (through unsigned arithmetic: no UB). */
+#define FARITH(T, a, op, b) ((a)op(b))
+#define IARITH(T, a, op, b) ((T)((uint64_t)(a)op(uint64_t)(b)))
+
+#define DEFINE_BINARY(SUF, T, POW, ARITH)                                                                    \
     static void binary_##SUF(void *arg, const int64_t *off, int64_t n, const int64_t *st)                    \
     {                                                                                                        \
         const bin_job *j = arg;                                                                              \
@@ -188,9 +192,9 @@ typedef struct {
         const T *A = (const T *)j->a + off[1], *B = (const T *)j->b + off[2];                                \
         bool sa = st[1] != 0, sb = st[2] != 0;                                                               \
         switch (j->op) {                                                                                     \
-        case NN_ADD: LOOP2(T, a + b); break;                                                                 \
-        case NN_SUB: LOOP2(T, a - b); break;                                                                 \
-        case NN_MUL: LOOP2(T, a *b); break;                                                                  \
+        case NN_ADD: LOOP2(T, ARITH(T, a, +, b)); break;                                                     \
+        case NN_SUB: LOOP2(T, ARITH(T, a, -, b)); break;                                                     \
+        case NN_MUL: LOOP2(T, ARITH(T, a, *, b)); break;                                                     \
         case NN_DIV: LOOP2(T, a / b); break;                                                                 \
         case NN_POW: LOOP2(T, (T)POW(a, b)); break;                                                          \
         /* NaN on either side wins, as Julia's min and max (b != b: b is NaN) */                             \
@@ -202,16 +206,16 @@ typedef struct {
 
 static inline int64_t ipow(int64_t a, int64_t b)
 {
-    int64_t r = 1;
-    for (; b > 0; b >>= 1, a *= a)
-        if (b & 1) r *= a;
-    return r;
+    uint64_t r = 1, x = (uint64_t)a;
+    for (; b > 0; b >>= 1, x *= x)
+        if (b & 1) r *= x;
+    return (int64_t)r;
 }
 
-DEFINE_BINARY(f32, float, powf)
-DEFINE_BINARY(f64, double, pow)
-DEFINE_BINARY(i32, int32_t, ipow)
-DEFINE_BINARY(i64, int64_t, ipow)
+DEFINE_BINARY(f32, float, powf, FARITH)
+DEFINE_BINARY(f64, double, pow, FARITH)
+DEFINE_BINARY(i32, int32_t, ipow, IARITH)
+DEFINE_BINARY(i64, int64_t, ipow, IARITH)
 
 static nn_bcast_fn binary_fn(nn_dtype t)
 {

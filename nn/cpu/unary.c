@@ -56,6 +56,23 @@
     case NN_LOGSIGMOID: LOOP(-((-x > 0 ? -x : 0) + SOFTPLUS_TAIL(T, x, EXP, LOG1P)));                        \
     case NN_MISH: LOOP(x * TANH((x > 0 ? x : 0) + SOFTPLUS_TAIL(T, x, EXP, LOG1P)));                          \
     case NN_SQUARE: LOOP(x * x);                                                                              \
+    case NN_SIGN: LOOP(x > 0 ? (T)1 : (x < 0 ? (T)-1 : x));                                                  \
+    case NN_FLOOR: LOOP((T)floor(x));                                                                        \
+    case NN_CEIL: LOOP((T)ceil(x));                                                                          \
+    case NN_ROUND: LOOP((T)nearbyint(x));                                                                    \
+    case NN_TRUNC: LOOP((T)trunc(x));                                                                        \
+    case NN_EXP2: LOOP((T)exp2(x));                                                                          \
+    case NN_EXPM1: LOOP((T)expm1(x));                                                                        \
+    case NN_LOG2: LOOP((T)log2(x));                                                                          \
+    case NN_LOG10: LOOP((T)log10(x));                                                                        \
+    case NN_SINH: LOOP((T)sinh(x));                                                                          \
+    case NN_COSH: LOOP((T)cosh(x));                                                                          \
+    case NN_ASIN: LOOP((T)asin(x));                                                                          \
+    case NN_ACOS: LOOP((T)acos(x));                                                                          \
+    case NN_ATAN: LOOP((T)atan(x));                                                                          \
+    case NN_CBRT: LOOP((T)nn_cbrt(x));                                                                       \
+    case NN_RELU6: LOOP(x < 0 ? (T)0 : (x > 6 ? (T)6 : x));                                                  \
+    case NN_SOFTSIGN: LOOP(x / (1 + (x < 0 ? -x : x)));                                                      \
     default: break;                                                                                          \
     }
 
@@ -100,10 +117,40 @@
             g *(t_ + x * (1 - t_ * t_) * SIGM(x));                                                           \
         }));                                                                                                 \
     case NN_SQUARE: GLOOP(2 * x * g);                                                                        \
+    case NN_SIGN:                                                                                            \
+    case NN_FLOOR:                                                                                           \
+    case NN_CEIL:                                                                                            \
+    case NN_ROUND:                                                                                           \
+    case NN_TRUNC: GLOOP((T)0);                                                                              \
+    case NN_EXP2: GLOOP(g * y * (T)M_LN2);                                                                   \
+    case NN_EXPM1: GLOOP(g * (y + 1));                                                                       \
+    case NN_LOG2: GLOOP(g / (x * (T)M_LN2));                                                                 \
+    case NN_LOG10: GLOOP(g / (x * (T)M_LN10));                                                               \
+    case NN_SINH: GLOOP(g * (T)cosh(x));                                                                     \
+    case NN_COSH: GLOOP(g * (T)sinh(x));                                                                     \
+    case NN_ASIN: GLOOP(g / (T)sqrt(1 - x * x));                                                             \
+    case NN_ACOS: GLOOP(-g / (T)sqrt(1 - x * x));                                                            \
+    case NN_ATAN: GLOOP(g / (1 + x * x));                                                                    \
+    case NN_CBRT: GLOOP(g / (3 * y * y));                                                                    \
+    case NN_RELU6: GLOOP(x > 0 && x < 6 ? g : (T)0);                                                         \
+    case NN_SOFTSIGN:                                                                                        \
+        GLOOP(({                                                                                             \
+            T d_ = 1 + (x < 0 ? -x : x);                                                                     \
+            g / (d_ * d_);                                                                                   \
+        }));                                                                                                 \
     default: break;                                                                                          \
     }
 
 // clang-format on
+
+/* The C library's cbrt can be an ulp off (cbrt(-27) is not -3): one Newton
+ * step makes exact cubes exact, as Julia's cbrt is. */
+static inline double nn_cbrt(double x)
+{
+    double y = cbrt(x);
+    if (y == 0 || !isfinite(y)) return y;
+    return y - (y * y * y - x) / (3 * y * y);
+}
 
 static inline double nn_sigmoid(double x)
 {
@@ -126,6 +173,7 @@ typedef struct {
 #define GLOOP(EXPR)                                                                                          \
     for (int64_t i = lo; i < hi; i++) {                                                                      \
         nn_T g = G[i], x = X ? X[i] : 0, y = Y ? Y[i] : 0;                                                   \
+        (void)g;                                                                                             \
         (void)x;                                                                                             \
         (void)y;                                                                                             \
         O[i] = (EXPR);                                                                                       \
