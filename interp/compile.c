@@ -913,6 +913,34 @@ static void broadcast_call(fstate *fs, int r, lxA_node *f, lxA_node **args, int 
     fs->freereg = base;
 }
 
+/* A * B .+ c, the dense layer's shape, alone or under an activation f.(A * B .+ c): compiled to
+ * __dense(f, A, B, c), which runs it as one fused op on float tensors (LuxLib's
+ * fused_dense_bias_activation) and as the three calls it stands for otherwise. */
+static bool dense_pattern(const lxA_node *n)
+{
+    return n->kind == AST_DOTOP && n->op == OP_DADD && n->n == 2 && n->kids[0]->kind == AST_BINOP &&
+           n->kids[0]->op == OP_MUL && n->kids[0]->n == 2;
+}
+
+static void dense_call(fstate *fs, int r, lxA_node *f, lxA_node *add)
+{
+    int base = fs->freereg;
+    reserve_to(fs, base + 5);
+    load_global(fs, base, "__dense");
+    if (f)
+        exp2reg(fs, f, base + 1);
+    else
+        emit(fs, LXK_ABC(BC_LOADNIL, base + 1, 0, 0));
+    fs->freereg = base + 2;
+    exp2reg(fs, add->kids[0]->kids[0], reg_alloc(fs));
+    exp2reg(fs, add->kids[0]->kids[1], reg_alloc(fs));
+    exp2reg(fs, add->kids[1], reg_alloc(fs));
+    emit(fs, LXK_ABC(BC_CALL, base, 4, 0));
+    emit(fs, (uint32_t)fs->p->ncaches++);
+    if (r != base) emit(fs, LXK_ABC(BC_MOVE, r, base, 0));
+    fs->freereg = base;
+}
+
 /* Conditional jump: emits code that falls through when n is true and
  * jumps (to be patched) when it is false. */
 static void cond_false(fstate *fs, lxA_node *n, jumplist *jl)
@@ -1855,11 +1883,21 @@ static void exp2reg(fstate *fs, lxA_node *n, int r)
         fs->freereg = save;
         break;
     }
-    case AST_DOTCALL: broadcast_call(fs, r, n->kids[0], n->kids + 1, n->n - 1, NULL); break;
+    case AST_DOTCALL:
+        if (n->n == 2 && dense_pattern(n->kids[1])) {
+            dense_call(fs, r, n->kids[0], n->kids[1]);
+            break;
+        }
+        broadcast_call(fs, r, n->kids[0], n->kids + 1, n->n - 1, NULL);
+        break;
     case AST_BINOP: arith(fs, n, r); break;
     case AST_DOTOP:
         if (n->op == OP_DOTPIPE) { /* x .|> f is broadcast(f, x) */
             broadcast_call(fs, r, n->kids[1], n->kids, 1, NULL);
+            break;
+        }
+        if (dense_pattern(n)) {
+            dense_call(fs, r, NULL, n);
             break;
         }
         broadcast_call(fs, r, NULL, n->kids, 2, binop_fn(n->op));

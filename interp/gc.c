@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#define LXC_TENSOR_SPARES 65536
 #define GC_FLOOR ((size_t)4 << 20)
 
 static void traverse(lx_State *L, lxO_header *o);
@@ -233,7 +234,13 @@ void lxO_free(lx_State *L, lxO_header *o)
     case LXO_MODULE: lxM_free(L, o, sizeof(lxO_module)); break;
     case LXO_TENSOR:
         nn_release(((lxO_tensor *)o)->t);
-        lxM_free(L, o, sizeof(lxO_tensor));
+        if (L->ntfree < LXC_TENSOR_SPARES) { /* kept (and still counted) for the next lxO_tensor_new */
+            o->next = L->tfree;
+            L->tfree = o;
+            L->ntfree++;
+        } else {
+            lxM_free(L, o, sizeof(lxO_tensor));
+        }
         break;
     case LXO_CDATA: lxM_free(L, o, sizeof(lxO_cdata) + ((((lxO_cdata *)o)->size + 7) & ~(size_t)7)); break;
     case LXO_IO: {

@@ -98,6 +98,11 @@ void lx_close(lx_State *L)
         lxO_free(L, o);
     }
     L->allgc = NULL;
+    while (L->tfree) {
+        lxO_header *o = L->tfree;
+        L->tfree = o->next;
+        lxM_free(L, o, sizeof(lxO_tensor));
+    }
     nn_ctx_free(L->nn); /* after the tensors: their memory returns to its pool first */
     L->nn = NULL;
     lxS_free_table(L);

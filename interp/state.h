@@ -187,6 +187,8 @@ struct lx_State {
     /* the collector */
     size_t gcdebt; /* bytes allocated since the last collection */
     size_t gcthreshold;
+    lxO_header *tfree; /* spare tensor wrappers, reused so a training loop does not malloc per op */
+    int ntfree;
     lxO_header **gray;
     size_t ngray, capgray;
     bool gcrunning;

@@ -134,18 +134,26 @@ lxO_module *lxO_module_new(lx_State *L, lxO_string *name)
 
 lx_Value lxO_tensor_new(lx_State *L, struct nn_tensor *t)
 {
+    lxO_tensor *o;
+    if (L->tfree) { /* a spare wrapper from the last collection */
+        o = (lxO_tensor *)L->tfree;
+        L->tfree = o->hdr.next;
+        L->ntfree--;
+        goto init;
+    }
     /* made without lxM, so a failure drops the reference instead of leaking it */
     if (L->limit && L->total + sizeof(lxO_tensor) > L->limit + L->slack) {
         nn_release(t);
         lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: the state's memory limit (%zu bytes) is reached",
                   L->limit);
     }
-    lxO_tensor *o = L->alloc(L->alloc_ud, NULL, 0, sizeof *o);
+    o = L->alloc(L->alloc_ud, NULL, 0, sizeof *o);
     if (!o) {
         nn_release(t);
         lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: cannot allocate a tensor");
     }
     L->total += sizeof *o;
+init:
     memset(o, 0, sizeof *o);
     o->hdr.kind = LXO_TENSOR;
     o->hdr.type = L->T[LXT_Tensor];

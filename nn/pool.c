@@ -69,7 +69,7 @@ void nn_pool_free(nn_ctx *ctx, void *p, size_t actual)
     pool->cached += actual;
 }
 
-#define NN_OBJ_CACHE 4096 /* headers kept per kind */
+#define NN_OBJ_CACHE 65536 /* headers kept per kind */
 
 static const size_t obj_sizes[NN_NUM_OBJ] = {sizeof(nn_tensor), sizeof(nn_storage), sizeof(nn_node)};
 

@@ -309,8 +309,62 @@ static void weak_seq(lx_State *L, lx_Value *xs, int nx, const bool *fromseq)
     }
 }
 
+/* The generic functions that are one nn op on float tensors, marked in their nnop field: a unary op u as
+ * u + 1, a binary op b as NNOP_BINARY + b. */
+#define NNOP_BINARY 1000
+static const struct {
+    const char *name;
+    int op;
+} direct_ops[] = {{"+", NNOP_BINARY + NN_ADD},
+                  {"-", NNOP_BINARY + NN_SUB},
+                  {"*", NNOP_BINARY + NN_MUL},
+                  {"/", NNOP_BINARY + NN_DIV},
+                  {"max", NNOP_BINARY + NN_MAX},
+                  {"min", NNOP_BINARY + NN_MIN},
+                  {NULL, 0}};
+
+static void mark_direct_ops(lx_State *L)
+{
+    for (int i = 0; direct_ops[i].name; i++) {
+        lx_Value g = lxG_get(L, direct_ops[i].name);
+        if (lxO_is(g, LXO_GENERIC)) lxO_as(lxO_generic, g)->nnop = (int16_t)direct_ops[i].op;
+    }
+    for (int op = 0; op < NN_NUM_UNARY; op++) {
+        lx_Value g = lxG_get(L, nn_unary_name((nn_unary_op)op));
+        /* only functions whose tensor methods are the elementwise op itself */
+        if (lxO_is(g, LXO_GENERIC) && lxO_as(lxO_generic, g)->elementwise)
+            lxO_as(lxO_generic, g)->nnop = (int16_t)(op + 1);
+    }
+}
+
+/* The common case first: an operator or activation on float tensors of one element type, outside broadcast
+ * mode, is the nn op itself (what its tensor method would compute, without two dispatches on the way). */
+static bool direct(lx_State *L, lx_Value f, lx_Value *xs, int nx, lx_Value *out)
+{
+    if (!lxO_is(f, LXO_GENERIC) || L->bcast_mode) return false;
+    int op = lxO_as(lxO_generic, f)->nnop;
+    if (!op) return false;
+    for (int i = 0; i < nx; i++)
+        if (!lxL_istensor(xs[i]) || !nn_dtype_is_float(lxL_tval(xs[i])->dtype) ||
+            lxL_tval(xs[i])->dtype != lxL_tval(xs[0])->dtype)
+            return false;
+    nn_tensor *t = NULL;
+    if (op < NNOP_BINARY && nx == 1) {
+        *out = value_of(L, nn_unary(L->nn, &t, (nn_unary_op)(op - 1), lxL_tval(xs[0])), &t);
+        return true;
+    }
+    if (op >= NNOP_BINARY && nx == 2) {
+        *out = value_of(
+            L, nn_binary(L->nn, &t, (nn_binary_op)(op - NNOP_BINARY), lxL_tval(xs[0]), lxL_tval(xs[1])), &t);
+        return true;
+    }
+    return false;
+}
+
 lx_Value lxL_tensor_broadcast(lx_State *L, lx_Value f, lx_Value *args, int nx)
 {
+    lx_Value quick;
+    if (direct(L, f, args, nx, &quick)) return quick;
     if (nx > MAXARGS) lxE_error(L, LXT_ArgumentError, "broadcast: at most %d arguments", MAXARGS);
     lx_Value xs[MAXARGS];
     bool fromseq[MAXARGS];
@@ -420,6 +474,56 @@ static lx_Value b_broadcast_bang(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return dest;
 }
 
+/* ---- __dense: f.(A * B .+ c) as one op --------------------------------------------------------- */
+
+/* The nn activation a broadcast function stands for (nothing: none). */
+static bool dense_act(lx_State *L, lx_Value f, nn_unary_op *act)
+{
+    if (f.tag == LX_TNOTHING) {
+        *act = NN_IDENTITY;
+        return true;
+    }
+    if (!known(f)) return false;
+    const char *nm = lxO_as(lxO_generic, f)->name->data;
+    for (int op = 0; op < NN_NUM_UNARY; op++)
+        if (!strcmp(nn_unary_name((nn_unary_op)op), nm)) {
+            *act = (nn_unary_op)op;
+            return true;
+        }
+    return false;
+}
+
+/* The compiler's form of f.(A * B .+ c) (f nothing: A * B .+ c): float matrices of one element type and a
+ * bias vector run as nn_dense (the product, bias and activation in one pass after the GEMM, one node under
+ * gradient); anything else runs as the calls it is written as. */
+static lx_Value b_dense(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    (void)n;
+    (void)kw;
+    lx_Value f = a[0], A = a[1], B = a[2], c = a[3];
+    nn_unary_op act;
+    if (L->bcast_mode == 0 && lxL_istensor(A) && lxL_istensor(B) && lxL_istensor(c) &&
+        dense_act(L, f, &act)) {
+        nn_tensor *w = lxL_tval(A), *x = lxL_tval(B), *b = lxL_tval(c), *y = NULL;
+        if (nn_dtype_is_float(w->dtype) && x->dtype == w->dtype && b->dtype == w->dtype && w->ndim == 2 &&
+            x->ndim == 2 && w->shape[1] == x->shape[0] && b->ndim == 1 && b->shape[0] == w->shape[0])
+            return lxL_result(L, nn_dense(L->nn, &y, w, x, b, act), &y);
+    }
+    int mark = lxV_root(L, f);
+    lxV_root(L, c);
+    lx_Value prod = lxL_callg(L, "*", a + 1, 2);
+    lxV_root(L, prod);
+    lx_Value sum[3] = {lxG_get(L, "+"), prod, c};
+    lx_Value r = lxL_callg(L, "broadcast", sum, 3);
+    if (f.tag != LX_TNOTHING) {
+        lx_Value app[2] = {f, r};
+        lxV_root(L, r);
+        r = lxL_callg(L, "broadcast", app, 2);
+    }
+    lxV_unroot(L, mark);
+    return r;
+}
+
 #define EX(body) "\n\n# Examples\n```\n" body "```"
 
 static lx_Value b_broadcast(lx_State *L, lx_Value *a, int n, lx_Value kw)
@@ -429,6 +533,7 @@ static lx_Value b_broadcast(lx_State *L, lx_Value *a, int n, lx_Value kw)
 }
 
 static const lxL_Reg bcast_lib[] = {
+    {"__dense", "(f, A, B, c)", b_dense, ""},
     {"broadcast", "(f, x::Tensor, xs...)", b_broadcast,
      "    broadcast(f, xs...)\n    f.(xs...)\n\nWith tensors among the arguments: a tensor of the arguments' "
      "common size (Julia's rule: sizes equal or 1); numbers next to a tensor are weakly typed (`x .* 2.0` "
@@ -457,5 +562,6 @@ void lxL_open_tensor_bcast(lx_State *L)
         lx_Value g = lxG_get(L, known_names[i]);
         if (lxO_is(g, LXO_GENERIC)) lxO_as(lxO_generic, g)->elementwise = true;
     }
+    mark_direct_ops(L);
     /* their aliases are the same generic functions (σ is sigmoid) */
 }
