@@ -46,12 +46,16 @@ struct lxA_node {
 };
 
 /* flags */
-#define LXA_F_MUTABLE 1 /* STRUCT */
-#define LXA_F_SHORT 2   /* FUNCTION written f(x) = ... */
-#define LXA_F_KEYWORD 4 /* PARAM after ; */
-#define LXA_F_SPLAT 8   /* PARAM x... */
-#define LXA_F_ANON 16   /* FUNCTION without a name */
-#define LXA_F_TRIPLE 32 /* STRING """...""" */
+#define LXA_F_MUTABLE 1     /* STRUCT */
+#define LXA_F_SHORT 2       /* FUNCTION written f(x) = ... */
+#define LXA_F_KEYWORD 4     /* PARAM after ; */
+#define LXA_F_SPLAT 8       /* PARAM x... */
+#define LXA_F_ANON 16       /* FUNCTION without a name */
+#define LXA_F_TRIPLE 32     /* STRING """...""" */
+#define LXA_F_VIEW 64       /* INDEX read as view(x, i...) (@view) */
+#define LXA_F_MAYBEVIEW 128 /* INDEX read as __maybeview(x, i...) (@views) */
+#define LXA_F_COMMA 64      /* ITER joined to the one before by a comma: Julia's product */
+#define LXA_F_SHAPED 256    /* COMPREHENSION over one product of 2+ iterators, no filter: an n-d tensor */
 
 typedef struct {
     lxX_alloc alloc;

@@ -770,7 +770,8 @@ static const char *binop_fn(lxX_op op)
     case OP_DREM: return "%";
     case OP_POW:
     case OP_DPOW: return "^";
-    case OP_INTDIV: return "÷";
+    case OP_INTDIV:
+    case OP_DINTDIV: return "÷";
     case OP_LDIV: return "\\";
     case OP_COMPOSE: return "∘";
     case OP_AMP: return "&";
@@ -779,18 +780,22 @@ static const char *binop_fn(lxX_op op)
     case OP_DEQ: return "==";
     case OP_NE:
     case OP_NE_U:
-    case OP_DNE: return "!=";
+    case OP_DNE:
+    case OP_DNE_U: return "!=";
     case OP_LT:
     case OP_DLT: return "<";
     case OP_LE:
     case OP_LE_U:
-    case OP_DLE: return "<=";
+    case OP_DLE:
+    case OP_DLE_U: return "<=";
     case OP_GT:
     case OP_DGT: return ">";
     case OP_GE:
     case OP_GE_U:
-    case OP_DGE: return ">=";
-    case OP_APPROX: return "isapprox";
+    case OP_DGE:
+    case OP_DGE_U: return ">=";
+    case OP_APPROX:
+    case OP_DAPPROX: return "isapprox";
     case OP_EGAL: return "===";
     case OP_NEGAL: return "!==";
     case OP_ELEM: return "in";
@@ -1002,7 +1007,7 @@ static void compare(fstate *fs, lxA_node *n, int r)
         if (isa) {
             int regs[2] = {left, right};
             call_global_regs(fs, r, "isa", regs, 2);
-        } else if (op >= OP_DEQ && op <= OP_DGE) {
+        } else if ((op >= OP_DEQ && op <= OP_DGE) || (op >= OP_DNE_U && op <= OP_DAPPROX)) { /* .== .≈ ... */
             int base = fs->freereg;
             reserve_to(fs, base + 4);
             load_global(fs, base, "broadcast");
@@ -1106,11 +1111,15 @@ static bool loop_var_in_place(fstate *fs, lxA_node *target, int reg);
  * fresh scope per iteration holding the loop variables and, for the
  * innermost level, the names `body` assigns.  Returns a; *body is the
  * first instruction of the loop's body. */
-static int loop_head(fstate *fs, lxA_node *iter, lxA_node *body_names, bool hard, int *tocheck, int *body)
+static int loop_head(fstate *fs, lxA_node *iter, lxA_node *body_names, bool hard, int *tocheck, int *body,
+                     int src)
 {
     int a = fs->freereg;
     reserve_to(fs, a + 3);
-    exp2reg(fs, iter->kids[1], a);
+    if (src >= 0) /* the iterable, evaluated before (a product's) */
+        emit(fs, LXK_ABC(BC_MOVE, a, src, 0));
+    else
+        exp2reg(fs, iter->kids[1], a);
     emit(fs, LXK_ABC(BC_ITERPREP, a, 0, 0));
     *tocheck = emit_jump(fs);
     *body = here(fs);
@@ -1140,8 +1149,51 @@ static void loop_tail(fstate *fs, int a, int tocheck, int body)
     fs->freereg = a;
 }
 
-/* Comprehension loops: for each ITER (nested), then the filter, then push the value. */
-static void comp_loops(fstate *fs, lxA_node *n, int first_iter, int list, lxA_node *filter, int it)
+/* How many ITERs from kids[it] form one group: the first and those joined to it by commas. */
+static int iter_group(const lxA_node *n, int it)
+{
+    int g = 1;
+    while (it + g < n->n && n->kids[it + g]->kind == AST_ITER && (n->kids[it + g]->flags & LXA_F_COMMA))
+        g++;
+    return g;
+}
+
+#define LXK_MAX_PRODUCT 16 /* iterators in one `for a in x, b in y, ...` of a comprehension */
+
+static void comp_loops(fstate *fs, lxA_node *n, int list, lxA_node *filter, int it, const int *pre);
+
+/* The loops of the group kids[it .. it+g-1], the k-th of them now (counting down: the last
+ * iterator's loop is the outermost, so the first varies fastest, as Julia's product), then what
+ * follows the group.  pre: the registers holding the group's iterables (NULL for a group of one). */
+static void comp_group(fstate *fs, lxA_node *n, int list, lxA_node *filter, int it, int g, int k,
+                       const int *pre)
+{
+    if (k < 0) {
+        comp_loops(fs, n, list, filter, it + g, NULL);
+        return;
+    }
+    lxA_node *iter = n->kids[it + k];
+    bool innermost = k == 0 && (it + g == n->n || n->kids[it + g]->kind != AST_ITER);
+    int tocheck, body;
+    int a = loop_head(fs, iter, innermost ? n->kids[0] : NULL, true, &tocheck, &body, pre ? pre[k] : -1);
+    comp_group(fs, n, list, filter, it, g, k - 1, pre);
+    loop_tail(fs, a, tocheck, body);
+}
+
+/* Evaluates the iterables of the group at kids[it] (g of them) into fresh registers regs[]. */
+static void product_iterables(fstate *fs, lxA_node *n, int it, int g, int *regs)
+{
+    if (g > LXK_MAX_PRODUCT)
+        compile_error(fs, n->kids[it], "more than %d iterators joined by commas", LXK_MAX_PRODUCT);
+    for (int k = 0; k < g; k++) {
+        regs[k] = reg_alloc(fs);
+        exp2reg(fs, n->kids[it + k]->kids[1], regs[k]);
+    }
+}
+
+/* Comprehension loops from kids[it]: each group of ITERs (nested for-clauses), then the filter,
+ * then the value pushed onto the list. */
+static void comp_loops(fstate *fs, lxA_node *n, int list, lxA_node *filter, int it, const int *pre)
 {
     if (it == n->n || n->kids[it]->kind != AST_ITER) {
         jumplist skip;
@@ -1154,35 +1206,68 @@ static void comp_loops(fstate *fs, lxA_node *n, int first_iter, int list, lxA_no
         jl_patch(fs, &skip, here(fs));
         return;
     }
-    lxA_node *iter = n->kids[it];
-    bool lastiter = it == n->n - 1 || n->kids[it + 1]->kind != AST_ITER;
-    int tocheck, body;
-    int a = loop_head(fs, iter, lastiter ? n->kids[0] : NULL, true, &tocheck, &body);
-    comp_loops(fs, n, first_iter, list, filter, it + 1);
-    loop_tail(fs, a, tocheck, body);
+    int g = iter_group(n, it), save = fs->freereg;
+    int regs[LXK_MAX_PRODUCT];
+    if (g > 1 && !pre) { /* a product: its iterables are evaluated once, before its loops */
+        product_iterables(fs, n, it, g, regs);
+        pre = regs;
+    }
+    comp_group(fs, n, list, filter, it, g, g - 1, g > 1 ? pre : NULL);
+    fs->freereg = save;
 }
 
-static void comprehension(fstate *fs, lxA_node *n, int r, const char *finish)
+/* The values of a comprehension or generator as a List, in a new register (returned).  A shaped
+ * comprehension ([f(i, j) for i in a, j in b]) leaves its iterables in the registers after it too:
+ * *ng of them (0 otherwise). */
+static int comp_list(fstate *fs, lxA_node *n, int *ng)
 {
     int list = new_arglist(fs);
     lxA_node *filter = n->kids[n->n - 1]->kind != AST_ITER ? n->kids[n->n - 1] : NULL;
-    comp_loops(fs, n, 1, list, filter, 1);
-    fs->freereg = list + 1;
+    int regs[LXK_MAX_PRODUCT], g = 0;
+    if (n->flags & LXA_F_SHAPED) {
+        g = iter_group(n, 1);
+        product_iterables(fs, n, 1, g, regs); /* list + 1 .. list + g */
+    }
+    comp_loops(fs, n, list, filter, 1, g ? regs : NULL);
+    fs->freereg = list + 1 + g;
+    *ng = g;
+    return list;
+}
+
+/* [f(x) for x in xs] is finish(list) (__collect: the literal rule); a shaped one
+ * __collect_shaped(list, iterables...); a generator the List itself. */
+static void comprehension(fstate *fs, lxA_node *n, int r, const char *finish)
+{
+    int g;
+    int list = comp_list(fs, n, &g);
     if (finish) {
-        int regs[1] = {list};
-        call_global_regs(fs, r, finish, regs, 1);
+        int regs[1 + LXK_MAX_PRODUCT];
+        for (int k = 0; k <= g; k++)
+            regs[k] = list + k;
+        call_global_regs(fs, r, g ? "__collect_shaped" : finish, regs, 1 + g);
     } else if (r != list) {
         emit(fs, LXK_ABC(BC_MOVE, r, list, 0));
     }
     fs->freereg = list;
 }
 
+/* x[i...] read: BC_INDEX; view(x, i...) for @view and __maybeview(x, i...) for @views (flags the
+ * macros set), with `end` and `begin` meaning the same positions of x. */
 static void index_expr(fstate *fs, lxA_node *n, int r)
 {
+    const char *viewfn = (n->flags & LXA_F_VIEW)        ? "view"
+                         : (n->flags & LXA_F_MAYBEVIEW) ? "__maybeview"
+                                                        : NULL;
     int base = fs->freereg;
     int nidx = n->n - 1;
     if (nidx > 100) compile_error(fs, n, "too many indices");
-    reserve_to(fs, base + 1);
+    if (viewfn) { /* the function, then x and the indices as its arguments */
+        reserve_to(fs, base + 2);
+        load_global(fs, base, viewfn);
+        base++;
+    } else {
+        reserve_to(fs, base + 1);
+    }
     exp2reg(fs, n->kids[0], base);
     bool splat = false;
     for (int i = 1; i < n->n; i++)
@@ -1190,7 +1275,7 @@ static void index_expr(fstate *fs, lxA_node *n, int r)
     if (splat) { /* getindex(a, i...) */
         int b2 = fs->freereg;
         reserve_to(fs, b2 + 1);
-        load_global(fs, b2, "getindex");
+        load_global(fs, b2, viewfn ? viewfn : "getindex");
         fs->freereg = b2 + 1;
         int lst = new_arglist(fs);
         emit(fs, LXK_ABC(BC_APPEND, lst, base, 0));
@@ -1198,7 +1283,7 @@ static void index_expr(fstate *fs, lxA_node *n, int r)
             append_arg(fs, lst, n->kids[i]);
         emit(fs, LXK_ABC(BC_CALLS, b2, 0, 0));
         emit(fs, LXK_ABC(BC_MOVE, r, b2, 0));
-        fs->freereg = base;
+        fs->freereg = viewfn ? base - 1 : base;
         return;
     }
     fs->idx[fs->nidx].reg = base;
@@ -1209,7 +1294,14 @@ static void index_expr(fstate *fs, lxA_node *n, int r)
         exp2reg(fs, n->kids[i], reg_alloc(fs));
     }
     fs->nidx--;
-    emit(fs, LXK_ABC(BC_INDEX, r, base, nidx));
+    if (viewfn) {
+        base--;
+        emit(fs, LXK_ABC(BC_CALL, base, nidx + 1, 0));
+        emit(fs, (uint32_t)fs->p->ncaches++);
+        if (r != base) emit(fs, LXK_ABC(BC_MOVE, r, base, 0));
+    } else {
+        emit(fs, LXK_ABC(BC_INDEX, r, base, nidx));
+    }
     fs->freereg = base;
 }
 
@@ -1322,7 +1414,7 @@ static void for_level(fstate *fs, lxA_node *n, int it, loopinfo *li)
     lxA_node *iters = n->kids[0];
     bool last = it == iters->n - 1;
     int tocheck, body;
-    int a = loop_head(fs, iters->kids[it], last ? n->kids[1] : NULL, false, &tocheck, &body);
+    int a = loop_head(fs, iters->kids[it], last ? n->kids[1] : NULL, false, &tocheck, &body, -1);
     if (last) {
         int save = fs->freereg;
         block2reg(fs, n->kids[1], -1);
@@ -1997,10 +2089,11 @@ static void exp2reg(fstate *fs, lxA_node *n, int r)
                 exp2reg(fs, lit->kids[i], reg_alloc(fs));
             }
             nargs = lit->n + 1;
-        } else if (lit->kind == AST_COMPREHENSION) {
-            load_global(fs, base, "__typed_collect");
-            comprehension(fs, lit, reg_alloc(fs), NULL);
-            nargs = 2;
+        } else if (lit->kind == AST_COMPREHENSION) { /* __typed_collect(T, list[, iterables...]) */
+            int g;
+            load_global(fs, base, lit->flags & LXA_F_SHAPED ? "__typed_collect_shaped" : "__typed_collect");
+            comp_list(fs, lit, &g); /* at base + 2 */
+            nargs = 2 + g;
         } else {
             load_global(fs, base, "__typedvect");
             exp2reg(fs, lit, reg_alloc(fs));

@@ -77,7 +77,10 @@ typedef enum {
                                                     X(DDIV, "./") X(DREM, ".%") X(DPOW, ".^") X(DEQ, ".==")  \
                                                         X(DNE, ".!=") X(DLT, ".<") X(DLE, ".<=")             \
                                                             X(DGT, ".>") X(DGE, ".>=") X(ADJOINT, "'")       \
-                                                                X(DOLLAR, "$") X(AMP, "&") X(BAR, "|")
+                                                                X(DOLLAR, "$") X(AMP, "&") X(BAR, "|")       \
+    /* dotted Unicode comparisons and ÷, after the others: compile.c tests DEQ..DGE, DNE_U..DAPPROX */       \
+    X(DNE_U, ".\xe2\x89\xa0") X(DLE_U, ".\xe2\x89\xa4") X(DGE_U, ".\xe2\x89\xa5") X(DAPPROX, ".\xe2\x89\x88") \
+    X(DINTDIV, ".\xc3\xb7")
 
 typedef enum {
 #define LXX_OP_ENUM(E, s) OP_##E,

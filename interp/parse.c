@@ -272,12 +272,20 @@ static lxA_node *parse_item(parser *p, bool allow_kw)
     return e;
 }
 
-/* `for x in xs, y in ys if cond` after an expression: comprehension parts. */
+/* `for x in xs, y in ys if cond` after an expression: comprehension parts.  An ITER after a comma
+ * is marked LXA_F_COMMA: `for i in a, j in b` is Julia's product (i varies fastest), `for i in a for
+ * j in b` nested loops; a comprehension over one product of several iterators and no filter is
+ * marked LXA_F_SHAPED: it makes an n-d tensor of size (length(a), length(b), ...). */
 static lxA_node *parse_iters(parser *p, lxA_node *into)
 {
+    int niters = 0;
+    bool product = true;
     do {
+        bool comma = is_op(p, OP_COMMA);
         next(p); /* for or , */
         lxA_node *it = node(p, AST_ITER, p->tok.line, p->tok.col);
+        if (comma) it->flags |= LXA_F_COMMA;
+        if (niters++ && !comma) product = false;
         push(p, it, parse_unary(p)); /* the variable (or a tuple of them) */
         if (!(is_kw(p, KW_IN) || is_op(p, OP_ASSIGN) || is_op(p, OP_ELEM))) unexpected(p, "\"in\" in a for");
         next(p);
@@ -287,7 +295,9 @@ static lxA_node *parse_iters(parser *p, lxA_node *into)
     if (is_kw(p, KW_IF)) {
         next(p);
         push(p, into, parse_ternary(p));
+        product = false; /* a filter makes a vector, in the product's order */
     }
+    if (into->kind == AST_COMPREHENSION && product && niters > 1) into->flags |= LXA_F_SHAPED;
     return into;
 }
 
@@ -612,6 +622,7 @@ static lxA_node *parse_primary(parser *p)
         case KW_BEGIN:
             if (p->in_index > 0) {
                 lxA_kind k = t->v.kw == KW_END ? AST_END : AST_BEGIN;
+                if (!p->has_ahead) p->lx.prev_closes = true; /* x[begin:end]: this `:` is the range's */
                 next(p);
                 return node(p, k, line, col);
             }
@@ -847,6 +858,7 @@ static int binary_prec(lxX_op op)
     case OP_DMUL:
     case OP_DDIV:
     case OP_DREM:
+    case OP_DINTDIV:
     case OP_AMP: return 5;
     case OP_ADD:
     case OP_SUB:
@@ -864,7 +876,7 @@ static bool dotted(lxX_op op)
 {
     return op == OP_DADD || op == OP_DSUB || op == OP_DMUL || op == OP_DDIV || op == OP_DREM ||
            op == OP_DPOW || op == OP_DOTPIPE || op == OP_DEQ || op == OP_DNE || op == OP_DLT ||
-           op == OP_DLE || op == OP_DGT || op == OP_DGE;
+           op == OP_DLE || op == OP_DGT || op == OP_DGE || op == OP_DINTDIV;
 }
 
 static lxA_node *parse_binary(parser *p, int min_prec)
@@ -945,7 +957,11 @@ static bool comparison_op(parser *p, lxX_op *op, bool *word)
     case OP_DLT:
     case OP_DLE:
     case OP_DGT:
-    case OP_DGE: *op = t->v.op; return true;
+    case OP_DGE:
+    case OP_DNE_U:
+    case OP_DLE_U:
+    case OP_DGE_U:
+    case OP_DAPPROX: *op = t->v.op; return true;
     default: return false;
     }
 }

@@ -327,6 +327,10 @@ static void repr_depth(lxW_buf *b, lx_Value v, int depth)
         }
         lxW_puts(b, "<Tensor>");
         return;
+    case LXO_CDATA: /* a built-in type's C data (an RNG): its type's show method, through stdlib */
+        if (b->L->showhook && b->L->showhook(b->L, b, v)) return;
+        lxW_printf(b, "<%s>", lxT_name(o->type));
+        return;
     default: lxW_printf(b, "<%s>", lxT_name(o->type)); return;
     }
 }

@@ -37,9 +37,15 @@ static void list(out *o, lxA_node *const *kids, int n, const char *sep)
     }
 }
 
+static void comprehension(out *o, const lxA_node *n, bool parens);
+
 static void args(out *o, const lxA_node *n, int from)
 {
     bool semi = false;
+    if (n->n == from + 1 && n->kids[from] && n->kids[from]->kind == AST_GENERATOR) {
+        comprehension(o, n->kids[from], false); /* sum(x for x in xs) */
+        return;
+    }
     for (int i = from; i < n->n; i++) {
         const lxA_node *a = n->kids[i];
         bool kw = a->kind == AST_KW || (a->kind == AST_PARAM && (a->flags & LXA_F_KEYWORD));
@@ -222,40 +228,23 @@ static void un(out *o, const lxA_node *n)
         list(o, n->kids, n->n, ", ");
         puts_(o, "]");
         return;
-    case AST_HCAT:
-    case AST_ROW: list(o, n->kids, n->n, " "); return;
-    case AST_VCAT:
+    case AST_ROW: list(o, n->kids, n->n, " "); return; /* a row of a VCAT */
+    case AST_HCAT:                                     /* [a b] */
+        puts_(o, "[");
+        list(o, n->kids, n->n, " ");
+        puts_(o, "]");
+        return;
+    case AST_VCAT: /* [a b; c d] */
         puts_(o, "[");
         list(o, n->kids, n->n, "; ");
         puts_(o, "]");
         return;
-    case AST_TYPEDVECT:
+    case AST_TYPEDVECT: /* T[a b], T[a b; c d], T[f(x) for x in xs]: the literal brings its brackets */
         un(o, n->kids[0]);
-        if (n->kids[1]->kind == AST_HCAT) {
-            puts_(o, "[");
-            un(o, n->kids[1]);
-            puts_(o, "]");
-        } else {
-            un(o, n->kids[1]);
-        }
+        un(o, n->kids[1]);
         return;
     case AST_COMPREHENSION:
-    case AST_GENERATOR:
-        puts_(o, n->kind == AST_COMPREHENSION ? "[" : "(");
-        un(o, n->kids[0]);
-        for (int i = 1; i < n->n; i++) {
-            if (n->kids[i]->kind == AST_ITER) {
-                puts_(o, " for ");
-                un(o, n->kids[i]->kids[0]);
-                puts_(o, " in ");
-                un(o, n->kids[i]->kids[1]);
-            } else {
-                puts_(o, " if ");
-                un(o, n->kids[i]);
-            }
-        }
-        puts_(o, n->kind == AST_COMPREHENSION ? "]" : ")");
-        return;
+    case AST_GENERATOR: comprehension(o, n, true); return;
     case AST_LAMBDA:
         if (n->kids[0]->n == 1)
             un(o, n->kids[0]->kids[0]);
@@ -315,6 +304,28 @@ static void un(out *o, const lxA_node *n)
     case AST_FUNCTION: puts_(o, "function … end"); return;
     default: puts_(o, lxA_kind_name(n->kind)); return;
     }
+}
+
+/* [f(x) for x in xs, y in ys if c], (f(x) for x in xs for y in ys): brackets for a comprehension,
+ * parentheses for a generator unless it is a call's only argument (parens false). */
+static void comprehension(out *o, const lxA_node *n, bool parens)
+{
+    bool comp = n->kind == AST_COMPREHENSION;
+    if (comp || parens) puts_(o, comp ? "[" : "(");
+    un(o, n->kids[0]);
+    for (int i = 1; i < n->n; i++) {
+        const lxA_node *k = n->kids[i];
+        if (k && k->kind == AST_ITER) {
+            puts_(o, k->flags & LXA_F_COMMA ? ", " : " for ");
+            un(o, k->kids[0]);
+            puts_(o, " in ");
+            un(o, k->kids[1]);
+        } else {
+            puts_(o, " if ");
+            un(o, k);
+        }
+    }
+    if (comp || parens) puts_(o, comp ? "]" : ")");
 }
 
 size_t lxA_unparse(const lxA_node *n, char *buf, size_t size)

@@ -146,6 +146,47 @@ static lxA_node *m_passthrough(lx_State *L, void *arena, lxA_node *m)
     return m->kids[0];
 }
 
+/* @view x[i, j]: view(x, i, j), `end` meaning x's last position (the compiler reads the flag). */
+static lxA_node *m_view(lx_State *L, void *arena, lxA_node *m)
+{
+    want_args(L, m, 1, 1);
+    lxA_node *e = m->kids[0];
+    while (e->kind == AST_PARENS)
+        e = e->kids[0];
+    if (e->kind != AST_INDEX)
+        lxE_error(L, LXT_ArgumentError,
+                  "Invalid use of @view macro: argument must be a reference expression A[...] (line %d)",
+                  m->line);
+    e->flags |= LXA_F_VIEW;
+    return e;
+}
+
+/* @views: every x[...] read inside e becomes __maybeview(x, ...), as Julia's @views; the target of an
+ * assignment (x[i] = v, x[i] += v, x[i] .= v) stays an assignment, though its indices are read. */
+static void views_all(lx_State *L, lxA_node *e, int depth)
+{
+    if (!e) return;
+    if (depth > 400) lxE_error(L, LXT_ParseError, "@views: the expression is nested too deeply");
+    if (e->kind == AST_INDEX) e->flags |= LXA_F_MAYBEVIEW;
+    if ((e->kind == AST_ASSIGN || e->kind == AST_OPASSIGN || e->kind == AST_DOTASSIGN) && e->n == 2 &&
+        e->kids[0] && e->kids[0]->kind == AST_INDEX) {
+        lxA_node *t = e->kids[0];
+        for (int i = 0; i < t->n; i++)
+            views_all(L, t->kids[i], depth + 1);
+        views_all(L, e->kids[1], depth + 1);
+        return;
+    }
+    for (int i = 0; i < e->n; i++)
+        views_all(L, e->kids[i], depth + 1);
+}
+
+static lxA_node *m_views(lx_State *L, void *arena, lxA_node *m)
+{
+    want_args(L, m, 1, 1);
+    views_all(L, m->kids[0], 0);
+    return m->kids[0];
+}
+
 static lxA_node *log_macro(lx_State *L, void *arena, lxA_node *m, const char *level)
 {
     want_args(L, m, 1, 64);
@@ -202,6 +243,7 @@ static lxA_node *dot_all(lx_State *L, void *arena, lxA_node *e)
         case OP_DIV: e->op = OP_DDIV; break;
         case OP_POW: e->op = OP_DPOW; break;
         case OP_REM: e->op = OP_DREM; break;
+        case OP_INTDIV: e->op = OP_DINTDIV; break;
         default: break;
         }
         e->kind = AST_DOTOP;
@@ -216,13 +258,17 @@ static lxA_node *dot_all(lx_State *L, void *arena, lxA_node *e)
     case AST_COMPARE:
         for (int i = 1; i < e->n; i += 2) {
             lxX_op op = (lxX_op)e->kids[i]->v.i;
-            lxX_op d = op == OP_EQ   ? OP_DEQ
-                       : op == OP_NE ? OP_DNE
-                       : op == OP_LT ? OP_DLT
-                       : op == OP_LE ? OP_DLE
-                       : op == OP_GT ? OP_DGT
-                       : op == OP_GE ? OP_DGE
-                                     : op;
+            lxX_op d = op == OP_EQ       ? OP_DEQ
+                       : op == OP_NE     ? OP_DNE
+                       : op == OP_LT     ? OP_DLT
+                       : op == OP_LE     ? OP_DLE
+                       : op == OP_GT     ? OP_DGT
+                       : op == OP_GE     ? OP_DGE
+                       : op == OP_NE_U   ? OP_DNE_U
+                       : op == OP_LE_U   ? OP_DLE_U
+                       : op == OP_GE_U   ? OP_DGE_U
+                       : op == OP_APPROX ? OP_DAPPROX
+                                         : op;
             e->kids[i]->v.i = d;
         }
         break;
@@ -293,6 +339,21 @@ static lx_Value f_show_expr(lx_State *L, lx_Value *a, int n, lx_Value kw)
     lxL_iowrite(L, lxG_get(L, "stdout"), b.s, b.len);
     lxW_free(&b);
     return a[1];
+}
+
+/* __maybeview(x, i...): what @views makes of x[i...]: a view of a tensor, unless every index is a
+ * number (then the element, as Julia's maybeview); getindex for anything else (a List's slice is a copy). */
+static lx_Value f_maybeview(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lx_Value args[128];
+    if (n > 128) lxE_error(L, LXT_ArgumentError, "@views: too many indices");
+    bool numbers = true;
+    for (int i = 0; i < n; i++) {
+        args[i] = a[i];
+        if (i) numbers &= lxO_isnumber(a[i]);
+    }
+    bool view = lxO_is(a[0], LXO_TENSOR) && !numbers;
+    return lxL_callg(L, view ? "view" : "getindex", args, n);
 }
 
 static lx_Value f_assert_failed(lx_State *L, lx_Value *a, int n, lx_Value kw)
@@ -528,6 +589,7 @@ static lx_Value f_setpath(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 static const lxL_Reg macro_lib[] = {{"__show_expr", "(text, x)", f_show_expr, ""},
                                     {"__assert_failed", "(msg)", f_assert_failed, ""},
+                                    {"__maybeview", "(x, i...)", f_maybeview, ""},
                                     {"__time", "(f)", f_time, ""},
                                     {"__elapsed", "(f)", f_elapsed, ""},
                                     {"__log", "(level, xs...)", f_log, ""},
@@ -553,9 +615,20 @@ static const struct {
     {"elapsed", m_elapsed,
      "    @elapsed expr\n\nRuns expr and returns the seconds it took, as a Float64.\n\n# Examples\n```\nlx> "
      "@elapsed(1 + 1) < 1\ntrue\n```"},
-    {"views", m_passthrough,
-     "    @views expr\n\nAccepted for compatibility; lx's slices of contiguous ranges are already views. "
-     "Returns expr's value.\n\n# Examples\n```\nlx> @views 1 + 1\n2\n```"},
+    {"view", m_view,
+     "    @view x[i, j, ...]\n\n`view(x, i, j, ...)`, written as an index: `end` and `begin` inside the "
+     "brackets are x's last and first positions along that dimension, as in `x[...]`. The tensor it "
+     "returns shares x's memory where the selection is contiguous (see `view`), so writing into it "
+     "changes x.\n\n# Examples\n```\nlx> x = [1 2; 3 4];\n\nlx> v = @view x[:, end];\n\nlx> v .= 0;\n\n"
+     "lx> x\n2×2 Tensor{Int64, 2}:\n 1  0\n 3  0\n```"},
+    {"views", m_views,
+     "    @views expr\n\nTurns every index read `x[...]` inside expr (function bodies included) into a "
+     "view of x, as Julia's `@views`: `view(x, ...)` for a tensor, unless all indices are numbers (then "
+     "the element itself); for other values (Lists, strings) the index stays `getindex` (a List's slice "
+     "is a copy). The target of an assignment (`x[i] = v`, `x[i] .= v`, `x[i] += v`) is left an "
+     "assignment. Returns expr's value.\n\n# Examples\n```\nlx> x = zeros(4);\n\nlx> @views "
+     "fill!(x[3:end], 1);\n\nlx> x\n4-element Tensor{Float32, 1}:\n 0.0\n 0.0\n 1.0\n 1.0\n\nlx> "
+     "@views sum(x[2:3])\n1.0f0\n```"},
     {"inbounds", m_passthrough,
      "    @inbounds expr\n\nAccepted for compatibility (bounds are always checked). Returns expr's "
      "value.\n\n# Examples\n```\nlx> @inbounds 2 * 3\n6\n```"},

@@ -44,15 +44,19 @@ void lxL_iowrite(lx_State *L, lx_Value v, const char *s, size_t n)
     }
 }
 
-/* A user method of show(io, x) for x's type (NULL: the built-in display). */
+static lx_Value p_show(lx_State *L, lx_Value *a, int n, lx_Value kw);
+
+/* A method of show(io, x) for x's type other than the built-in display: a user's method for a
+ * struct, or the C method a built-in type of C data registers (Xoshiro's, random.c). */
 static bool user_show(lx_State *L, lx_Value v, lx_Value *fn)
 {
+    if (!(lxO_is(v, LXO_STRUCT) || lxO_is(v, LXO_CDATA))) return false;
     lx_Value show = lxG_get(L, "show");
     if (!lxO_is(show, LXO_GENERIC)) return false;
     lx_Value args[2] = {lxG_get(L, "stdout"), v};
     bool amb;
     lxO_method *m = lxF_lookup(L, lxO_as(lxO_generic, show), args, 2, &amb);
-    if (!m || m->cfn) return false;
+    if (!m || m->cfn == p_show || (m->cfn && !lxO_is(v, LXO_CDATA))) return false;
     *fn = show;
     return true;
 }
@@ -81,7 +85,7 @@ static bool show_hook(lx_State *L, void *buf, lx_Value v)
 void lxL_printvalue(lx_State *L, lxW_buf *b, lx_Value v, bool repr)
 {
     lx_Value fn;
-    if (v.tag == LX_TOBJECT && v.v.o->kind == LXO_STRUCT && user_show(L, v, &fn)) {
+    if (user_show(L, v, &fn)) {
         lx_Value s = capture_show(L, fn, v);
         lxW_add(b, lxO_as(lxO_string, s)->data, lxO_as(lxO_string, s)->len);
         return;
@@ -228,7 +232,7 @@ static lx_Value p_repl_show(lx_State *L, lx_Value *a, int n, lx_Value kw)
     lxW_buf b;
     lxW_init(L, &b);
     lx_Value fn;
-    if (a[0].tag == LX_TOBJECT && a[0].v.o->kind == LXO_STRUCT && user_show(L, a[0], &fn)) {
+    if (user_show(L, a[0], &fn)) {
         lx_Value s = capture_show(L, fn, a[0]);
         lxW_add(&b, lxO_as(lxO_string, s)->data, lxO_as(lxO_string, s)->len);
     } else {

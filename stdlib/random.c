@@ -400,7 +400,8 @@ static const lxL_Reg random_lib[] = {
      "gives). Without a seed it starts from the clock. It shows as `Xoshiro(s0, s1, s2, s3)`, its state, "
      "which `Xoshiro(s0, s1, s2, s3)` reads back; `copy(rng)` is an independent copy of the stream." EX(
          "lx> rng = Xoshiro(42);\n\nlx> rand(rng) == rand(Xoshiro(42))\ntrue\n\nlx> rng isa "
-         "AbstractRNG\ntrue\n")},
+         "AbstractRNG\ntrue\n\nlx> Xoshiro(1, 2, 3, 4)\nXoshiro(1, 2, 3, 4)\n\nlx> (rng = Xoshiro(1, 2, 3, "
+         "4),)\n(rng = Xoshiro(1, 2, 3, 4),)\n")},
     {"default_rng", "()", r_default_rng,
      "    Random.default_rng()\n\nThe state's default generator, which `rand`, `randn`, ... draw from when "
      "given none; seeded from the clock when the state opens, reseeded by `Random.seed!(seed)`." EX(

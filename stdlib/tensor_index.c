@@ -548,8 +548,8 @@ static const lxL_Reg index_lib[] = {
      "    view(x::Tensor, i...)\n\n`x[i...]` sharing x's memory where it can: a contiguous selection (whole "
      "columns of a matrix, a unit range of a vector, `x[:, :, k]` of a batch) is a view, so writes into it "
      "change x, as Julia's views do; other selections (rows, steps, vectors of positions, masks) are copies, "
-     "unlike Julia's, and all-integer indices give a 0-d tensor. Differentiable. (`@views` is accepted and "
-     "does nothing.)" EX("lx> x = zeros(2, 2);\n\nlx> view(x, :, 2) .= 1;\n\nlx> x[1, 2]\n1.0f0\n")},
+     "unlike Julia's, and all-integer indices give a 0-d tensor (a copy). Differentiable. `@view x[i...]` "
+     "is `view(x, i...)`." EX("lx> x = zeros(2, 2);\n\nlx> view(x, :, 2) .= 1;\n\nlx> x[1, 2]\n1.0f0\n")},
     {"size", "(x::Tensor)", t_size,
      "    size(x::Tensor)\n    size(x::Tensor, d)\n\nThe dimensions of x as a tuple, or the size along "
      "dimension d (1 past the last dimension, as Julia)." EX(

@@ -314,6 +314,108 @@ static lx_Value t_typed_collect(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return t_typedvect(L, a, n, kw);
 }
 
+/* The size of a comprehension over the product of its g iterables, (length(a), length(b), ...), into
+ * shape; count is how many values its loops gave (they agree unless an iterable's length lies). */
+static void product_shape(lx_State *L, const lx_Value *iters, int g, int64_t count, int64_t *shape,
+                          const char *fname)
+{
+    if (g > NN_MAX_DIMS)
+        lxE_error(L, LXT_ArgumentError, "%s: %d iterators make a tensor of more than %d dimensions", fname, g,
+                  NN_MAX_DIMS);
+    lx_Value its[NN_MAX_DIMS];
+    memcpy(its, iters, (size_t)g * sizeof *its); /* length() may call lx: no pointers into the stack */
+    int64_t total = 1;
+    for (int k = 0; k < g; k++) {
+        lx_Value v = its[k];
+        int64_t len;
+        if (lxO_is(v, LXO_LIST))
+            len = (int64_t)lxO_as(lxO_list, v)->n;
+        else if (lxO_is(v, LXO_RANGE))
+            len = lxO_as(lxO_range, v)->len;
+        else if (lxO_is(v, LXO_TUPLE))
+            len = lxO_as(lxO_tuple, v)->n;
+        else if (lxL_istensor(v))
+            len = lxL_tval(v)->numel;
+        else {
+            lx_Value n = lxL_callg(L, "length", &its[k], 1);
+            if (n.tag != LX_TINT)
+                lxE_error(L, LXT_ArgumentError, "%s: length of iterator %d is not an integer", fname, k + 1);
+            len = n.v.i;
+        }
+        if (len < 0) len = 0;
+        shape[k] = len;
+        if (len && total > INT64_MAX / len)
+            lxE_error(L, LXT_ArgumentError, "%s: the iterators' lengths overflow", fname);
+        total *= len;
+    }
+    if (total != count) {
+        char sh[128];
+        nn_shape_str(sh, sizeof sh, g, shape);
+        lxE_error(L, LXT_DimensionMismatch,
+                  "%s: iterators of lengths %s make %lld values, but the loops gave %lld", fname, sh,
+                  (long long)total, (long long)count);
+    }
+}
+
+/* [f(i, j) for i in a, j in b] (T given: T[...]): the values the loops gave, first iterator
+ * fastest, as a tensor of size (length(a), length(b), ...).  Its values must be numbers: lx has no
+ * n-d List (Julia makes a Matrix{Any}). */
+static lx_Value collect_shaped(lx_State *L, lx_Value list, const lx_Value *iters, int g, const lx_Value *T)
+{
+    char fname[96];
+    snprintf(fname, sizeof fname, "%s[... for i in a, j in b]",
+             !T                     ? ""
+             : lxO_is(*T, LXO_TYPE) ? lxT_name(lxO_as(lxO_type, *T))
+                                    : "T");
+    if (!lxO_is(list, LXO_LIST)) lxE_typeerror(L, fname, "a List", list);
+    lxO_list *l = lxO_as(lxO_list, list);
+    int64_t shape[NN_MAX_DIMS], n = (int64_t)l->n;
+    int mark = lxV_root(L, list);
+    product_shape(L, iters, g, n, shape, fname);
+    lxV_unroot(L, mark);
+    nn_dtype dt = NN_F32;
+    bool scalars = false;
+    if (T && !lxL_dtype_of(L, *T, &dt))
+        lxE_error(L, LXT_ArgumentError,
+                  "%s: a comprehension over %d iterators makes a %d-d tensor, whose element type must be "
+                  "Float32, Float64, Int64, Int32 or Bool (lx has no %d-d List)",
+                  fname, g, g, g);
+    nn_tensor *out = NULL;
+    if (n == 0) return lxL_result(L, nn_zeros(L->nn, &out, dt, g, shape), &out);
+    lx_Value v;
+    if (T) {
+        v = typed_vector(L, *T, l->items, n);
+    } else {
+        if (!literal_dtype(l->items, n, &dt, &scalars)) {
+            int64_t i = 0;
+            while (i < n && (lxO_isnumber(l->items[i]) || is_scalar_tensor(l->items[i])))
+                i++;
+            lxE_error(
+                L, LXT_ArgumentError,
+                "%s: a comprehension over %d iterators makes a %d-d tensor, so its values must be "
+                "numbers, got a %s (value %lld); lx has no %d-d List (a nested [... for i in a for j in "
+                "b] makes a flat one)",
+                fname, g, g, lxT_name(lxT_typeof(L, l->items[i])), (long long)i + 1, g);
+        }
+        v = make_vector(L, l->items, n, dt, scalars, fname);
+    }
+    if (g == 1) return v;
+    return lxL_result(L, nn_reshape(L->nn, &out, lxL_tval(v), g, shape), &out);
+}
+
+/* __collect_shaped(list, iterables...) */
+static lx_Value t_collect_shaped(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return collect_shaped(L, a[0], a + 1, n - 1, NULL);
+}
+
+/* __typed_collect_shaped(T, list, iterables...) */
+static lx_Value t_typed_collect_shaped(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lx_Value T = a[0];
+    return collect_shaped(L, a[1], a + 2, n - 2, &T);
+}
+
 /* [a b; c d]: rows are concatenated along dimension 2, then the rows along 1
  * (Julia's hvcat); numbers count as 1×1.  force: the element type of T[...], or -1. */
 static lx_Value hvcat(lx_State *L, const int64_t *rowlen, int nrows, lx_Value *items, int n, int force)
@@ -1191,6 +1293,8 @@ static const lxL_Reg new_lib[] = {
     {"__typed_hvcat", "(T::Type, rows, xs...)", t_typed_hvcat, ""},
     {"__typed_hcat", "(T::Type, xs...)", t_typed_hcat, ""},
     {"__typed_collect", "(T::Type, xs)", t_typed_collect, ""},
+    {"__collect_shaped", "(xs, iters...)", t_collect_shaped, ""},
+    {"__typed_collect_shaped", "(T::Type, xs, iters...)", t_typed_collect_shaped, ""},
     {"getindex", "(T::Type, xs...)", t_typed_index, ""},
     /* constructors */
     {"zeros", "(dims...)", t_zeros,

@@ -42,7 +42,9 @@ static lxA_node *m_test(lx_State *L, void *arena, lxA_node *m)
         }
     }
     lxA_node *text = text_of(L, arena, e), *where = lxL_where(L, arena, m);
-    if (e->kind == AST_COMPARE && e->n == 3 && !e->kids[1]->name) {
+    /* a dotted comparison (a .== b) is a value to check as a whole, as Julia's Test does */
+    if (e->kind == AST_COMPARE && e->n == 3 && !e->kids[1]->name &&
+        lxX_op_name((lxX_op)e->kids[1]->v.i)[0] != '.') {
         /* __test_cmp(op, () -> (a, b), kws, text, where) */
         lxX_op op = (lxX_op)e->kids[1]->v.i;
         const char *fname = op == OP_APPROX ? "isapprox" : lxX_op_name(op);

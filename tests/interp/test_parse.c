@@ -3,6 +3,7 @@
  * the REPL relies on, and deep nesting bounded without a crash.
  */
 #include "parse.h"
+#include "runtime.h"
 #include "tap.h"
 
 #include <stdint.h>
@@ -39,6 +40,25 @@ static void parses(const char *src, const char *want)
         tap_diag("got:  %s", got);
         tap_diag("want: %s", want);
     }
+}
+
+/* The first statement of src back to text (lxA_unparse, what @show, @test and @assert print). */
+static void unparses(const char *src, const char *want)
+{
+    lxA_arena a;
+    lxA_arena_init(&a, tap_alloc, NULL);
+    lxP_result r;
+    lxA_node *top = lxP_parse(src, strlen(src), "test.lx", &a, &r);
+    char buf[1024] = "";
+    if (top && top->n)
+        lxA_unparse(top->kids[0], buf, sizeof buf);
+    else
+        snprintf(buf, sizeof buf, "ERR %s", r.message);
+    if (!tap_ok(!strcmp(buf, want), "unparse %s", src)) {
+        tap_diag("got:  %s", buf);
+        tap_diag("want: %s", want);
+    }
+    lxA_arena_free(&a);
 }
 
 static void rejects(const char *src, size_t len, const char *want_prefix, const char *name)
@@ -104,6 +124,40 @@ int main(void)
     parses("sum(x^2 for x in xs)", "(CALL sum (GENERATOR (BINOP ^ x 2) (ITER x xs)))");
     parses("Float64[1, 2]", "(INDEX Float64 1 2)");
     parses("Float64[1 2; 3 4]", "(TYPEDVECT Float64 (VCAT (ROW 1 2) (ROW 3 4)))");
+    /* comma iterators are Julia's product (#64 on the ITER); one product without a filter: shaped (#256) */
+    parses("[i + j for i in 1:2, j in 1:3]",
+           "(COMPREHENSION #256 (BINOP + i j) (ITER i (RANGE 1 2)) (ITER #64 j (RANGE 1 3)))");
+    parses("[x for x in a, y in b if x < y]", "(COMPREHENSION x (ITER x a) (ITER #64 y b) (COMPARE x < y))");
+    parses("[x for x in a for y in b]", "(COMPREHENSION x (ITER x a) (ITER y b))");
+    parses("[x for x in a, y in b for z in c]", "(COMPREHENSION x (ITER x a) (ITER #64 y b) (ITER z c))");
+    parses("sum(i for i in a, j in b)", "(CALL sum (GENERATOR i (ITER i a) (ITER #64 j b)))");
+    parses("Float64[i for i in a, j in b]",
+           "(TYPEDVECT Float64 (COMPREHENSION #256 i (ITER i a) (ITER #64 j b)))");
+    /* dotted Unicode comparisons and ÷ */
+    parses("x .≈ y", "(COMPARE x .≈ y)");
+    parses("a .≤ b .≥ c", "(COMPARE a .≤ b .≥ c)");
+    parses("a .≠ b", "(COMPARE a .≠ b)");
+    parses("a .÷ 2", "(DOTOP .÷ a 2)");
+    parses("x[begin:end-1]", "(INDEX x (RANGE begin (BINOP - end 1)))");
+    parses("x[begin:n]", "(INDEX x (RANGE begin n))");
+
+    /* unparsing: brackets of matrix literals in every context */
+    unparses("repeat([1 2], 2, 1)", "repeat([1 2], 2, 1)");
+    unparses("[1/3 2/3] == x", "[1 / 3 2 / 3] == x");
+    unparses("f([1 2; 3 4])", "f([1 2; 3 4])");
+    unparses("(Float64[1 2], Int[1 2; 3 4])", "(Float64[1 2], Int[1 2; 3 4])");
+    unparses("[a -b]", "[a -b]");
+    unparses("Float64[1, 2]", "Float64[1, 2]");
+    unparses("Int[]", "Int[]");
+    unparses("[[1 2], [3 4]]", "[[1 2], [3 4]]");
+    unparses("[x^2 for x in xs if x > 1]", "[x^2 for x in xs if x > 1]");
+    unparses("Float64[x for x in xs]", "Float64[x for x in xs]");
+    unparses("[i + j for i in 1:2, j in 1:3]", "[i + j for i in 1:2, j in 1:3]");
+    unparses("[x for x in a for y in b]", "[x for x in a for y in b]");
+    unparses("sum(x for x in xs)", "sum(x for x in xs)");
+    unparses("f(a, (x for x in xs))", "f(a, (x for x in xs))");
+    unparses("x .≈ y", "x .≈ y");
+    unparses("x[begin:end - 1]", "x[begin:end - 1]");
 
     /* strings */
     parses("println(\"a $x b $(f(y)) c\")", "(CALL println (STRING \"a \" x \" b \" (CALL f y) \" c\"))");
