@@ -19,6 +19,7 @@ static void open_all(lx_State *L, void *ud)
     lxL_open_tensor_new(L);
     lxL_open_random(L);
     lxL_open_tensor_arith(L);
+    lxL_open_activations(L);
     lxL_open_tensor_bcast(L);
     lxL_open_tensor_index(L);
     lxL_open_tensor_shape(L);

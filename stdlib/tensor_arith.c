@@ -13,8 +13,6 @@
 
 #define SHAPE_BUF 160
 
-/* activations.c */
-
 /* An op's result as a value: a 0-d result is a scalar (a plain number unless gradient tracks it, spec §6);
  * any other shape stays a tensor, a one-element vector too. */
 static lx_Value value_of(lx_State *L, nn_status s, nn_tensor **out)
@@ -910,5 +908,4 @@ static const lxL_Reg arith_lib[] = {
 void lxL_open_tensor_arith(lx_State *L)
 {
     lxL_register(L, arith_lib);
-    lxL_open_activations(L);
 }

@@ -6,7 +6,7 @@
  */
 #include "docwalk.h"
 
-#include "lib.h"
+#include "tensor.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +27,29 @@ static const library libs[] = {
     {"io", lxL_open_io},
     {"macros", lxL_open_macros},
     {"test", lxL_open_test},
+    {"tensor", lxL_open_tensor},
+    {"tensor_show", lxL_open_tensor_show},
+    {"tensor_new", lxL_open_tensor_new},
+    {"random", lxL_open_random},
+    {"tensor_arith", lxL_open_tensor_arith},
+    {"activations", lxL_open_activations},
+    {"tensor_bcast", lxL_open_tensor_bcast},
+    {"tensor_index", lxL_open_tensor_index},
+    {"tensor_shape", lxL_open_tensor_shape},
+    {"tensor_reduce", lxL_open_tensor_reduce},
+    {"linalg", lxL_open_linalg},
+    {"devices", lxL_open_devices},
+    {"gradient", lxL_open_gradient},
     {"prelude", lxL_open_prelude},
 };
 #define NLIBS ((int)(sizeof libs / sizeof libs[0]))
 
-static const char *const libnames[] = {"base",   "print", "math",    "strings", "collections", "io",
-                                       "macros", "test",  "prelude", "core",    "other",       NULL};
+static const char *const libnames[] = {
+    "base",         "print",        "math",          "strings",     "collections",
+    "io",           "macros",       "test",          "tensor",      "tensor_show",
+    "tensor_new",   "random",       "tensor_arith",  "activations", "tensor_bcast",
+    "tensor_index", "tensor_shape", "tensor_reduce", "linalg",      "devices",
+    "gradient",     "prelude",      "core",          "other",       NULL};
 
 const char *const *docw_libs(void)
 {
