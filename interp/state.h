@@ -156,9 +156,6 @@ struct lx_State {
     void (*tensorshow)(lx_State *L, void *buf, lx_Value v, bool full);
     /* stdlib's printing of a struct with a user `show` method (true: done) */
     bool (*showhook)(lx_State *L, void *buf, lx_Value v);
-    /* > 0 while f.(x) runs f once on whole tensors: * / ^ and scalar math act
-     * elementwise, and ops with no elementwise meaning raise (stdlib/tensor.c) */
-    int bcast_mode;
     lx_Value current_file;
 
     /* the VM */
@@ -187,11 +184,14 @@ struct lx_State {
     /* the collector */
     size_t gcdebt; /* bytes allocated since the last collection */
     size_t gcthreshold;
-    lxO_header *tfree; /* spare tensor wrappers, reused so a training loop does not malloc per op */
-    int ntfree;
     lxO_header **gray;
     size_t ngray, capgray;
     bool gcrunning;
+    lxO_header *tfree; /* spare tensor wrappers, reused so a training loop does not malloc per op */
+    int ntfree;
+    /* > 0 while f.(x) runs f once on whole tensors: * / ^ and scalar math act
+     * elementwise, and ops with no elementwise meaning raise (stdlib/tensor.c) */
+    int bcast_mode;
 };
 
 static inline lxV_frame *lxV_frameat(lx_State *L, int i)
