@@ -65,15 +65,9 @@ static void domain_error(lx_State *L, lx_Value val, const char *msg)
     lxE_throw(L, lxO_obj(e));
 }
 
-/* nn_convert's InexactError comes back as a DomainError status; lx raises Julia's InexactError. */
+/* nn_convert's InexactError comes back as a DomainError status whose message lxE_nn maps to InexactError. */
 static void convert_check(lx_State *L, nn_status s)
 {
-    if (s == NN_ERR_DOMAIN && !strncmp(nn_ctx_message(L->nn), "InexactError: ", 14)) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "%s", nn_ctx_message(L->nn) + 14);
-        nn_ctx_clear_error(L->nn);
-        lxE_error(L, LXT_InexactError, "%s", msg);
-    }
     lxL_nncheck(L, s);
 }
 

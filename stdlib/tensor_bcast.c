@@ -394,12 +394,6 @@ lx_Value lxL_tensor_broadcast(lx_State *L, lx_Value f, lx_Value *args, int nx)
     lx_Value r;
     if (lxL_dtype_of(L, f, &dt) && nx == 1 && lxL_istensor(xs[0])) { /* Float64.(x), Int.(x), ... */
         nn_status s = nn_convert(L->nn, &out, lxL_tval(xs[0]), dt);
-        if (s == NN_ERR_DOMAIN && !strncmp(nn_ctx_message(L->nn), "InexactError: ", 14)) {
-            char msg[600];
-            snprintf(msg, sizeof msg, "%s", nn_ctx_message(L->nn) + 14);
-            nn_ctx_clear_error(L->nn);
-            lxE_error(L, LXT_InexactError, "%s", msg);
-        }
         r = value_of(L, s, &out);
     } else if (is_named(f, "identity") && nx == 1 && lxL_istensor(xs[0])) { /* identity.(x) copies */
         r = value_of(L, nn_copy(L->nn, &out, lxL_tval(xs[0])), &out);
@@ -463,13 +457,7 @@ static lx_Value b_broadcast_bang(lx_State *L, lx_Value *a, int n, lx_Value kw)
         nn_tensor *t = lxL_totensor(L, src, d, "broadcast!", &hold);
         s = t == d ? NN_OK : nn_copy_(L->nn, d, t);
     }
-    if (s == NN_ERR_DOMAIN && !strncmp(nn_ctx_message(L->nn), "InexactError: ", 14)) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "%s", nn_ctx_message(L->nn) + 14);
-        nn_ctx_clear_error(L->nn);
-        lxE_error(L, LXT_InexactError, "%s", msg);
-    }
-    lxL_nncheck(L, s);
+    lxL_nncheck(L, s); /* an inexact conversion raises InexactError (lxE_nn) */
     lxV_unroot(L, mark);
     return dest;
 }
