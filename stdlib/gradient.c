@@ -23,14 +23,13 @@ typedef struct {
 
 static lx_Value track(lx_State *L, lx_Value v, trackmap *m, int depth);
 
-static lx_Value track_items(lx_State *L, lx_Value *items, int n, trackmap *m, int depth, lx_Value *out,
-                            bool *changed)
+static void track_items(lx_State *L, lx_Value *items, int n, trackmap *m, int depth, lx_Value *out,
+                        bool *changed)
 {
     for (int i = 0; i < n; i++) {
         out[i] = track(L, items[i], m, depth + 1);
         if (!lxO_egal(out[i], items[i])) *changed = true;
     }
-    return lxO_nothing();
 }
 
 static lx_Value track(lx_State *L, lx_Value v, trackmap *m, int depth)
@@ -61,10 +60,8 @@ static lx_Value track(lx_State *L, lx_Value v, trackmap *m, int depth)
     case LXO_TUPLE: {
         lxO_tuple *t = lxO_as(lxO_tuple, v);
         lxO_tuple *c = lxO_tuple_new(L, t->n);
-        int mark = lxV_root(L, lxO_obj(c));
         bool changed = false;
         track_items(L, t->items, t->n, m, depth, c->items, &changed);
-        lxV_unroot(L, mark);
         return changed ? lxO_obj(c) : v;
     }
     case LXO_NTUPLE: {

@@ -196,8 +196,6 @@ void lxL_liftcheck(lx_State *L, const char *what)
         lxE_error(L, LXT_ArgumentError, "%s has no elementwise meaning inside a broadcast f.(x)", what);
 }
 
-static const lxL_Reg tensor_lib[] = {{NULL, NULL, NULL, NULL}};
-
 void lxL_open_tensor(lx_State *L)
 {
     /* Int32 joins the number types for tensors of that element type */
@@ -207,7 +205,6 @@ void lxL_open_tensor(lx_State *L)
         t->builtin = true;
         lxG_set(L, "Int32", lxO_obj(t));
     }
-    lxL_register(L, tensor_lib);
     lxL_setdoc(
         L, "Tensor",
         "    Tensor\n\nAn n-dimensional array of `Float32` (the default), `Float64`, `Int32`, `Int64` or "
