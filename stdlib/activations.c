@@ -13,14 +13,6 @@
 #define GELU_2C 1.5957691216057308 /* sqrt(8/pi) */
 #define GELU_K 0.044715
 
-/* An op's result as a value: a 0-d result is a scalar (a plain number unless gradient tracks it, spec §6);
- * any other shape stays a tensor, a one-element vector too. */
-static lx_Value value_of(lx_State *L, nn_status s, nn_tensor **out)
-{
-    lxL_nncheck(L, s);
-    return (*out)->ndim == 0 ? lxL_scalar(L, s, out) : lxL_result(L, s, out);
-}
-
 /* ---- numbers --------------------------------------------------------------------------------- */
 
 /* NNlib's σ, stable at both ends: exp(-|x|) never overflows. */
@@ -88,9 +80,9 @@ static lx_Value act_tensor(lx_State *L, lx_Value xv, nn_unary_op op, double p, c
                   fname, fname);
     if (keeps_int(op) && !nn_dtype_is_float(x->dtype)) {
         double hi = op == NN_RELU6 ? 6 : op == NN_HARDTANH ? 1 : x->dtype == NN_I32 ? 2147483647.0 : 0x1p62;
-        return value_of(L, nn_clamp(L->nn, &out, x, op == NN_HARDTANH ? -1 : 0, hi), &out);
+        return lxL_scalar(L, nn_clamp(L->nn, &out, x, op == NN_HARDTANH ? -1 : 0, hi), &out);
     }
-    return value_of(L, nn_unary_p(L->nn, &out, op, x, p), &out);
+    return lxL_scalar(L, nn_unary_p(L->nn, &out, op, x, p), &out);
 }
 
 static lx_Value activation(lx_State *L, lx_Value *a, int n, nn_unary_op op, const char *fname)

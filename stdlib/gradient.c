@@ -172,8 +172,7 @@ static lx_Value detach(lx_State *L, lx_Value v, int depth)
     case LXO_TENSOR: {
         nn_tensor *t = lxL_tval(v), *d = NULL;
         if (!nn_is_tracked(t)) return v;
-        nn_status s = nn_detach(L->nn, &d, t);
-        return t->ndim == 0 ? lxL_scalar(L, s, &d) : lxL_result(L, s, &d);
+        return lxL_scalar(L, nn_detach(L->nn, &d, t), &d);
     }
     case LXO_TUPLE: {
         lxO_tuple *t = lxO_as(lxO_tuple, v);

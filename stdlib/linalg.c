@@ -40,7 +40,7 @@ static lx_Value reciprocal(lx_State *L, lx_Value x)
     lx_Value hold;
     nn_tensor *t = lxL_tval(x), *one = lxL_totensor(L, lxO_int(1), t, "inv", &hold), *out;
     nn_status s = nn_binary(L->nn, &out, NN_DIV, one, t);
-    return t->ndim == 0 ? lxL_scalar(L, s, &out) : lxL_result(L, s, &out);
+    return lxL_scalar(L, s, &out); /* a number for a scalar's inverse */
 }
 
 static lx_Value l_inv(lx_State *L, lx_Value *a, int n, lx_Value kw)
@@ -58,7 +58,7 @@ static lx_Value l_ldiv(lx_State *L, lx_Value *a, int n, lx_Value kw)
     nn_status s;
     if (A->ndim == 0 || L->bcast_mode > 0) { /* a scalar: B ./ a */
         s = nn_binary(L->nn, &out, NN_DIV, B, A);
-        return B->ndim == 0 ? lxL_scalar(L, s, &out) : lxL_result(L, s, &out);
+        return lxL_scalar(L, s, &out);
     }
     s = nn_solve(L->nn, &out, A, B);
     return lxL_result(L, s, &out);
@@ -93,7 +93,7 @@ static lx_Value l_rdiv(lx_State *L, lx_Value *a, int n, lx_Value kw)
             return prev(L, a, n, kw);
         }
         s = nn_binary(L->nn, &out, NN_DIV, A, B);
-        return A->ndim == 0 && B->ndim == 0 ? lxL_scalar(L, s, &out) : lxL_result(L, s, &out);
+        return lxL_scalar(L, s, &out);
     }
     char sa[SHAPE_BUF], sb[SHAPE_BUF];
     nn_shape_str(sa, sizeof sa, A->ndim, A->shape);

@@ -13,14 +13,6 @@
 
 #define SHAPE_BUF 160
 
-/* An op's result as a value: a 0-d result is a scalar (a plain number unless gradient tracks it, spec §6);
- * any other shape stays a tensor, a one-element vector too. */
-static lx_Value value_of(lx_State *L, nn_status s, nn_tensor **out)
-{
-    lxL_nncheck(L, s);
-    return (*out)->ndim == 0 ? lxL_scalar(L, s, out) : lxL_result(L, s, out);
-}
-
 /* ---- operands -------------------------------------------------------------------------------- */
 
 static bool is0d(lx_Value v)
@@ -63,12 +55,6 @@ static void domain_error(lx_State *L, lx_Value val, const char *msg)
     e->fields[0] = val;
     e->fields[1] = lxO_cstr(L, msg);
     lxE_throw(L, lxO_obj(e));
-}
-
-/* nn_convert's InexactError comes back as a DomainError status whose message lxE_nn maps to InexactError. */
-static void convert_check(lx_State *L, nn_status s)
-{
-    lxL_nncheck(L, s);
 }
 
 /* ---- elementwise cores ----------------------------------------------------------------------- */
@@ -116,14 +102,14 @@ static lx_Value ew_binary(lx_State *L, nn_binary_op op, lx_Value a, lx_Value b, 
         s = int_pow(L->nn, &out, ta, (uint64_t)lxO_tonumber(b));
     else
         s = nn_binary(L->nn, &out, op, ta, tb);
-    return value_of(L, s, &out);
+    return lxL_scalar(L, s, &out);
 }
 
 static lx_Value ew_compare(lx_State *L, nn_compare_op op, lx_Value a, lx_Value b, const char *fname)
 {
     lx_Value ha, hb;
     nn_tensor *ta = operand(L, a, b, fname, &ha), *tb = operand(L, b, a, fname, &hb), *out = NULL;
-    return value_of(L, nn_compare(L->nn, &out, op, ta, tb), &out);
+    return lxL_scalar(L, nn_compare(L->nn, &out, op, ta, tb), &out);
 }
 
 /* f(x) elementwise.  Integer and Bool tensors keep their type where Julia's do (-x, abs, abs2, sign,
@@ -207,7 +193,7 @@ static lx_Value t_sub(lx_State *L, lx_Value *a, int n, lx_Value kw)
     (void)kw;
     if (n == 1) {
         nn_tensor *out;
-        return value_of(L, unary_op(L, &out, NN_NEG, 0, lxL_tval(a[0])), &out);
+        return lxL_scalar(L, unary_op(L, &out, NN_NEG, 0, lxL_tval(a[0])), &out);
     }
     return addsub(L, a, NN_SUB, "-");
 }
@@ -253,7 +239,7 @@ static lx_Value matprod(lx_State *L, const nn_tensor *A, const nn_tensor *B)
                   shape_of(s1, A), shape_of(s2, B), (long long)ka, (long long)B->shape[0]);
     nn_tensor *out;
     nn_status s = matmul_any(L->nn, &out, A, B);
-    convert_check(L, s); /* an integer product past Int64: InexactError */
+    lxL_nncheck(L, s); /* an integer product past Int64: InexactError */
     return lxL_result(L, s, &out);
 }
 
@@ -368,7 +354,7 @@ static lx_Value matpow(lx_State *L, lx_Value av, lx_Value pv)
         if (s) {
             nn_release(acc);
             acc = NULL;
-            convert_check(L, s);
+            lxL_nncheck(L, s);
         }
         r = lxL_result(L, s, &acc);
     }
@@ -503,7 +489,7 @@ static lx_Value math1(lx_State *L, lx_Value *a, nn_unary_op op, domain dom, cons
         if (x->ndim != 0) not_scalar(L, fname, x);
         check_domain(L, fname, x, dom);
     }
-    return value_of(L, unary_op(L, &out, op, nn_unary_default_param(op), x), &out);
+    return lxL_scalar(L, unary_op(L, &out, op, nn_unary_default_param(op), x), &out);
 }
 
 #define MATH_FN(cname, op, dom, name)                                                                        \
@@ -554,8 +540,8 @@ static lx_Value round_to(lx_State *L, lx_Value *a, nn_unary_op op, const char *f
     lx_Value hold = lxL_result(L, unary_op(L, &r, op, 0, x), &r);
     (void)hold;
     nn_status s = nn_convert(L->nn, &out, r, t);
-    convert_check(L, s);
-    return value_of(L, s, &out);
+    lxL_nncheck(L, s);
+    return lxL_scalar(L, s, &out);
 }
 
 #define ROUND_FN(cname, op, name)                                                                            \
@@ -578,10 +564,10 @@ static lx_Value t_float(lx_State *L, lx_Value *a, int n, lx_Value kw)
     nn_tensor *x = lxL_tval(a[0]), *out;
     if (nn_dtype_is_float(x->dtype) && x->ndim == 0) {
         out = nn_retain(x);
-        return value_of(L, NN_OK, &out);
+        return lxL_scalar(L, NN_OK, &out);
     }
     if (nn_dtype_is_float(x->dtype)) return a[0];
-    return value_of(L, nn_convert(L->nn, &out, x, NN_F32), &out);
+    return lxL_scalar(L, nn_convert(L->nn, &out, x, NN_F32), &out);
 }
 
 /* isnan, isinf, isfinite: Bool, elementwise in a broadcast.  Integer tensors are always finite. */
@@ -590,14 +576,14 @@ static lx_Value classify(lx_State *L, lx_Value *a, int which, const char *fname)
     nn_tensor *x = lxL_tval(a[0]), *out = NULL;
     if (x->ndim != 0 && L->bcast_mode == 0) not_scalar(L, fname, x);
     if (!nn_dtype_is_float(x->dtype))
-        return value_of(L, nn_full(L->nn, &out, NN_BOOL, x->ndim, x->shape, which == 2 ? 1 : 0), &out);
-    if (which == 0) return value_of(L, nn_compare(L->nn, &out, NN_NE, x, x), &out);
+        return lxL_scalar(L, nn_full(L->nn, &out, NN_BOOL, x->ndim, x->shape, which == 2 ? 1 : 0), &out);
+    if (which == 0) return lxL_scalar(L, nn_compare(L->nn, &out, NN_NE, x, x), &out);
     nn_tensor *ab, *inf;
     lx_Value h1 = lxL_result(L, nn_unary(L->nn, &ab, NN_ABS, x), &ab);
     lx_Value h2 = lxL_result(L, nn_scalar(L->nn, &inf, x->dtype, INFINITY), &inf);
     (void)h1;
     (void)h2;
-    return value_of(L, nn_compare(L->nn, &out, which == 1 ? NN_EQ : NN_LT, ab, inf), &out);
+    return lxL_scalar(L, nn_compare(L->nn, &out, which == 1 ? NN_EQ : NN_LT, ab, inf), &out);
 }
 
 static lx_Value t_isnan(lx_State *L, lx_Value *a, int n, lx_Value kw)
@@ -661,7 +647,7 @@ static lx_Value t_clamp(lx_State *L, lx_Value *a, int n, lx_Value kw)
             lo = (float)lo; /* weak typing: the bounds of a Float32 tensor are Float32 */
             hi = (float)hi;
         }
-        return value_of(L, nn_clamp(L->nn, &out, x, lo, hi), &out);
+        return lxL_scalar(L, nn_clamp(L->nn, &out, x, lo, hi), &out);
     }
     if (L->bcast_mode == 0) {
         char s[SHAPE_BUF];
@@ -701,7 +687,7 @@ static lx_Value t_ifelse(lx_State *L, lx_Value *a, int n, lx_Value kw)
     lx_Value h1, h2;
     lx_Value like1 = lxL_istensor(a[2]) ? a[2] : a[0], like2 = lxL_istensor(a[1]) ? a[1] : a[0];
     nn_tensor *ta = operand(L, a[1], like1, "ifelse", &h1), *tb = operand(L, a[2], like2, "ifelse", &h2);
-    return value_of(L, nn_ifelse(L->nn, &out, c, ta, tb), &out);
+    return lxL_scalar(L, nn_ifelse(L->nn, &out, c, ta, tb), &out);
 }
 
 /* ---- the library ----------------------------------------------------------------------------- */

@@ -21,14 +21,6 @@ typedef struct {
     int64_t shape[NN_MAX_DIMS];
 } bshape;
 
-/* An op's result as a value: a 0-d result is a scalar (a plain number unless gradient tracks it, spec §6);
- * any other shape stays a tensor, a one-element vector too. */
-static lx_Value value_of(lx_State *L, nn_status s, nn_tensor **out)
-{
-    lxL_nncheck(L, s);
-    return (*out)->ndim == 0 ? lxL_scalar(L, s, out) : lxL_result(L, s, out);
-}
-
 static bool is_seq(lx_Value v)
 {
     return lxO_is(v, LXO_LIST) || lxO_is(v, LXO_TUPLE) || lxO_is(v, LXO_RANGE);
@@ -150,12 +142,12 @@ static bool fit(lx_State *L, lx_Value r, const bshape *cs, lx_Value *xs, int nx,
     if (rt->ndim == cs->ndim && !memcmp(rt->shape, cs->shape, (size_t)cs->ndim * sizeof *cs->shape)) {
         for (int i = 0; i < nx; i++)
             if (lxL_istensor(xs[i]) && lxL_tval(xs[i])->storage == rt->storage) { /* f(x) = x */
-                *out = value_of(L, nn_copy(L->nn, &t, rt), &t);
+                *out = lxL_scalar(L, nn_copy(L->nn, &t, rt), &t);
                 return true;
             }
         if (cs->ndim == 0) { /* a number unless tracked */
             t = nn_retain(rt);
-            r = value_of(L, NN_OK, &t);
+            r = lxL_scalar(L, NN_OK, &t);
         }
         *out = r;
         return true;
@@ -168,7 +160,7 @@ static bool fit(lx_State *L, lx_Value r, const bshape *cs, lx_Value *xs, int nx,
     if (!s) s = nn_ifelse(L->nn, &t, yes, rt, z);
     nn_release(z);
     nn_release(yes);
-    *out = value_of(L, s, &t);
+    *out = lxL_scalar(L, s, &t);
     return true;
 }
 
@@ -350,11 +342,11 @@ static bool direct(lx_State *L, lx_Value f, lx_Value *xs, int nx, lx_Value *out)
             return false;
     nn_tensor *t = NULL;
     if (op < NNOP_BINARY && nx == 1) {
-        *out = value_of(L, nn_unary(L->nn, &t, (nn_unary_op)(op - 1), lxL_tval(xs[0])), &t);
+        *out = lxL_scalar(L, nn_unary(L->nn, &t, (nn_unary_op)(op - 1), lxL_tval(xs[0])), &t);
         return true;
     }
     if (op >= NNOP_BINARY && nx == 2) {
-        *out = value_of(
+        *out = lxL_scalar(
             L, nn_binary(L->nn, &t, (nn_binary_op)(op - NNOP_BINARY), lxL_tval(xs[0]), lxL_tval(xs[1])), &t);
         return true;
     }
@@ -394,16 +386,16 @@ lx_Value lxL_tensor_broadcast(lx_State *L, lx_Value f, lx_Value *args, int nx)
     lx_Value r;
     if (lxL_dtype_of(L, f, &dt) && nx == 1 && lxL_istensor(xs[0])) { /* Float64.(x), Int.(x), ... */
         nn_status s = nn_convert(L->nn, &out, lxL_tval(xs[0]), dt);
-        r = value_of(L, s, &out);
+        r = lxL_scalar(L, s, &out);
     } else if (is_named(f, "identity") && nx == 1 && lxL_istensor(xs[0])) { /* identity.(x) copies */
-        r = value_of(L, nn_copy(L->nn, &out, lxL_tval(xs[0])), &out);
+        r = lxL_scalar(L, nn_copy(L->nn, &out, lxL_tval(xs[0])), &out);
     } else if ((is_named(f, "==") || is_named(f, "!=")) &&
                nx == 2) { /* .== elementwise (== is whole-array) */
         lx_Value ha, hb;
         const nn_tensor *like = lxL_istensor(xs[0]) ? lxL_tval(xs[0]) : lxL_tval(xs[1]);
         nn_tensor *a = lxL_totensor(L, xs[0], like, "broadcast", &ha),
                   *b = lxL_totensor(L, xs[1], like, "broadcast", &hb);
-        r = value_of(L, nn_compare(L->nn, &out, is_named(f, "==") ? NN_EQ : NN_NE, a, b), &out);
+        r = lxL_scalar(L, nn_compare(L->nn, &out, is_named(f, "==") ? NN_EQ : NN_NE, a, b), &out);
     } else {
         r = lifted(L, f, xs, nx, &cs, tracked);
     }

@@ -114,18 +114,11 @@ static void check_number(lx_State *L, lx_Value v, nn_dtype dt, const char *fname
     check_exact(L, dt, v.tag == LX_TINT ? (double)v.v.i : lxO_tonumber(v));
 }
 
-/* A tensor of dt converted from x, refusing values that do not fit an integer or Bool type. */
+/* A tensor of dt converted from x; values that do not fit an integer or Bool type are nn_convert's
+ * InexactError. */
 static nn_tensor *convert_checked(lx_State *L, nn_tensor *x, nn_dtype dt, lx_Value *hold)
 {
     if (x->dtype == dt) return x;
-    if (!nn_dtype_is_float(dt) && nn_tensor_device(x) == NN_CPU)
-        for (int64_t i = 0; i < x->numel; i++) {
-            if (x->dtype == NN_I64 && dt == NN_I32) {
-                check_exact(L, dt, (double)((const int64_t *)nn_data(x))[i]);
-                continue;
-            }
-            check_exact(L, dt, nn_get(x, i));
-        }
     nn_tensor *out = NULL;
     *hold = lxL_result(L, nn_convert(L->nn, &out, x, dt), &out);
     return out;
