@@ -306,6 +306,9 @@ static lx_Value g_pullback(lx_State *L, lx_Value *a, int n, lx_Value kw)
     fpass p;
     forward(L, a[0], a + 1, n - 1, &p);
     lx_Value ty = lxG_get(L, "Pullback");
+    if (!lxO_is(ty, LXO_TYPE) || lxO_as(lxO_type, ty)->nfields != PB_NFIELDS)
+        lxE_error(L, LXT_ErrorException,
+                  "pullback: the global `Pullback` was redefined; it must be the built-in type");
     lxO_struct *b = lxO_struct_new(L, lxO_as(lxO_type, ty));
     b->fields[PB_Y] = p.out;
     b->fields[PB_TARGS] = p.targs;
