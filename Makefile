@@ -31,6 +31,7 @@ test-asan: setup
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
 bench: build
+	@sh scripts/setup.sh bench
 	@sh bench/run.sh $(BUILD)
 
 # The API reference, generated from the built-ins' docstrings (tools/docgen.c).

@@ -9,4 +9,9 @@ for b in "$BUILD"/bench/bench_*; do
     echo "== $(basename "$b")"
     "$b" || status=1
 done
+# Benchmarks against PyTorch run under Debian's python3 (where python3-torch is installed).
+for b in bench/bench_*.py; do
+    echo "== $(basename "$b")"
+    /usr/bin/python3 "$b" "$BUILD" || status=1
+done
 exit $status

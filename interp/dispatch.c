@@ -26,7 +26,7 @@ static bool applicable(lx_State *L, const lxO_method *m, lx_Value *args, int nar
     if (nargs > m->nreq + m->nopt && !m->vararg) return false;
     for (int i = 0; i < nargs; i++) {
         lxO_type *t = param_type(m, i);
-        if (t && !lxT_subtype(lxT_typeof(L, args[i]), t)) return false;
+        if (t && !lxT_isa(L, args[i], t)) return false;
     }
     return true;
 }
@@ -89,6 +89,10 @@ void lxF_freemethod(lx_State *L, lxO_method *m)
 void lxF_addmethod(lx_State *L, lxO_generic *gf, const lxO_method *m)
 {
     gf->version++;
+    for (int i = 0; i < m->nreq + m->nopt + (m->vararg ? 1 : 0); i++) {
+        lxO_type *t = param_type(m, i);
+        if (t == L->T[LXT_AbstractVector] || t == L->T[LXT_AbstractMatrix]) gf->bydims = true;
+    }
     for (int i = 0; i < gf->n; i++)
         if (same_signature(&gf->methods[i], m)) {
             lxF_freemethod(L, &gf->methods[i]);

@@ -165,6 +165,7 @@ typedef struct lxO_generic {
     uint32_t version; /* bumped when a method is added: invalidates call-site caches */
     bool elementwise; /* its tensor methods act elementwise when f.(x) runs on whole tensors (stdlib) */
     int16_t nnop;     /* stdlib's mark: the tensor op it is on float tensors (0: none) */
+    bool bydims;      /* a method takes AbstractVector/AbstractMatrix: a tensor's ndims decides, not its type */
 } lxO_generic;
 
 typedef struct lxO_type {

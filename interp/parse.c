@@ -675,7 +675,8 @@ static lxA_node *parse_primary(parser *p)
 }
 
 /* Turns `f(x) do y ... end` into f(y -> ..., x). */
-static void attach_do(parser *p, lxA_node *call)
+/* f(args) do x ... end: the closure becomes the first argument (kids[first]). */
+static void attach_do_at(parser *p, lxA_node *call, int first)
 {
     int line = p->tok.line, col = p->tok.col;
     next(p); /* do */
@@ -691,11 +692,15 @@ static void attach_do(parser *p, lxA_node *call)
     push(p, lam, parse_block(p, KW_END, -1, -1));
     expect_end(p, "do block", line);
     p->nl_ignore = saved;
-    /* the closure goes first, after the function */
     push(p, call, NULL);
-    for (int i = call->n - 1; i > 1; i--)
+    for (int i = call->n - 1; i > first; i--)
         call->kids[i] = call->kids[i - 1];
-    call->kids[1] = lam;
+    call->kids[first] = lam;
+}
+
+static void attach_do(parser *p, lxA_node *call)
+{
+    attach_do_at(p, call, 1); /* after the function */
 }
 
 static lxA_node *parse_postfix(parser *p)
@@ -817,7 +822,13 @@ static lxA_node *parse_power(parser *p)
 static lxA_node *parse_unary(parser *p)
 {
     lxX_token *t = peek(p);
-    if (op_as_name(p)) return parse_power(p); /* -(a, b), !(x) as calls */
+    if (op_as_name(p)) return parse_power(p);       /* -(a, b), !(x) as calls */
+    if (t->kind == TK_OP && t->v.op == OP_DCOLON) { /* f(::T): an unnamed typed parameter */
+        lxA_node *anon = node(p, AST_IDENT, t->line, t->col);
+        anon->name = copy_name(p, "_", 1);
+        next(p);
+        return node2(p, AST_TYPED, anon->line, anon->col, anon, parse_postfix(p));
+    }
     if (t->kind == TK_OP && (t->v.op == OP_SUB || t->v.op == OP_ADD || t->v.op == OP_NOT ||
                              t->v.op == OP_SQRT || t->v.op == OP_DSUB || t->v.op == OP_DADD)) {
         lxX_op op = t->v.op;
@@ -1448,6 +1459,7 @@ static lxA_node *parse_macrocall(parser *p, const lxX_token *m)
         parse_args(p, n, OP_RPAREN, true);
         p->space_sep = sep;
         p->nl_ignore--;
+        if (is_kw(p, KW_DO)) attach_do_at(p, n, 0); /* @compact(...) do x ... end */
         return n;
     }
     int saved = p->nl_ignore;
@@ -1614,6 +1626,10 @@ static lxA_node *parse_statement(parser *p)
     if (!is_op(p, OP_COMMA) || p->nl_ignore > 0) return e;
     if (e->kind == AST_ASSIGN) {
         e->kids[1] = comma_tuple(p, e->kids[1], parse_expr);
+        return e;
+    }
+    if (e->kind == AST_FUNCTION && (e->flags & LXA_F_SHORT)) { /* f(x) = a, b returns the tuple, as Julia */
+        e->kids[2] = comma_tuple(p, e->kids[2], parse_expr);
         return e;
     }
     lxA_node *tup = comma_tuple(p, e, parse_arrow_splat);

@@ -4,6 +4,8 @@
  */
 #include "runtime.h"
 
+#include "nn.h"
+
 #include <string.h>
 
 static const char *const builtin_names[LXT_NUM] = {
@@ -170,7 +172,11 @@ bool lxT_subtype(const lxO_type *a, const lxO_type *b)
 
 bool lxT_isa(lx_State *L, lx_Value v, const lxO_type *t)
 {
-    return lxT_subtype(lxT_typeof(L, v), t);
+    if (lxT_subtype(lxT_typeof(L, v), t)) return true;
+    /* a tensor is an AbstractVector or AbstractMatrix by its number of dimensions, as Julia's arrays */
+    if (!lxO_is(v, LXO_TENSOR)) return false;
+    int nd = lxO_as(lxO_tensor, v)->t->ndim;
+    return (t == L->T[LXT_AbstractVector] && nd == 1) || (t == L->T[LXT_AbstractMatrix] && nd == 2);
 }
 
 const char *lxT_name(const lxO_type *t)

@@ -154,7 +154,7 @@ static lxO_method *dispatch(lx_State *L, lxO_generic *gf, lx_Value *args, int na
         }
         lxE_methoderror(L, gf, args, nargs);
     }
-    if (c && nargs <= 4) {
+    if (c && nargs <= 4 && !gf->bydims) { /* by ndims: the types alone don't decide */
         c->gf = gf;
         c->version = gf->version;
         c->nargs = nargs;

@@ -186,6 +186,50 @@ typedef struct {
     /* x at the selection = src (+= when add), in order: repeats accumulate, the
      * last write wins; a one-element src broadcasts */
     nn_status (*scatter)(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const nn_selection *sel, bool add);
+    /* convolution (cpu/conv.c).  Sizes come from the tensors, in the conv's direction: x and dx
+     * (I..., Cin, N), y and dy (O..., Cout, N), w and dw (k..., Cin / groups, Cout); only p's
+     * stride, dilation, low pads, groups and flipped are read.  y = conv(x, w) .+ b (b NULL: none) */
+    nn_status (*conv)(nn_ctx *ctx, nn_tensor *y, const nn_tensor *x, const nn_tensor *w, const nn_tensor *b,
+                      const nn_conv_params *p);
+    /* dx = conv's adjoint in x applied to dy, .+ b (conv_transpose's forward; b NULL: none) */
+    nn_status (*conv_data)(nn_ctx *ctx, nn_tensor *dx, const nn_tensor *dy, const nn_tensor *w,
+                           const nn_tensor *b, const nn_conv_params *p);
+    /* dw = conv's adjoint in w applied to dy, db (Cout,) = dy summed over all but channels;
+     * either may be NULL */
+    nn_status (*conv_filter)(nn_ctx *ctx, nn_tensor *dw, nn_tensor *db, const nn_tensor *x,
+                             const nn_tensor *dy, const nn_conv_params *p);
+    /* pooling and upsampling (cpu/pooling.c).  Tensors are (spatial..., slices...)
+     * with p->nd spatial dims (p's entries past nd: k, stride, dilation 1, no pad);
+     * x, y and gx of one float dtype.  pool: y over x;
+     * idx (y's shape, Int64, or NULL when no gradient is wanted) receives each max
+     * window's winner as a position inside its slice (-1: none). */
+    nn_status (*pool)(nn_ctx *ctx, nn_tensor *y, nn_tensor *idx, const nn_tensor *x, nn_pool_mode mode,
+                      const nn_pool_params *p);
+    /* gx (x's shape, overwritten) from gy: max through idx (x, y unused), mean
+     * spread over each window, lp from x and y */
+    nn_status (*pool_grad)(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *x,
+                           const nn_tensor *y, const nn_tensor *idx, nn_pool_mode mode,
+                           const nn_pool_params *p);
+    /* y (size..., slices...) from x over nd spatial dims: nearest (y's sizes
+     * multiples of x's, any dtype) or linear (floats) interpolation */
+    nn_status (*upsample)(nn_ctx *ctx, nn_tensor *y, const nn_tensor *x, int nd, bool linear,
+                          bool align_corners);
+    /* gx (x's shape, overwritten) from gy (y's shape): the adjoint of upsample */
+    nn_status (*upsample_grad)(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, int nd, bool linear,
+                               bool align_corners);
+    /* normalisation (cpu/normalize.c): x seen as (ax.inner, ax.n, ax.outer), one statistic per
+     * channel (index of ax.n) over the other two; coef and stats are Float64 (ax.n, 4) and (ax.n, 2),
+     * coef's column 1 the channel means.  stats = mean, biased variance */
+    nn_status (*norm_stats)(nn_ctx *ctx, nn_tensor *stats, const nn_tensor *x, nn_axis ax);
+    /* y = (x - c1) c2 c3 + c4 per channel (columns c1..c4 of coef), then max(0, y) when relu */
+    nn_status (*norm_apply)(nn_ctx *ctx, nn_tensor *y, const nn_tensor *x, const nn_tensor *coef, nn_axis ax,
+                            bool relu);
+    /* dz = gy, or gy where mask (a relu output) > 0, 0 elsewhere: sums = sum(dz), sum(dz (x - c1)) */
+    nn_status (*norm_grad_sums)(nn_ctx *ctx, nn_tensor *sums, const nn_tensor *gy, const nn_tensor *mask,
+                                const nn_tensor *x, const nn_tensor *coef, nn_axis ax);
+    /* gx = c2 dz + c3 (x - c1) + c4, dz as for norm_grad_sums */
+    nn_status (*norm_grad_apply)(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *mask,
+                                 const nn_tensor *x, const nn_tensor *coef, nn_axis ax);
 } nn_backend;
 
 const nn_backend *nn_backend_for(nn_device d);

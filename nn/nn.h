@@ -354,6 +354,97 @@ nn_status nn_norm(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, double p);
 nn_status nn_cumsum(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int dim);
 nn_status nn_cumprod(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int dim);
 
+/* ---- convolution (nn/conv.c; kernels nn/cpu/conv.c) ------------------------ */
+
+/* NNlib's convolution settings; entries past nd are ignored. */
+typedef struct {
+    int nd; /* spatial dims: 1, 2 or 3 */
+    int64_t stride[3], dilation[3];
+    int64_t pad[6]; /* (lo, hi) per spatial dim: w_lo, w_hi, h_lo, h_hi, d_lo, d_hi */
+    int64_t groups;
+    bool flipped; /* true: cross-correlation (PyTorch's conv); false: true convolution (kernel
+                   * flipped), NNlib's default */
+} nn_conv_params;
+
+/* x (I..., Cin, N), w (k..., Cin / groups, Cout), b (Cout,) or NULL -> (O..., Cout, N),
+ * O = floor((I + lo + hi - d (k - 1) - 1) / s) + 1.  Differentiable in x, w and b.  Float32 or
+ * Float64 (the promoted type of the inputs; integers compute in Float32).  Shape and channel
+ * mismatches are DimensionMismatch (Lux's texts, with the shapes); stride, dilation or groups below
+ * 1 and negative padding are ArgumentError. */
+nn_status nn_conv(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const nn_tensor *w, const nn_tensor *b,
+                  const nn_conv_params *p);
+/* The transpose (NNlib's ∇conv_data, Lux's ConvTranspose): x (I..., Cin, N), w (k..., Cout / groups,
+ * Cin), b (Cout,) or NULL -> (O..., Cout, N), O = (I - 1) s + 1 + (k - 1) d - (lo + hi) + outpad:
+ * exactly the gradient in the input of nn_conv with the same w and params, for an input of size O.
+ * Differentiable in x, w and b. */
+nn_status nn_conv_transpose(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const nn_tensor *w,
+                            const nn_tensor *b, const nn_conv_params *p,
+                            const int64_t *outpad /* nd entries or NULL */);
+
+/* ---- pooling and upsampling (nn/pooling.c; kernels nn/cpu/pooling.c) -------- */
+
+/* x is (I..., C, N): nd = 1, 2 or 3 spatial dims first, then the slices
+ * (channels, batch; any further trailing dims count as more slices).  Float32
+ * and Float64; integer and Bool inputs compute in Float32.  All differentiable;
+ * work is split over the (C, N) slices. */
+typedef enum { NN_POOL_MAX, NN_POOL_MEAN, NN_POOL_LP } nn_pool_mode;
+typedef struct {
+    int nd;
+    int64_t k[3], stride[3], dilation[3];
+    int64_t pad[6]; /* (lo, hi) per spatial dim */
+    double p;       /* NN_POOL_LP's norm power, 0 < p < Inf */
+} nn_pool_params;
+/* y (O..., C, N), O = floor((I + lo + hi - d (k - 1) - 1) / s) + 1.  Max ignores
+ * padding (padded cells never win; a window of padding alone gives -Inf), NaN
+ * wins (PyTorch); its gradient goes to the first maximum of each window (as
+ * NNlib and PyTorch).  Mean divides by the full window size, padding counted
+ * as zeros (NNlib's meanpool, PyTorch's count_include_pad).  LP:
+ * (sum |x|^p)^(1/p) over the window (NNlib's lpnormpool).  Errors: fewer than
+ * nd + 2 dims or an output size < 1 are DimensionMismatch; k, stride,
+ * dilation < 1, pad < 0, nd outside 1..3 or p outside (0, Inf) ArgumentError. */
+nn_status nn_pooling(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, nn_pool_mode mode,
+                     const nn_pool_params *p);
+/* Nearest-neighbour upsampling of the nd spatial dims to `size` (nd entries),
+ * each an integer multiple of the input's (an ArgumentError otherwise; NNlib's
+ * upsample_nearest).  Keeps integer and Bool dtypes. */
+nn_status nn_upsample_nearest(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int nd, const int64_t *size);
+/* Linear (nd = 1), bilinear (2) and trilinear (3) interpolation to any size
+ * >= 1, as NNlib's upsample_linear/bilinear/trilinear and PyTorch's
+ * interpolate(size = ...): with align_corners the corner cells of input and
+ * output coincide (source position o (I - 1)/(O - 1), 0 when O = 1); without,
+ * cell centres scale (max(0, (o + 1/2) I/O - 1/2)). */
+nn_status nn_upsample_linear(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, int nd, const int64_t *size,
+                             bool align_corners);
+
+/* ---- normalisation (nn/normalize.c; kernels nn/cpu/normalize.c) ------------- */
+
+/* Batch normalisation, fused: y = act.(scale .* (x .- mean) ./ sqrt.(var .+ eps) .+ bias), statistics per
+ * channel (dim ndim-1, 1-based: dim 1 of a matrix (C, N), dim 3 of (W, H, C, N)) over every other dim.
+ * training: the batch mean and biased batch variance normalise; when running_mean/var are given,
+ * *new_mean / *new_var (NULL to skip) receive (1-m) r + m mean and (1-m) r + m (n/(n-1)) var (n elements
+ * per channel), untracked, of the running statistics' shape.  Not training: the running statistics
+ * normalise (they must be given) and *new_mean / *new_var receive new references to them.  A batch of 1
+ * (size(x, ndim) == 1) in training is an ArgumentError, as Lux's layer.  scale, bias and the running
+ * statistics have C elements each, or are NULL.  act is an elementwise op (NN_IDENTITY, NN_RELU, NN_TANH,
+ * ... with its parameter act_p; identity and relu run inside the kernel).  x's float dtype (integers:
+ * Float32) is the result's.  Differentiable in x, scale and bias (in training through the statistics). */
+nn_status nn_batchnorm(nn_ctx *ctx, nn_tensor **out, nn_tensor **new_mean, nn_tensor **new_var, const nn_tensor *x,
+                       const nn_tensor *scale, const nn_tensor *bias, const nn_tensor *running_mean,
+                       const nn_tensor *running_var, bool training, double momentum, double eps, nn_unary_op act,
+                       double act_p);
+/* (x .- mean) ./ sqrt.(var .+ eps) with mean and biased var over the dims set in `dims` (bit i: 0-based
+ * dim i; bits past x's dims are ignored), one statistic per index of the other dims: the building block of
+ * group, instance and layer norm.  Differentiable. */
+nn_status nn_normalize(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, uint32_t dims, double eps);
+
+/* ---- recurrent (nn/recurrent.c; kernels nn/cpu/recurrent.c) ----------------- */
+
+/* An LSTM cell's gates in one pass (Lux's LSTMCell after its two products): g (4H, batch...) holds the
+ * pre-activations stacked in the order i, f, g, o (Lux's and PyTorch's), c (H, batch...) the memory;
+ * *c_new = σ(f) .* c .+ σ(i) .* tanh(g) and *h = σ(o) .* tanh(*c_new), both of c's shape.  Mixed float
+ * dtypes promote; integers compute in Float32.  Differentiable in g and c (h through c_new). */
+nn_status nn_lstm_gates(nn_ctx *ctx, nn_tensor **h, nn_tensor **c_new, const nn_tensor *g, const nn_tensor *c);
+
 #ifdef __cplusplus
 }
 #endif

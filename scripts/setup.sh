@@ -4,6 +4,10 @@
 set -eu
 
 PACKAGES="build-essential cmake pkg-config libopenblas-dev libreadline-dev perl lua5.4"
+# `setup.sh bench` adds the benchmarks' peers: PyTorch on the CPU (Debian's build).
+if [ "${1:-}" = bench ]; then
+    PACKAGES="$PACKAGES python3-torch"
+fi
 
 missing=""
 for p in $PACKAGES; do

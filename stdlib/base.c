@@ -228,7 +228,17 @@ static lx_Value b_typeassert(lx_State *L, lx_Value *a, int n, lx_Value kw)
 }
 static lx_Value b_apply_type(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
-    return a[0]; /* type parameters are accepted and ignored (spec §4) */
+    /* type parameters are accepted and ignored (spec §4), except by the types that keep theirs
+     * (AbstractLuxContainerLayer{(:a, :b)}, lux_support.c): a subtype remembering the parameter */
+    if (n == 2 && lxO_is(a[0], LXO_TYPE)) {
+        lxO_type *t = lxO_as(lxO_type, a[0]);
+        if (t->abstract && t->extra.tag == LX_TBOOL) {
+            lxO_type *sub = lxT_new(L, t->name, t, true);
+            sub->extra = a[1];
+            return lxO_obj(sub);
+        }
+    }
+    return a[0];
 }
 static lx_Value b_fieldnames(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {

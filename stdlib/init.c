@@ -27,7 +27,13 @@ static void open_all(lx_State *L, void *ud)
     lxL_open_linalg(L);
     lxL_open_devices(L);
     lxL_open_gradient(L);
+    lxL_open_nnlib_conv(L);
+    lxL_open_nnlib_pool(L);
+    lxL_open_nnlib_norm(L);
+    lxL_open_nnlib_batched(L);
+    lxL_open_lux_support(L);
     lxL_open_prelude(L);
+    lxL_open_lux(L);
     lxG_set(L, "√", lxG_get(L, "sqrt")); /* √x is sqrt(x) */
 }
 

@@ -49,5 +49,6 @@ void lxL_open_io(lx_State *L);
 void lxL_open_macros(lx_State *L);
 void lxL_open_test(lx_State *L);
 void lxL_open_prelude(lx_State *L);
+void lxL_open_lux(lx_State *L); /* the lx files in stdlib/lux/: the layers and their protocol */
 
 #endif

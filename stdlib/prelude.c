@@ -1,12 +1,27 @@
-/* prelude.c — runs the embedded prelude (stdlib/prelude.lx, turned into the
- * C string lxL_prelude_src by the build) when the libraries open. */
+/* prelude.c — runs the library parts written in lx, turned into C strings by
+ * the build (embed.cmake) in the order CMakeLists.txt lists them: the prelude
+ * (stdlib/prelude.lx) first, then Lux (the files in stdlib/lux/), which opens after
+ * the C libraries it builds on. */
 #include "lib.h"
 
 #include <string.h>
 
-extern const char lxL_prelude_src[];
+extern const struct lxL_embedded {
+    const char *name, *src;
+} lxL_embedded[];
+
+static void run(lx_State *L, const struct lxL_embedded *e)
+{
+    lxK_dosource(L, e->src, strlen(e->src), e->name);
+}
 
 void lxL_open_prelude(lx_State *L)
 {
-    lxK_dosource(L, lxL_prelude_src, strlen(lxL_prelude_src), "prelude.lx");
+    run(L, &lxL_embedded[0]);
+}
+
+void lxL_open_lux(lx_State *L)
+{
+    for (const struct lxL_embedded *e = lxL_embedded + 1; e->name; e++)
+        run(L, e);
 }

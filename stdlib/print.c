@@ -61,6 +61,25 @@ static bool user_show(lx_State *L, lx_Value v, lx_Value *fn)
     return true;
 }
 
+/* The full display's method written in lx, Julia's `show(io::IO, ::MIME, x::MyType)` (what the
+ * REPL and show(x) print: Lux's model tree, a parameter tree's shapes); false when there is none. */
+static bool mime_show(lx_State *L, lx_Value io, lx_Value v)
+{
+    if (!lxO_is(v, LXO_STRUCT) && !lxO_is(v, LXO_NTUPLE)) return false;
+    lx_Value show = lxG_get(L, "show"), mt = lxG_get(L, "MIME");
+    if (!lxO_is(show, LXO_GENERIC) || !lxO_is(mt, LXO_TYPE)) return false;
+    lxO_struct *mime = lxO_struct_new(L, lxO_as(lxO_type, mt));
+    lx_Value args[3] = {io, lxO_obj(mime), v};
+    int mark = lxV_root(L, args[1]);
+    mime->fields[0] = lxO_str(L, "text/plain", 10);
+    bool amb;
+    lxO_method *m = lxF_lookup(L, lxO_as(lxO_generic, show), args, 3, &amb);
+    bool found = m && !m->cfn;
+    if (found) lxV_call(L, show, args, 3, lxO_nothing());
+    lxV_unroot(L, mark);
+    return found;
+}
+
 static lx_Value capture_show(lx_State *L, lx_Value fn, lx_Value v)
 {
     lxO_io *io = io_new(L, LXIO_BUFFER);
@@ -133,6 +152,10 @@ static lx_Value p_show(lx_State *L, lx_Value *a, int n, lx_Value kw)
     lxW_init(L, &b);
     if (n == 1) {
         lx_Value fn;
+        if (mime_show(L, io, v)) {
+            lxW_free(&b);
+            return lxO_nothing();
+        }
         if (user_show(L, v, &fn)) {
             lx_Value args[2] = {io, v};
             lxV_call(L, fn, args, 2, lxO_nothing());
@@ -229,6 +252,10 @@ static lx_Value p_flush(lx_State *L, lx_Value *a, int n, lx_Value kw)
 static lx_Value p_repl_show(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     lx_Value io = stdout_value(L);
+    if (mime_show(L, io, a[0])) {
+        lxL_iowrite(L, io, "\n", 1);
+        return lxO_nothing();
+    }
     lxW_buf b;
     lxW_init(L, &b);
     lx_Value fn;
@@ -244,6 +271,29 @@ static lx_Value p_repl_show(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxO_nothing();
 }
 
+/* show(io, ::MIME, x) with no method of x's own: the full display, or x's own show(io, x). */
+static lx_Value p_show_mime(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    lx_Value fn;
+    if (user_show(L, a[2], &fn)) {
+        lx_Value args[2] = {a[0], a[2]};
+        return lxV_call(L, fn, args, 2, lxO_nothing());
+    }
+    lxW_buf b;
+    lxW_init(L, &b);
+    lxW_show(&b, a[2]);
+    lxL_iowrite(L, a[0], b.s ? b.s : "", b.len);
+    lxW_free(&b);
+    return lxO_nothing();
+}
+
+static const char mime_src[] =
+    "\"\"\"\n    MIME(\"text/plain\")\n\nA media type, for the display method `show(io::IO, ::MIME, "
+    "x::MyType)`: "
+    "what the REPL and `show(x)` print (several lines: a model's tree), where `show(io, x)` is the compact "
+    "form used inside other values.\n\n# Examples\n```\nlx> MIME(\"text/plain\").mime\n\"text/plain\"\n```\n"
+    "\"\"\"\nstruct MIME\n    mime::String\nend\n";
+
 static const lxL_Reg print_lib[] = {
     {"print", "(xs...)", p_print,
      "    print([io,] xs...)\n\nWrites each argument's text (strings without quotes) to io (stdout by "
@@ -257,6 +307,7 @@ static const lxL_Reg print_lib[] = {
      "your type prints everywhere.\n\n# Examples\n```\nlx> show([1, \"a\"])\n2-element List:\n 1\n "
      "\"a\"\nlx> show(stdout, \"a\")\n\"a\"\n```"},
     {"show", "(io::IO, x)", p_show, ""},
+    {"show", "(io::IO, mime::MIME, x)", p_show_mime, ""},
     {"repr", "(x)", p_repr,
      "    repr(x)\n\nThe text `show(io, x)` writes, as a String: how code would write the value.\n\n# "
      "Examples\n```\nlx> repr(\"a\")\n\"\\\"a\\\"\"\n\nlx> repr((a = 1,))\n\"(a = 1,)\"\n```"},
@@ -298,6 +349,7 @@ void lxL_open_print(lx_State *L)
                "embedded).\n\n# Examples\n```\nlx> println(stdout, \"hi\")\nhi\n```");
     lxL_setdoc(L, "stderr",
                "    stderr\n\nThe standard error stream.\n\n# Examples\n```\nlx> stderr isa IO\ntrue\n```");
+    lxK_dosource(L, mime_src, sizeof mime_src - 1, "print.c");
     lxL_register(L, print_lib);
     L->showhook = show_hook;
 }

@@ -75,6 +75,15 @@ static lx_Value rng_arg(lx_State *L, lx_Value *a, int n, int *k, const char *fna
     return default_rng(L);
 }
 
+nn_rng *lxL_checkrng(lx_State *L, lx_Value v, const char *fname)
+{
+    if (!is_rng(L, v))
+        lxE_error(L, LXT_TypeError,
+                  "%s: expected a random number generator (Xoshiro), got a value of type %s", fname,
+                  lxT_name(lxT_typeof(L, v)));
+    return rng_of(v);
+}
+
 /* ---- generators ---------------------------------------------------------------------------------- */
 
 /* Xoshiro(seed), Xoshiro() (seeded from the clock), Xoshiro(s0, s1, s2, s3) (a state, as show writes it). */

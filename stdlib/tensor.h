@@ -72,6 +72,13 @@ void lxL_liftcheck(lx_State *L, const char *what);
 lx_Value lxL_tensor_broadcast(lx_State *L, lx_Value f, lx_Value *xs, int nx);
 
 /* The libraries (each registers its table). */
+/* The nn elementwise op an activation function value stands for (nothing:
+ * identity), for fused kernels (tensor_bcast.c); false: none. */
+bool lxL_actop(lx_State *L, lx_Value f, nn_unary_op *act);
+
+/* The generator v (random.c), or a TypeError naming fname. */
+nn_rng *lxL_checkrng(lx_State *L, lx_Value v, const char *fname);
+
 void lxL_open_tensor(lx_State *L);        /* tensor.c: the Tensor type's docs, shared names */
 void lxL_open_tensor_show(lx_State *L);   /* tensor_show.c: display */
 void lxL_open_tensor_new(lx_State *L);    /* tensor_new.c: constructors, literals, conversions */
@@ -85,5 +92,10 @@ void lxL_open_tensor_reduce(lx_State *L); /* tensor_reduce.c: sum, mean, ..., so
 void lxL_open_linalg(lx_State *L);        /* linalg.c: LinearAlgebra through LAPACK */
 void lxL_open_devices(lx_State *L);       /* devices.c: cpu_device, gpu_device, threads */
 void lxL_open_gradient(lx_State *L);      /* gradient.c: gradient, withgradient, pullback, jacobian */
+void lxL_open_nnlib_conv(lx_State *L);    /* nnlib_conv.c: conv, conv_transpose */
+void lxL_open_nnlib_pool(lx_State *L);    /* nnlib_pool.c: maxpool, meanpool, lpnormpool, upsample_* */
+void lxL_open_nnlib_norm(lx_State *L);    /* nnlib_norm.c: batchnorm, groupnorm, layernorm, instancenorm */
+void lxL_open_nnlib_batched(lx_State *L); /* nnlib_batched.c: batched_mul, batched_transpose */
+void lxL_open_lux_support(lx_State *L);   /* lux_support.c: what the layers written in lx need from C */
 
 #endif

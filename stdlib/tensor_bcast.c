@@ -456,8 +456,7 @@ static lx_Value b_broadcast_bang(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 /* ---- __dense: f.(A * B .+ c) as one op --------------------------------------------------------- */
 
-/* The nn activation a broadcast function stands for (nothing: none). */
-static bool dense_act(lx_State *L, lx_Value f, nn_unary_op *act)
+bool lxL_actop(lx_State *L, lx_Value f, nn_unary_op *act)
 {
     if (f.tag == LX_TNOTHING) {
         *act = NN_IDENTITY;
@@ -483,7 +482,7 @@ static lx_Value b_dense(lx_State *L, lx_Value *a, int n, lx_Value kw)
     lx_Value f = a[0], A = a[1], B = a[2], c = a[3];
     nn_unary_op act;
     if (L->bcast_mode == 0 && lxL_istensor(A) && lxL_istensor(B) && lxL_istensor(c) &&
-        dense_act(L, f, &act)) {
+        lxL_actop(L, f, &act)) {
         nn_tensor *w = lxL_tval(A), *x = lxL_tval(B), *b = lxL_tval(c), *y = NULL;
         if (nn_dtype_is_float(w->dtype) && x->dtype == w->dtype && b->dtype == w->dtype && w->ndim == 2 &&
             x->ndim == 2 && w->shape[1] == x->shape[0] && b->ndim == 1 && b->shape[0] == w->shape[0])

@@ -24,4 +24,18 @@ const nn_backend nn_cpu_backend = {
     .permute = nn_cpu_permute,
     .gather = nn_cpu_gather,
     .scatter = nn_cpu_scatter,
+    /* convolution */
+    .conv = nn_cpu_conv,
+    .conv_data = nn_cpu_conv_data,
+    .conv_filter = nn_cpu_conv_filter,
+    /* pooling and upsampling */
+    .pool = nn_cpu_pool,
+    .pool_grad = nn_cpu_pool_grad,
+    .upsample = nn_cpu_upsample,
+    .upsample_grad = nn_cpu_upsample_grad,
+    /* normalisation */
+    .norm_stats = nn_cpu_norm_stats,
+    .norm_apply = nn_cpu_norm_apply,
+    .norm_grad_sums = nn_cpu_norm_grad_sums,
+    .norm_grad_apply = nn_cpu_norm_grad_apply,
 };

@@ -35,4 +35,32 @@ nn_status nn_cpu_permute(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const 
 nn_status nn_cpu_gather(nn_ctx *ctx, nn_tensor *out, const nn_tensor *x, const nn_selection *sel);
 nn_status nn_cpu_scatter(nn_ctx *ctx, nn_tensor *x, const nn_tensor *src, const nn_selection *sel, bool add);
 
+/* convolution (conv.c) */
+nn_status nn_cpu_conv(nn_ctx *ctx, nn_tensor *y, const nn_tensor *x, const nn_tensor *w, const nn_tensor *b,
+                      const nn_conv_params *p);
+nn_status nn_cpu_conv_data(nn_ctx *ctx, nn_tensor *dx, const nn_tensor *dy, const nn_tensor *w,
+                           const nn_tensor *b, const nn_conv_params *p);
+nn_status nn_cpu_conv_filter(nn_ctx *ctx, nn_tensor *dw, nn_tensor *db, const nn_tensor *x, const nn_tensor *dy,
+                             const nn_conv_params *p);
+
+/* pooling and upsampling (pooling.c) */
+nn_status nn_cpu_pool(nn_ctx *ctx, nn_tensor *y, nn_tensor *idx, const nn_tensor *x, nn_pool_mode mode,
+                      const nn_pool_params *p);
+nn_status nn_cpu_pool_grad(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *x,
+                           const nn_tensor *y, const nn_tensor *idx, nn_pool_mode mode,
+                           const nn_pool_params *p);
+nn_status nn_cpu_upsample(nn_ctx *ctx, nn_tensor *y, const nn_tensor *x, int nd, bool linear,
+                          bool align_corners);
+nn_status nn_cpu_upsample_grad(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, int nd, bool linear,
+                               bool align_corners);
+
+/* normalisation (normalize.c) */
+nn_status nn_cpu_norm_stats(nn_ctx *ctx, nn_tensor *stats, const nn_tensor *x, nn_axis ax);
+nn_status nn_cpu_norm_apply(nn_ctx *ctx, nn_tensor *y, const nn_tensor *x, const nn_tensor *coef, nn_axis ax,
+                            bool relu);
+nn_status nn_cpu_norm_grad_sums(nn_ctx *ctx, nn_tensor *sums, const nn_tensor *gy, const nn_tensor *mask,
+                                const nn_tensor *x, const nn_tensor *coef, nn_axis ax);
+nn_status nn_cpu_norm_grad_apply(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *mask,
+                                 const nn_tensor *x, const nn_tensor *coef, nn_axis ax);
+
 #endif
