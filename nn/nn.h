@@ -428,10 +428,10 @@ nn_status nn_upsample_linear(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, i
  * statistics have C elements each, or are NULL.  act is an elementwise op (NN_IDENTITY, NN_RELU, NN_TANH,
  * ... with its parameter act_p; identity and relu run inside the kernel).  x's float dtype (integers:
  * Float32) is the result's.  Differentiable in x, scale and bias (in training through the statistics). */
-nn_status nn_batchnorm(nn_ctx *ctx, nn_tensor **out, nn_tensor **new_mean, nn_tensor **new_var, const nn_tensor *x,
-                       const nn_tensor *scale, const nn_tensor *bias, const nn_tensor *running_mean,
-                       const nn_tensor *running_var, bool training, double momentum, double eps, nn_unary_op act,
-                       double act_p);
+nn_status nn_batchnorm(nn_ctx *ctx, nn_tensor **out, nn_tensor **new_mean, nn_tensor **new_var,
+                       const nn_tensor *x, const nn_tensor *scale, const nn_tensor *bias,
+                       const nn_tensor *running_mean, const nn_tensor *running_var, bool training,
+                       double momentum, double eps, nn_unary_op act, double act_p);
 /* (x .- mean) ./ sqrt.(var .+ eps) with mean and biased var over the dims set in `dims` (bit i: 0-based
  * dim i; bits past x's dims are ignored), one statistic per index of the other dims: the building block of
  * group, instance and layer norm.  Differentiable. */

@@ -8,21 +8,23 @@
 
 /* ---- c_new = σ(f) .* c .+ σ(i) .* tanh(g): gg = dc_new .* (tanh(g) σ'(i), c σ'(f), σ(i) tanh'(g), 0)
  * by rows, gc = dc_new .* σ(f).  h = σ(o) .* tanh(c_new): gg = dh .* tanh(c_new) σ'(o) in the o rows,
- * gc_new = dh .* σ(o) tanh'(c_new).  Saved: g and the memory the node read. */
+ * gc_new = dh .* σ(o) tanh'(c_new).  Both nodes save the activations σ(i), σ(f), tanh(g), σ(o) (g's
+ * shape) the forward pass kept; c_new's node saves c too, h's node tanh(c_new). */
 
 typedef nn_status (*grad_kernel)(nn_ctx *ctx, nn_tensor *gg, nn_tensor *gm, const nn_tensor *gout,
-                                 const nn_tensor *g, const nn_tensor *m);
+                                 const nn_tensor *acts, const nn_tensor *m);
 
 static nn_status gates_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *gout, nn_tensor **gin,
                                 grad_kernel kernel)
 {
-    const nn_tensor *g = node->saved[0], *m = node->saved[1];
+    const nn_tensor *acts = node->saved[0], *m = node->saved[1];
+    const nn_edge *e = &node->edges[1];
     nn_tensor *go;
     NN_TRY(nn_as_dtype(ctx, &go, gout, m->dtype));
     nn_status s = NN_OK;
-    if (nn_edge_needs(node, 0)) s = nn_empty(ctx, &gin[0], g->dtype, g->ndim, g->shape);
-    if (!s && nn_edge_needs(node, 1)) s = nn_empty(ctx, &gin[1], m->dtype, m->ndim, m->shape);
-    if (!s) s = kernel(ctx, gin[0], gin[1], go, g, m);
+    if (nn_edge_needs(node, 0)) s = nn_empty(ctx, &gin[0], acts->dtype, acts->ndim, acts->shape);
+    if (!s && nn_edge_needs(node, 1)) s = nn_empty(ctx, &gin[1], m->dtype, e->ndim, e->shape);
+    if (!s) s = kernel(ctx, gin[0], gin[1], go, acts, m);
     nn_release(go);
     return s;
 }
@@ -37,16 +39,16 @@ static nn_status output_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *go
     return gates_backward(ctx, node, gout, gin, nn_cpu_lstm_output_grad);
 }
 
-/* out's node reads (g, m) and saves both. */
+/* out's node reads (g, in) and saves (acts, keep). */
 static nn_status record(nn_ctx *ctx, nn_tensor *out, const char *name, nn_node_backward fn,
-                        const nn_tensor *g, const nn_tensor *m)
+                        const nn_tensor *g, const nn_tensor *in, const nn_tensor *acts, const nn_tensor *keep)
 {
-    const nn_tensor *in[2] = {g, m};
+    const nn_tensor *inputs[2] = {g, in};
     nn_node *node = NULL;
-    nn_status s = nn_node_new(ctx, &node, name, fn, 2, in);
+    nn_status s = nn_node_new(ctx, &node, name, fn, 2, inputs);
     if (!node) return s;
-    s = nn_node_save(ctx, node, g);
-    if (!s) s = nn_node_save(ctx, node, m);
+    s = nn_node_save(ctx, node, acts);
+    if (!s) s = nn_node_save(ctx, node, keep);
     nn_node_attach(out, node);
     return s;
 }
@@ -74,16 +76,22 @@ nn_status nn_lstm_gates(nn_ctx *ctx, nn_tensor **h, nn_tensor **c_new, const nn_
     NN_TRY(check(ctx, g, c));
     nn_dtype dt = nn_promote(g->dtype, c->dtype);
     if (!nn_dtype_is_float(dt)) dt = NN_F32;
-    nn_tensor *gc = NULL, *cc = NULL;
+    bool tracked = (nn_is_tracked(g) && nn_dtype_is_float(g->dtype)) ||
+                   (nn_is_tracked(c) && nn_dtype_is_float(c->dtype));
+    nn_tensor *gc = NULL, *cc = NULL, *acts = NULL, *tc = NULL;
     nn_status s = nn_as_dtype(ctx, &gc, g, dt);
     if (!s) s = nn_as_dtype(ctx, &cc, c, dt);
     if (!s) s = nn_empty(ctx, h, dt, cc->ndim, cc->shape);
     if (!s) s = nn_empty(ctx, c_new, dt, cc->ndim, cc->shape);
-    if (!s) s = nn_cpu_lstm_gates(ctx, *h, *c_new, gc, cc);
-    if (!s) s = record(ctx, *c_new, "lstm_memory", memory_backward, gc, cc);
-    if (!s) s = record(ctx, *h, "lstm_output", output_backward, gc, *c_new);
+    if (!s && tracked) s = nn_empty(ctx, &acts, dt, gc->ndim, gc->shape);
+    if (!s && tracked) s = nn_empty(ctx, &tc, dt, cc->ndim, cc->shape);
+    if (!s) s = nn_cpu_lstm_gates(ctx, *h, *c_new, acts, tc, gc, cc);
+    if (!s && tracked) s = record(ctx, *c_new, "lstm_memory", memory_backward, gc, cc, acts, cc);
+    if (!s && tracked) s = record(ctx, *h, "lstm_output", output_backward, gc, *c_new, acts, tc);
     nn_release(gc);
     nn_release(cc);
+    nn_release(acts);
+    nn_release(tc);
     if (s) {
         nn_release_out(h);
         nn_release_out(c_new);

@@ -31,6 +31,7 @@ static void open_all(lx_State *L, void *ud)
     lxL_open_nnlib_pool(L);
     lxL_open_nnlib_norm(L);
     lxL_open_nnlib_batched(L);
+    lxL_open_nnlib_rnn(L);
     lxL_open_lux_support(L);
     lxL_open_prelude(L);
     lxL_open_lux(L);

@@ -27,7 +27,6 @@ static lx_Value x_lstm_gates(lx_State *L, lx_Value *a, int n, lx_Value kw)
 static const lxL_Reg nnlib_rnn_lib[] = {{"__lstm_gates", "(g, c)", x_lstm_gates, ""},
                                         {NULL, NULL, NULL, NULL}};
 
-void lxL_open_nnlib_rnn(lx_State *L); /* declared here until tensor.h lists it */
 void lxL_open_nnlib_rnn(lx_State *L)
 {
     lxL_register(L, nnlib_rnn_lib);

@@ -96,6 +96,7 @@ void lxL_open_nnlib_conv(lx_State *L);    /* nnlib_conv.c: conv, conv_transpose 
 void lxL_open_nnlib_pool(lx_State *L);    /* nnlib_pool.c: maxpool, meanpool, lpnormpool, upsample_* */
 void lxL_open_nnlib_norm(lx_State *L);    /* nnlib_norm.c: batchnorm, groupnorm, layernorm, instancenorm */
 void lxL_open_nnlib_batched(lx_State *L); /* nnlib_batched.c: batched_mul, batched_transpose */
+void lxL_open_nnlib_rnn(lx_State *L);     /* nnlib_rnn.c: the fused LSTM gates (__lstm_gates) */
 void lxL_open_lux_support(lx_State *L);   /* lux_support.c: what the layers written in lx need from C */
 
 #endif

@@ -44,43 +44,20 @@ static const library libs[] = {
     {"nnlib_pool", lxL_open_nnlib_pool},
     {"nnlib_norm", lxL_open_nnlib_norm},
     {"nnlib_batched", lxL_open_nnlib_batched},
+    {"nnlib_rnn", lxL_open_nnlib_rnn},
     {"lux_support", lxL_open_lux_support},
     {"prelude", lxL_open_prelude},
     {"lux", lxL_open_lux},
 };
 #define NLIBS ((int)(sizeof libs / sizeof libs[0]))
 
-static const char *const libnames[] = {"base",
-                                       "print",
-                                       "math",
-                                       "strings",
-                                       "collections",
-                                       "io",
-                                       "macros",
-                                       "test",
-                                       "tensor",
-                                       "tensor_show",
-                                       "tensor_new",
-                                       "random",
-                                       "tensor_arith",
-                                       "activations",
-                                       "tensor_bcast",
-                                       "tensor_index",
-                                       "tensor_shape",
-                                       "tensor_reduce",
-                                       "linalg",
-                                       "devices",
-                                       "gradient",
-                                       "nnlib_conv",
-                                       "nnlib_pool",
-                                       "nnlib_norm",
-                                       "nnlib_batched",
-                                       "lux_support",
-                                       "prelude",
-                                       "lux",
-                                       "core",
-                                       "other",
-                                       NULL};
+static const char *const libnames[] = {
+    "base",          "print",       "math",         "strings",      "collections",  "io",
+    "macros",        "test",        "tensor",       "tensor_show",  "tensor_new",   "random",
+    "tensor_arith",  "activations", "tensor_bcast", "tensor_index", "tensor_shape", "tensor_reduce",
+    "linalg",        "devices",     "gradient",     "nnlib_conv",   "nnlib_pool",   "nnlib_norm",
+    "nnlib_batched", "nnlib_rnn",   "lux_support",  "prelude",      "lux",          "core",
+    "other",         NULL};
 
 const char *const *docw_libs(void)
 {

@@ -1,11 +1,13 @@
-/* cpu/conv.c — convolution by im2col and OpenBLAS's gemm: the forward, its
- * adjoint in the input (also conv_transpose's forward) and its adjoint in the
- * weight and bias.  Per image and group, the im2col matrix Col (O × K, one
- * column per kernel tap and input channel in w's order, K = prod(k) Cin/groups)
- * makes the conv one gemm, Y (O × Cout/groups) = Col · W, because w
- * (k..., Cin/groups, Cout) already lies in memory as the (K × Cout) matrix W
- * and y (O..., Cout, N) as one (O × Cout) matrix per image.  The adjoints are
- * dCol = dY · Wᵀ scattered back (col2im) and dW = Σ Colᵀ · dY.
+/* cpu/conv.c — convolution: the forward, its adjoint in the input (also
+ * conv_transpose's forward) and its adjoint in the weight and bias, on two
+ * paths.  Strided convolutions (and any on a CPU without AVX-512) go by
+ * im2col and OpenBLAS's gemm: per image and group, the im2col matrix Col
+ * (O × K, one column per kernel tap and input channel in w's order, K =
+ * prod(k) Cin/groups) makes the conv one gemm, Y (O × Cout/groups) = Col · W,
+ * because w (k..., Cin/groups, Cout) already lies in memory as the (K × Cout)
+ * matrix W and y (O..., Cout, N) as one (O × Cout) matrix per image; the
+ * adjoints are dCol = dY · Wᵀ scattered back (col2im) and dW = Σ Colᵀ · dY.
+ * Stride-1 ones take the wide path further down, which needs neither.
  *
  * Work comes in units (image, group, block of output rows), the blocks small
  * enough for Col to stay in cache.  OpenBLAS runs small gemms on the calling
@@ -38,8 +40,9 @@ typedef struct {
     int64_t rows;    /* output rows per block */
     int64_t nblocks; /* blocks per (image, group) */
     /* the wide path (see there): padded input sizes and their linear strides,
-     * the reach of the kernel, the outputs' run on that grid and the inputs'
-     * (from i0), each in vectors of vl and rounded up to whole blocks */
+     * the kernel's reach, the outputs' run on that grid (L, in nvec vectors of
+     * vl, la elements) and the inputs' (from i0: lx, nvecx, lxa), the planes of
+     * the padded input (ip) and of dy spread for the gradient in x (m, ep) */
     bool wide;
     int64_t vl, inp[3], pst[3], offmax, L, nvec, la, i0, lx, nvecx, lxa, ip, m, ep;
 } geom;
@@ -139,6 +142,7 @@ struct cjob {
     const void *wpack;   /* the wide path: weights packed for its kernels */
     const int64_t *qoff; /* ... and where each reduction step reads */
     int64_t chunk;       /* ... and images per weight-gradient unit */
+    int64_t maxslots;    /* 0, or the most slots the scratch allows */
     void (*unit)(const cjob *j, int64_t slot, int64_t u);
 };
 
@@ -351,6 +355,7 @@ static nn_status run(nn_ctx *ctx, cjob *j, nn_dtype t, int64_t nunits, bool para
     if (parallel && nn_get_num_threads() > 1) {
         nslots = min64(nunits, 4 * (int64_t)nn_get_num_threads());
         if (partsize > 0 && (nslots - 1) * partsize > PART_BUDGET) nslots = max64(1, PART_BUDGET / partsize);
+        if (j->maxslots > 0) nslots = min64(nslots, j->maxslots);
     }
     j->nunits = nunits;
     j->nslots = nslots;
@@ -400,9 +405,10 @@ static nn_status run(nn_ctx *ctx, cjob *j, nn_dtype t, int64_t nunits, bool para
  * input times dy there.  Taken when the CPU has AVX-512 (else im2col and
  * BLAS) and each unit's buffers are modest. */
 
-#define WIDE_MAX (1 << 21) /* elements of scratch per slot, at most */
-#define WIDE_CHUNK 32768   /* elements of input and dy per weight-gradient unit, about */
-#define WIDE_MIN_VECS 24   /* vectors per weight-gradient sum, at least */
+#define WIDE_MAX (1 << 21)     /* elements of scratch per slot, at most */
+#define WIDE_SCRATCH (1 << 23) /* ... and for all slots, unless each thread needs more */
+#define WIDE_CHUNK 32768       /* elements of input and dy per weight-gradient unit, about */
+#define WIDE_MIN_VECS 24       /* vectors per weight-gradient sum, at least */
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HAVE_WIDE 1
@@ -415,31 +421,38 @@ typedef float vfu __attribute__((vector_size(64), aligned(4), may_alias));
 typedef double vd __attribute__((vector_size(64)));
 typedef double vdu __attribute__((vector_size(64), aligned(8), may_alias));
 
+/* Vectors [v0, v0 + NB) of out's CB channels, summed in registers. */
+#define CORR_BLOCK(T, V, VU, CB, NB, v0)                                                                     \
+    do {                                                                                                     \
+        V acc[NB][CB];                                                                                       \
+        _Pragma("GCC unroll 8") for (int b = 0; b < NB; b++)                                                 \
+            _Pragma("GCC unroll 8") for (int c = 0; c < CB; c++) acc[b][c] = (V){0};                         \
+        for (int64_t q = 0; q < nq; q++) {                                                                   \
+            const T *src = in + qoff[q] + (v0)*VL, *w = wp + q * CB;                                         \
+            V xv[NB];                                                                                        \
+            _Pragma("GCC unroll 8") for (int b = 0; b < NB; b++) xv[b] = *(const VU *)(src + b * VL);        \
+            _Pragma("GCC unroll 8") for (int c = 0; c < CB; c++)                                             \
+            {                                                                                                \
+                V wv = (V){0} + w[c];                                                                        \
+                _Pragma("GCC unroll 8") for (int b = 0; b < NB; b++) acc[b][c] += xv[b] * wv;                \
+            }                                                                                                \
+        }                                                                                                    \
+        _Pragma("GCC unroll 8") for (int b = 0; b < NB; b++)                                                 \
+                _Pragma("GCC unroll 8") for (int c = 0; c < CB; c++) *                                       \
+            (VU *)(out + c * ldo + ((v0) + b) * VL) = acc[b][c];                                             \
+    } while (0)
 /* out[c][v] (c < CB, v < nvec vectors) = Σ_q wp[q][c] in[qoff[q] + v]: blocks
- * of PB vectors by CB channels in registers, over the whole sum. */
+ * of PB vectors by CB channels, then the vectors left one at a time. */
 #define DEFINE_CORR(SUF, T, V, VU, CB, PB)                                                                   \
     WIDE_TARGET static void corr_##SUF##CB(const T *in, const int64_t *qoff, const T *wp, int64_t nq,        \
                                            T *out, int64_t ldo, int64_t nvec)                                \
     {                                                                                                        \
         enum { VL = 64 / sizeof(T) };                                                                        \
-        for (int64_t v0 = 0; v0 < nvec; v0 += PB) {                                                          \
-            V acc[PB][CB];                                                                                   \
-            _Pragma("GCC unroll 8") for (int b = 0; b < PB; b++)                                             \
-                _Pragma("GCC unroll 8") for (int c = 0; c < CB; c++) acc[b][c] = (V){0};                     \
-            for (int64_t q = 0; q < nq; q++) {                                                               \
-                const T *src = in + qoff[q] + v0 * VL, *w = wp + q * CB;                                     \
-                V xv[PB];                                                                                    \
-                _Pragma("GCC unroll 8") for (int b = 0; b < PB; b++) xv[b] = *(const VU *)(src + b * VL);    \
-                _Pragma("GCC unroll 8") for (int c = 0; c < CB; c++)                                         \
-                {                                                                                            \
-                    V wv = (V){0} + w[c];                                                                    \
-                    _Pragma("GCC unroll 8") for (int b = 0; b < PB; b++) acc[b][c] += xv[b] * wv;            \
-                }                                                                                            \
-            }                                                                                                \
-            _Pragma("GCC unroll 8") for (int b = 0; b < PB; b++)                                             \
-                    _Pragma("GCC unroll 8") for (int c = 0; c < CB; c++) *                                   \
-                (VU *)(out + c * ldo + (v0 + b) * VL) = acc[b][c];                                           \
-        }                                                                                                    \
+        int64_t v0 = 0;                                                                                      \
+        for (; v0 + PB <= nvec; v0 += PB)                                                                    \
+            CORR_BLOCK(T, V, VU, CB, PB, v0);                                                                \
+        for (; v0 < nvec; v0++)                                                                              \
+            CORR_BLOCK(T, V, VU, CB, 1, v0);                                                                 \
     }
 /* dw[q + c lddw] += Σ_images Σ_v in[qoff[q] + v] g[c][v] (c < CB): blocks of QB
  * steps by CB channels in registers over the images and the grid. */
@@ -546,11 +559,10 @@ static bool wide_setup(geom *g, size_t es)
         if ((double)P * (double)g->inp[d] > WIDE_MAX) return false;
         P *= g->inp[d];
     }
-    /* whole blocks of up to 8 vectors past the end: +8 */
     g->nvec = (g->L + g->vl - 1) / g->vl;
-    g->la = (g->nvec + 8) * g->vl;
+    g->la = g->nvec * g->vl;
     g->nvecx = (g->lx + g->vl - 1) / g->vl;
-    g->lxa = (g->nvecx + 8) * g->vl;
+    g->lxa = g->nvecx * g->vl;
     g->ip = round_up(max64(P, g->offmax + g->la), g->vl);
     g->m = max64(0, g->offmax - g->i0);
     g->ep = round_up(max64(g->m + g->la, g->m + g->i0 + g->lxa), g->vl);
@@ -733,6 +745,7 @@ static nn_status run_wide(nn_ctx *ctx, cjob *j, const nn_tensor *w, nn_dtype t, 
         slotsize = j->chunk * (g->cin_g * g->ip + g->cout_g * g->la);
         nunits = (g->batch + j->chunk - 1) / j->chunk * g->groups;
     }
+    j->maxslots = max64(nn_get_num_threads(), WIDE_SCRATCH / slotsize);
     static void (*const units[2][3])(const cjob *, int64_t, int64_t) = {{wfwd_f32, wdata_f32, wfilter_f32},
                                                                         {wfwd_f64, wdata_f64, wfilter_f64}};
     j->unit = units[t != NN_F32][kind];
@@ -748,7 +761,7 @@ static nn_status run_wide(nn_ctx *ctx, cjob *j, const nn_tensor *w, nn_dtype t, 
 static int64_t wide_chunk(const geom *g)
 {
     int64_t per = g->cin_g * g->ip + g->cout_g * g->la, nt = nn_get_num_threads();
-    int64_t chunk = max64(1, min64(WIDE_CHUNK / per, (g->batch + 2 * nt - 1) / (2 * nt)));
+    int64_t chunk = max64(1, min64(WIDE_CHUNK / per, (g->batch + 4 * nt - 1) / (4 * nt)));
     return chunk * g->nvec >= WIDE_MIN_VECS ? chunk : 0;
 }
 #endif /* HAVE_WIDE */
