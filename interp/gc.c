@@ -125,6 +125,7 @@ static void traverse(lx_State *L, lxO_header *o)
         mark_obj(L, (lxO_header *)t->ctor);
         mark_obj(L, (lxO_header *)t->doc);
         lxC_mark(L, t->extra);
+        lxC_mark(L, t->curly);
         break;
     }
     case LXO_STRUCT: mark_values(L, ((lxO_struct *)o)->fields, (size_t)((lxO_struct *)o)->n); break;

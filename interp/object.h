@@ -180,6 +180,7 @@ typedef struct lxO_type {
     lxO_generic *ctor;        /* calling the type; NULL until a constructor exists */
     lxO_string *doc;
     lx_Value extra; /* per-type data (AbstractLuxContainerLayer{(:a, :b)} field names) */
+    lx_Value curly; /* what T{p} calls, when set (StatefulLuxLayer{false}); else nothing */
 } lxO_type;
 
 typedef struct {

@@ -118,6 +118,7 @@ void lxT_init(lx_State *L)
         t->abstract = lattice[i].abstract;
         t->builtin = true;
         t->extra = lxO_nothing();
+        t->curly = lxO_nothing();
         t->name = lxS_cstr(L, builtin_names[lattice[i].t]);
         if (lattice[i].fields) set_fields(L, t, lattice[i].fields);
     }
@@ -159,6 +160,7 @@ lxO_type *lxT_new(lx_State *L, lxO_string *name, lxO_type *super, bool abstract)
     t->abstract = abstract;
     t->depth = t->super->depth + 1;
     t->extra = lxO_nothing();
+    t->curly = lxO_nothing();
     return t;
 }
 

@@ -3,6 +3,13 @@
  * so that BLAS threads and lx's kernel threads never fight over cores.
  * Threads are process-wide by nature; everything else in nn/ is per context.
  * A caller that finds the pool busy (another context's thread) runs inline.
+ *
+ * A model's step is a long run of short kernels (tens of microseconds each),
+ * so waking a sleeping thread through a condition variable for every one costs
+ * more than the kernel gains.  Workers therefore spin for a short while after
+ * each job, watching for the next, and only then sleep; the caller spins for
+ * the stragglers of its own job the same way.  Spinning yields the core, so
+ * OpenBLAS's threads and other processes still get it.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -11,33 +18,78 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #define NN_MAX_THREADS 256
+#define SPIN_NS 200000 /* how long an idle worker watches for the next job before sleeping */
 
 typedef struct {
     pthread_mutex_t busy; /* held by the one caller using the pool */
-    pthread_mutex_t m;
-    pthread_cond_t work, done;
+    pthread_mutex_t m;    /* guards sleeping and the condition variable */
+    pthread_cond_t work;
     pthread_t tid[NN_MAX_THREADS];
-    int nworkers; /* threads besides the caller */
-    int nthreads; /* nworkers + 1 */
-    unsigned long generation;
-    bool quit;
-    /* the job */
+    int nworkers;            /* threads besides the caller */
+    int nthreads;            /* nworkers + 1 */
+    atomic_ulong generation; /* bumped (under m) for each job */
+    atomic_bool quit;
+    int sleeping; /* workers blocked on work */
+    /* the job, written before generation is bumped */
     nn_range_fn fn;
     void *arg;
     nn_ctx *ctx;
     int64_t n, chunk;
     atomic_llong next;
-    int active; /* workers still inside the job */
+    atomic_int active; /* workers still inside the job */
 } thread_pool;
 
-static thread_pool pool = {.busy = PTHREAD_MUTEX_INITIALIZER,
-                           .m = PTHREAD_MUTEX_INITIALIZER,
-                           .work = PTHREAD_COND_INITIALIZER,
-                           .done = PTHREAD_COND_INITIALIZER};
+static thread_pool pool = {
+    .busy = PTHREAD_MUTEX_INITIALIZER, .m = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER};
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static int64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Spins until done(arg) or SPIN_NS have passed; says which. */
+static bool spin_until(bool (*done)(const void *), const void *arg)
+{
+    int64_t start = 0;
+    for (unsigned i = 1;; i++) {
+        if (done(arg)) return true;
+        cpu_relax();
+        if (i % 64 == 0) {
+            int64_t t = now_ns();
+            if (!start)
+                start = t;
+            else if (t - start > SPIN_NS)
+                return false;
+            sched_yield();
+        }
+    }
+}
+
+static bool job_posted(const void *seen)
+{
+    return atomic_load_explicit(&pool.generation, memory_order_acquire) != *(const unsigned long *)seen ||
+           atomic_load_explicit(&pool.quit, memory_order_relaxed);
+}
+
+static bool job_finished(const void *unused)
+{
+    (void)unused;
+    return atomic_load_explicit(&pool.active, memory_order_acquire) == 0;
+}
 
 static void run_chunks(void)
 {
@@ -49,22 +101,25 @@ static void run_chunks(void)
     }
 }
 
-static void *worker(void *unused)
+/* start: the generation when the worker was created (no job runs then), so that a job posted
+ * before the thread first runs is still seen as new. */
+static void *worker(void *start)
 {
-    (void)unused;
-    unsigned long seen = 0;
-    pthread_mutex_lock(&pool.m);
+    unsigned long seen = (unsigned long)(uintptr_t)start;
     for (;;) {
-        while (!pool.quit && pool.generation == seen)
-            pthread_cond_wait(&pool.work, &pool.m);
-        if (pool.quit) break;
-        seen = pool.generation;
-        pthread_mutex_unlock(&pool.m);
+        if (!spin_until(job_posted, &seen)) {
+            pthread_mutex_lock(&pool.m);
+            pool.sleeping++;
+            while (!job_posted(&seen))
+                pthread_cond_wait(&pool.work, &pool.m);
+            pool.sleeping--;
+            pthread_mutex_unlock(&pool.m);
+        }
+        if (atomic_load(&pool.quit)) break;
+        seen = atomic_load_explicit(&pool.generation, memory_order_acquire);
         run_chunks();
-        pthread_mutex_lock(&pool.m);
-        if (--pool.active == 0) pthread_cond_signal(&pool.done);
+        atomic_fetch_sub_explicit(&pool.active, 1, memory_order_release);
     }
-    pthread_mutex_unlock(&pool.m);
     return NULL;
 }
 
@@ -79,12 +134,12 @@ static int cores_available(void)
 static void stop_workers(void)
 {
     pthread_mutex_lock(&pool.m);
-    pool.quit = true;
+    atomic_store(&pool.quit, true);
     pthread_cond_broadcast(&pool.work);
     pthread_mutex_unlock(&pool.m);
     for (int i = 0; i < pool.nworkers; i++)
         pthread_join(pool.tid[i], NULL);
-    pool.quit = false;
+    atomic_store(&pool.quit, false);
     pool.nworkers = 0;
 }
 
@@ -94,7 +149,8 @@ static void start_workers(int n)
     if (n > NN_MAX_THREADS) n = NN_MAX_THREADS;
     pool.nthreads = 1;
     for (int i = 0; i < n - 1; i++) {
-        if (pthread_create(&pool.tid[i], NULL, worker, NULL) != 0) break;
+        if (pthread_create(&pool.tid[i], NULL, worker, (void *)(uintptr_t)atomic_load(&pool.generation)) != 0)
+            break;
         pool.nworkers++;
         pool.nthreads++;
     }
@@ -136,22 +192,21 @@ nn_status nn_parallel_for(nn_ctx *ctx, int64_t n, int64_t grain, nn_range_fn fn,
     /* A few chunks per thread balance uneven cores without much overhead. */
     int64_t chunk = (n + pool.nthreads * 4 - 1) / (pool.nthreads * 4);
     if (chunk < grain) chunk = grain;
-    pthread_mutex_lock(&pool.m);
     pool.fn = fn;
     pool.arg = arg;
     pool.ctx = ctx;
     pool.n = n;
     pool.chunk = chunk;
     atomic_store(&pool.next, 0);
-    pool.active = pool.nworkers;
-    pool.generation++;
-    pthread_cond_broadcast(&pool.work);
+    atomic_store(&pool.active, pool.nworkers);
+    /* Bumped under m so that a worker about to sleep either sees it or is woken. */
+    pthread_mutex_lock(&pool.m);
+    atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
+    if (pool.sleeping) pthread_cond_broadcast(&pool.work);
     pthread_mutex_unlock(&pool.m);
     run_chunks();
-    pthread_mutex_lock(&pool.m);
-    while (pool.active > 0)
-        pthread_cond_wait(&pool.done, &pool.m);
-    pthread_mutex_unlock(&pool.m);
+    while (!spin_until(job_finished, NULL))
+        ; /* the last chunks are someone else's; spin_until yields the core */
     pthread_mutex_unlock(&pool.busy);
     if (nn_check_interrupt(ctx)) return nn_error(ctx, NN_ERR_INTERRUPTED, "interrupted");
     return NN_OK;

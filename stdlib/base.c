@@ -229,7 +229,10 @@ static lx_Value b_typeassert(lx_State *L, lx_Value *a, int n, lx_Value kw)
 static lx_Value b_apply_type(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     /* type parameters are accepted and ignored (spec §4), except by the types that keep theirs
-     * (AbstractLuxContainerLayer{(:a, :b)}, lux_support.c): a subtype remembering the parameter */
+     * (AbstractLuxContainerLayer{(:a, :b)}, lux_support.c): a subtype remembering the parameter;
+     * and a type given a meaning for T{p} (StatefulLuxLayer{false}) calls it */
+    if (n >= 2 && lxO_is(a[0], LXO_TYPE) && lxO_as(lxO_type, a[0])->curly.tag != LX_TNOTHING)
+        return lxV_call(L, lxO_as(lxO_type, a[0])->curly, a + 1, n - 1, lxO_nothing());
     if (n == 2 && lxO_is(a[0], LXO_TYPE)) {
         lxO_type *t = lxO_as(lxO_type, a[0]);
         if (t->abstract && t->extra.tag == LX_TBOOL) {

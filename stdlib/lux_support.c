@@ -17,6 +17,16 @@ static lx_Value x_parametric(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return a[0];
 }
 
+/* __curly!(T, f): T{p...} is f(p...), for a struct whose parameter picks a behaviour
+ * (StatefulLuxLayer{false}(model, ps, st)); lx keeps no parameters on concrete types. */
+static lx_Value x_curly(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (!lxO_is(a[0], LXO_TYPE) || lxO_as(lxO_type, a[0])->abstract)
+        lxE_typeerror(L, "__curly!", "a struct type", a[0]);
+    lxO_as(lxO_type, a[0])->curly = a[1];
+    return a[0];
+}
+
 /* __layer_fields(x): the parameter of x's type's parametric supertype ((:a, :b) or :layer), or nothing. */
 static lx_Value x_layer_fields(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
@@ -149,56 +159,6 @@ static lx_Value x_dense(lx_State *L, lx_Value *a, int n, lx_Value kw)
     }
     lxV_unroot(L, mark);
     return r;
-}
-
-/* ---- Conv and ConvTranspose's forward ----------------------------------------------------------------- */
-
-static void int_tuple(lx_State *L, lx_Value v, int64_t *out, int n, const char *what)
-{
-    if (!lxO_is(v, LXO_TUPLE) || lxO_as(lxO_tuple, v)->n != n)
-        lxE_error(L, LXT_ArgumentError, "conv: %s must be a tuple of %d integers", what, n);
-    for (int i = 0; i < n; i++) {
-        lx_Value e = lxO_as(lxO_tuple, v)->items[i];
-        if (e.tag != LX_TINT) lxE_error(L, LXT_ArgumentError, "conv: %s must be integers", what);
-        out[i] = e.v.i;
-    }
-}
-
-/* __conv(x, w, b, stride, pad, dilation, groups, flipped[, outpad]) with the layer's settings
- * already as tuples (stdlib/lux/conv.lx); b a vector or nothing. */
-static lx_Value conv_call(lx_State *L, lx_Value *a, int n, bool transpose)
-{
-    const char *fname = transpose ? "ConvTranspose" : "Conv";
-    nn_tensor *x = lxL_checktensor(L, a, 0, fname), *w = lxL_checktensor(L, a, 1, fname);
-    nn_tensor *b = a[2].tag == LX_TNOTHING ? NULL : lxL_checktensor(L, a, 2, fname);
-    nn_conv_params p;
-    memset(&p, 0, sizeof p);
-    p.nd = w->ndim - 2;
-    if (p.nd < 1 || p.nd > 3)
-        lxE_error(L, LXT_DimensionMismatch, "%s: the weight must have 3 to 5 dimensions, got %d", fname,
-                  w->ndim);
-    int_tuple(L, a[3], p.stride, p.nd, "stride");
-    int_tuple(L, a[4], p.pad, 2 * p.nd, "pad");
-    int_tuple(L, a[5], p.dilation, p.nd, "dilation");
-    if (a[6].tag != LX_TINT) lxE_typeerror(L, fname, "an integer number of groups", a[6]);
-    p.groups = a[6].v.i;
-    p.flipped = a[7].tag == LX_TBOOL && a[7].v.b;
-    int64_t outpad[3] = {0, 0, 0};
-    if (transpose && n > 8) int_tuple(L, a[8], outpad, p.nd, "outpad");
-    nn_tensor *y = NULL;
-    nn_status s =
-        transpose ? nn_conv_transpose(L->nn, &y, x, w, b, &p, outpad) : nn_conv(L->nn, &y, x, w, b, &p);
-    return lxL_result(L, s, &y);
-}
-
-static lx_Value x_conv(lx_State *L, lx_Value *a, int n, lx_Value kw)
-{
-    return conv_call(L, a, n, false);
-}
-
-static lx_Value x_conv_transpose(lx_State *L, lx_Value *a, int n, lx_Value kw)
-{
-    return conv_call(L, a, n, true);
 }
 
 /* ---- @compact ----------------------------------------------------------------------------------- */
@@ -334,11 +294,10 @@ static lxA_node *m_return(lx_State *L, void *arena, lxA_node *m)
 
 static const lxL_Reg lux_support_lib[] = {
     {"__parametric!", "(T)", x_parametric, ""},
+    {"__curly!", "(T, f)", x_curly, ""},
     {"__layer_fields", "(x)", x_layer_fields, ""},
     {"__init", "(kind, rng, T, dims, gain, mean, std, lo, hi)", x_init, ""},
     {"__dense_layer", "(act, W, x, b)", x_dense, ""},
-    {"__conv", "(x, w, b, stride, pad, dilation, groups, flipped)", x_conv, ""},
-    {"__conv_transpose", "(x, w, b, stride, pad, dilation, groups, flipped, outpad)", x_conv_transpose, ""},
     {NULL, NULL, NULL, NULL}};
 
 void lxL_open_lux_support(lx_State *L)

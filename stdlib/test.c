@@ -77,8 +77,9 @@ static lxA_node *m_test_throws(lx_State *L, void *arena, lxA_node *m)
 static lxA_node *m_test_broken(lx_State *L, void *arena, lxA_node *m)
 {
     if (m->n < 1) lxE_error(L, LXT_ParseError, "@test_broken needs an expression (line %d)", m->line);
-    lxA_node *args[2] = {text_of(L, arena, m->kids[0]), lxL_where(L, arena, m)};
-    return lxL_call(L, arena, "__test_skip", m, 2, args);
+    lxA_node *args[3] = {lxL_thunk(L, arena, m->kids[0], m), text_of(L, arena, m->kids[0]),
+                         lxL_where(L, arena, m)};
+    return lxL_call(L, arena, "__test_broken", m, 3, args);
 }
 
 /* @testset "name" begin ... end  →  __testset("name", () -> begin ... end, where) */
@@ -271,14 +272,25 @@ static lx_Value t_throws(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxO_nothing();
 }
 
-static lx_Value t_skip(lx_State *L, lx_Value *a, int n, lx_Value kw)
+/* @test_broken, as Julia's: expr still runs; false or an error is the expected
+ * failure (a TAP TODO, which does not fail the file); true is an Unexpected Pass,
+ * a failure, so a fixed bug gets its test promoted. */
+static lx_Value t_broken(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
+    lx_Value r;
+    bool passed = lxV_pcall(L, a[0], NULL, 0, lxO_nothing(), &r) == LX_OK && r.tag == LX_TBOOL && r.v.b;
+    if (passed) {
+        result(L, false, a[1], a[2], "Unexpected Pass: the test is marked broken but now passes; use @test");
+        return lxO_nothing();
+    }
     int64_t k = counter(L, "__tests_run", 1);
     lxW_buf b;
     lxW_init(L, &b);
-    lxW_printf(&b, "ok %lld - ", (long long)k);
+    lxW_printf(&b, "not ok %lld - ", (long long)k);
     prefix(L, &b);
-    lxW_print(&b, a[0]);
+    lxO_string *t = lxO_as(lxO_string, a[1]);
+    for (size_t i = 0; i < t->len; i++)
+        lxW_add(&b, t->data[i] == '\n' ? " " : &t->data[i], 1);
     lxW_puts(&b, " # TODO broken\n");
     out(L, &b);
     return lxO_nothing();
@@ -326,7 +338,7 @@ static lx_Value t_finish(lx_State *L, lx_Value *a, int n, lx_Value kw)
 static const lxL_Reg test_lib[] = {{"__test_true", "(f, text, where)", t_true, ""},
                                    {"__test_cmp", "(op, f, kws, text, where)", t_cmp, ""},
                                    {"__test_throws", "(T, f, text, where)", t_throws, ""},
-                                   {"__test_skip", "(text, where)", t_skip, ""},
+                                   {"__test_broken", "(f, text, where)", t_broken, ""},
                                    {"__testset", "(name, f, where)", t_testset, ""},
                                    {"__test_finish", "()", t_finish, ""},
                                    {NULL, NULL, NULL, NULL}};
@@ -346,8 +358,10 @@ void lxL_open_test(lx_State *L)
         "(or equal to the given value).\n\n# Examples\n```\nlx> @test_throws DivideError 1 ÷ 0\nok 1 - 1 ÷ "
         "0\n```");
     lxK_macro_register(L, "test_broken", m_test_broken,
-                       "    @test_broken expr\n\nA known failure: recorded as a TODO, expr is not run.\n\n# "
-                       "Examples\n```\nlx> @test_broken 1 == 2\nok 1 - 1 == 2 # TODO broken\n```");
+                       "    @test_broken expr\n\nA known failure: expr runs, and false (or an error) is "
+                       "recorded as a TAP TODO, which does not fail the file; true is an Unexpected Pass, "
+                       "which does.\n\n# Examples\n```\nlx> @test_broken 1 == 2\nnot ok 1 - 1 == 2 # TODO "
+                       "broken\n```");
     lxK_macro_register(
         L, "testset", m_testset,
         "    @testset \"name\" begin ... end\n    @testset \"name\" for x in xs ... end\n\nGroups tests: "
