@@ -147,6 +147,8 @@ static void mark_roots(lx_State *L)
         lxC_mark(L, L->globals[i].v);
         mark_obj(L, (lxO_header *)L->globals[i].doc);
     }
+    for (int i = 0; i < L->ndeferred; i++)
+        mark_obj(L, &L->deferred[i]->hdr);
     for (int i = 0; i < L->nmacros; i++) {
         mark_obj(L, &L->macros[i].name->hdr);
         mark_obj(L, (lxO_header *)L->macros[i].doc);

@@ -663,7 +663,8 @@ static lxX_kind lex_token(lxX_lexer *ls, lxX_token *tok)
         }
         tok->len = (size_t)(ls->p - p);
         for (int k = 0; k < KW_NUM; k++)
-            if (strlen(keyword_names[k]) == tok->len && !memcmp(keyword_names[k], p, tok->len)) {
+            if (keyword_names[k][0] == c && !strncmp(keyword_names[k], p, tok->len) &&
+                !keyword_names[k][tok->len]) {
                 tok->kind = TK_KEYWORD;
                 tok->v.kw = (lxX_keyword)k;
                 return TK_KEYWORD;
@@ -712,6 +713,7 @@ static lxX_kind lex_token(lxX_lexer *ls, lxX_token *tok)
     size_t best = 0;
     int which = -1;
     for (int k = 0; k < OP_NUM; k++) {
+        if (op_names[k][0] != c) continue; /* most operators are ruled out by their first byte */
         size_t len = strlen(op_names[k]);
         if (len > best && (size_t)(ls->end - p) >= len && !memcmp(op_names[k], p, len)) {
             best = len;

@@ -63,7 +63,12 @@ const char *lxT_name(const lxO_type *t);
 /* ---- globals (value.c) -------------------------------------------------------------------- */
 
 int lxG_index(lx_State *L, lxO_string *name);    /* made (undefined) on first use */
-int lxG_find(lx_State *L, lxO_string *name);     /* -1 when absent */
+int lxG_find(lx_State *L, lxO_string *name);     /* -1 when absent (or not yet loaded) */
+/* A library whose globals come into being on first use of one of them (stdlib's Lux, which
+ * costs more to compile than the rest of start-up): reading, assigning or defining any of
+ * `names` first runs `load`. Names already defined are left alone (the library adds methods). */
+void lxG_defer(lx_State *L, const char *const *names, int n, void (*load)(lx_State *L));
+void lxG_load_deferred(lx_State *L); /* runs the deferred loader now, if one is pending */
 lx_Value lxG_get(lx_State *L, const char *name); /* LX_TUNDEF when absent */
 void lxG_set(lx_State *L, const char *name, lx_Value v);
 

@@ -107,6 +107,7 @@ void lx_close(lx_State *L)
     L->nn = NULL;
     lxS_free_table(L);
     lxM_free(L, L->globals, (size_t)L->capglobals * sizeof *L->globals);
+    lxM_free(L, L->deferred, (size_t)L->ndeferred * sizeof *L->deferred);
     lxM_free(L, L->macros, (size_t)L->capmacros * sizeof *L->macros);
     for (int i = 0; i < L->nfblocks; i++)
         if (L->fblocks[i]) lxM_free(L, L->fblocks[i], LXV_FBLOCK * sizeof(lxV_frame));

@@ -51,6 +51,7 @@ typedef struct {
     lxO_string *name;
     lx_Value v; /* LX_TUNDEF until assigned */
     bool isconst;
+    bool deferred; /* defined by the deferred library: loading it defines this (lxG_defer) */
     lxO_string *doc;
 } lxG_global;
 
@@ -150,6 +151,10 @@ struct lx_State {
     lxK_macrodef *macros;
     int nmacros, capmacros;
     int gop[LXV_NUM_OPFN]; /* global indices of the functions operators fall back to */
+    /* a library loaded on first use of a name it defines (lxG_defer): its names and loader */
+    lxO_string **deferred;
+    int ndeferred;
+    void (*defer_load)(lx_State *L);
     lx_Value cself;        /* the running C built-in's method data */
     struct nn_ctx *nn;     /* the tensor core's context: errors, pool, interrupt flag */
     /* stdlib's display of a tensor (full: the REPL's multi-line form) */

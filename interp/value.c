@@ -506,10 +506,13 @@ uint32_t lxO_hash(lx_State *L, lx_Value v)
 
 /* ---- globals ------------------------------------------------------------------------------ */
 
+/* A name's gidx while the deferred library that defines it is not loaded and no slot exists. */
+#define LXG_DEFERRED (-2)
+
 int lxG_find(lx_State *L, lxO_string *name)
 {
     (void)L;
-    return name->gidx;
+    return name->gidx < 0 ? -1 : name->gidx;
 }
 
 int lxG_index(lx_State *L, lxO_string *name)
@@ -525,13 +528,54 @@ int lxG_index(lx_State *L, lxO_string *name)
     memset(g, 0, sizeof *g);
     g->name = name;
     g->v.tag = LX_TUNDEF;
+    g->deferred = name->gidx == LXG_DEFERRED;
     name->gidx = L->nglobals;
     return L->nglobals++;
+}
+
+void lxG_defer(lx_State *L, const char *const *names, int n, void (*load)(lx_State *L))
+{
+    lxG_load_deferred(L); /* one pending library at a time */
+    L->deferred = lxM_realloc(L, NULL, 0, (size_t)n * sizeof *L->deferred);
+    for (int i = 0; i < n; i++) {
+        lxO_string *s = lxS_cstr(L, names[i]);
+        L->deferred[L->ndeferred++] = s; /* kept alive by the collector while the mark is on */
+        if (s->gidx == -1)
+            s->gidx = LXG_DEFERRED;
+        else if (s->gidx >= 0 && L->globals[s->gidx].v.tag == LX_TUNDEF)
+            L->globals[s->gidx].deferred = true;
+    }
+    L->defer_load = load;
+}
+
+void lxG_load_deferred(lx_State *L)
+{
+    void (*load)(lx_State *) = L->defer_load;
+    if (!load) return;
+    L->defer_load = NULL;
+    for (int i = 0; i < L->ndeferred; i++) {
+        lxO_string *s = L->deferred[i];
+        if (s->gidx == LXG_DEFERRED)
+            s->gidx = -1;
+        else if (s->gidx >= 0)
+            L->globals[s->gidx].deferred = false;
+    }
+    lxM_free(L, L->deferred, (size_t)L->ndeferred * sizeof *L->deferred);
+    L->deferred = NULL;
+    L->ndeferred = 0;
+    load(L);
+}
+
+/* Loads the deferred library first when name is one of its globals. */
+static void resolve(lx_State *L, lxO_string *s)
+{
+    if (s->gidx == LXG_DEFERRED || (s->gidx >= 0 && L->globals[s->gidx].deferred)) lxG_load_deferred(L);
 }
 
 lx_Value lxG_get(lx_State *L, const char *name)
 {
     lxO_string *s = lxS_cstr(L, name);
+    resolve(L, s);
     if (s->gidx < 0) {
         lx_Value u;
         u.tag = LX_TUNDEF;
@@ -543,6 +587,8 @@ lx_Value lxG_get(lx_State *L, const char *name)
 
 void lxG_set(lx_State *L, const char *name, lx_Value v)
 {
-    int i = lxG_index(L, lxS_cstr(L, name));
+    lxO_string *s = lxS_cstr(L, name);
+    resolve(L, s);
+    int i = lxG_index(L, s);
     L->globals[i].v = v;
 }

@@ -451,8 +451,8 @@ static lx_Value getfield(lx_State *L, lx_Value obj, lxO_string *name)
             break;
         }
         case LXO_MODULE: {
-            int g = lxG_find(L, name);
-            if (g >= 0 && L->globals[g].v.tag != LX_TUNDEF) return L->globals[g].v;
+            lx_Value v = lxG_get(L, name->data); /* loads the deferred library for one of its names */
+            if (v.tag != LX_TUNDEF) return v;
             lxE_error(L, LXT_UndefVarError, "`%s` not defined in `%s`", name->data,
                       ((lxO_module *)o)->name->data);
         }
@@ -957,21 +957,30 @@ resume:;
             lxG_global *g = &L->globals[LXK_BX(i)];
             if (g->v.tag == LX_TUNDEF) {
                 SAVEPC();
-                lxE_undefvar(L, g->name);
+                if (g->deferred) lxG_load_deferred(L); /* moves the globals */
+                g = &L->globals[LXK_BX(i)];
+                if (g->v.tag == LX_TUNDEF) lxE_undefvar(L, g->name);
             }
             *RA = g->v;
             break;
         }
         case BC_SETG: {
             lxG_global *g = &L->globals[LXK_BX(i)];
-            if (g->isconst && g->v.tag != LX_TUNDEF && !lxO_egal(g->v, *RA)) {
+            if (g->isconst | g->deferred) {
                 SAVEPC();
-                lxE_error(L, LXT_ErrorException, "invalid redefinition of constant %s", g->name->data);
+                if (g->deferred) lxG_load_deferred(L); /* a definition of the library's name follows it */
+                g = &L->globals[LXK_BX(i)];
+                if (g->isconst && g->v.tag != LX_TUNDEF && !lxO_egal(g->v, *RA))
+                    lxE_error(L, LXT_ErrorException, "invalid redefinition of constant %s", g->name->data);
             }
             g->v = *RA;
             break;
         }
         case BC_SETCONST: {
+            if (L->globals[LXK_BX(i)].deferred) {
+                SAVEPC();
+                lxG_load_deferred(L);
+            }
             lxG_global *g = &L->globals[LXK_BX(i)];
             g->v = *RA;
             g->isconst = true;
@@ -1492,6 +1501,7 @@ resume:;
                 target = flags & 4 ? &((lxO_box *)base[w].v.o)->v : base + w;
                 name = ((lxO_closure *)RA->v.o)->p->name;
             } else {
+                if (L->globals[w].deferred) lxG_load_deferred(L); /* a method for the library's function */
                 target = &L->globals[w].v;
                 name = L->globals[w].name;
             }

@@ -106,8 +106,9 @@ static void run_chunks(void)
 static void *worker(void *start)
 {
     unsigned long seen = (unsigned long)(uintptr_t)start;
-    for (;;) {
-        if (!spin_until(job_posted, &seen)) {
+    for (bool worked = false;; worked = true) {
+        /* spin only after a job: a process that never runs one keeps its cores idle */
+        if (!worked || !spin_until(job_posted, &seen)) {
             pthread_mutex_lock(&pool.m);
             pool.sleeping++;
             while (!job_posted(&seen))

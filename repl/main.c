@@ -107,6 +107,8 @@ static char *read_stdin(size_t *len)
 static void repl(lx_State *L)
 {
     printf("lx %s — type an expression; Ctrl-D exits.\n", LX_VERSION);
+    /* A session has time to spare: Lux loads now, not on the first layer typed (stdlib/prelude.c). */
+    if (lx_dostring(L, "using Lux", 9, "=repl") != LX_OK) fprintf(stderr, "%s\n", lx_errmsg(L));
     char *buf = NULL;
     size_t len = 0;
     for (;;) {

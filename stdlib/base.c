@@ -496,6 +496,7 @@ static const char *const known_modules[] = {"Lux",
 
 static lx_Value b_using(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
+    lxG_load_deferred(L); /* `using Lux` loads the layers now rather than on first use */
     for (int i = 0; i < n; i++) {
         const char *name = ((lxO_string *)a[i].v.o)->data;
         bool ok = false;
@@ -594,6 +595,7 @@ static lx_Value docstring(lx_State *L, lx_Value v)
             lxW_puts(&b, m->doc->data);
         else {
             lxO_string *s = lxS_cstr(L, name);
+            lxG_get(L, name); /* a name of the deferred library loads it */
             if (s->gidx >= 0) {
                 lxG_global *gl = &L->globals[s->gidx];
                 if (gl->doc)

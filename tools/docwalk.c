@@ -18,6 +18,13 @@ typedef struct {
     void (*open)(lx_State *L);
 } library;
 
+/* Lux is deferred until first use (stdlib/prelude.c); here it is wanted at once. */
+static void open_lux_now(lx_State *L)
+{
+    lxL_open_lux(L);
+    lxG_load_deferred(L);
+}
+
 static const library libs[] = {
     {"base", lxL_open_base},
     {"print", lxL_open_print},
@@ -47,7 +54,7 @@ static const library libs[] = {
     {"nnlib_rnn", lxL_open_nnlib_rnn},
     {"lux_support", lxL_open_lux_support},
     {"prelude", lxL_open_prelude},
-    {"lux", lxL_open_lux},
+    {"lux", open_lux_now},
 };
 #define NLIBS ((int)(sizeof libs / sizeof libs[0]))
 
@@ -252,7 +259,7 @@ bool docw_collect(docw_list *out, char *err, size_t errsize)
         snprintf(err, errsize, "cannot open a state");
         return false;
     }
-    if (lx_openlibs(L) != LX_OK) {
+    if (lx_openlibs(L) != LX_OK || lx_dostring(L, "using Lux", 9, "docwalk") != LX_OK) {
         snprintf(err, errsize, "lx_openlibs: %s", lx_errmsg(L));
         lx_close(L);
         return false;
