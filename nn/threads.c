@@ -9,7 +9,9 @@
  * more than the kernel gains.  Workers therefore spin for a short while after
  * each job, watching for the next, and only then sleep; the caller spins for
  * the stragglers of its own job the same way.  Spinning yields the core, so
- * OpenBLAS's threads and other processes still get it.
+ * OpenBLAS's threads and other processes still get it.  Workers join a job
+ * rather than being counted into it: on a loaded machine the caller does
+ * every chunk itself instead of waiting for a thread that is not running.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -40,7 +42,10 @@ typedef struct {
     nn_ctx *ctx;
     int64_t n, chunk;
     atomic_llong next;
-    atomic_int active; /* workers still inside the job */
+    /* The job's generation (high 32 bits), whether it is closed (bit 31) and how many workers are
+     * inside it (low bits): a worker joins only an open job, and the caller closes it once no one
+     * is inside, so it never waits for a worker that was not scheduled in time to help. */
+    atomic_ullong job;
 } thread_pool;
 
 static thread_pool pool = {
@@ -85,10 +90,27 @@ static bool job_posted(const void *seen)
            atomic_load_explicit(&pool.quit, memory_order_relaxed);
 }
 
-static bool job_finished(const void *unused)
+#define JOB_CLOSED (1ull << 31)
+#define JOB_COUNT (JOB_CLOSED - 1)
+
+/* Closes the job when no worker is inside it. */
+static bool job_closed(const void *unused)
 {
     (void)unused;
-    return atomic_load_explicit(&pool.active, memory_order_acquire) == 0;
+    unsigned long long j = atomic_load_explicit(&pool.job, memory_order_acquire);
+    return !(j & JOB_COUNT) && atomic_compare_exchange_strong_explicit(
+                                   &pool.job, &j, j | JOB_CLOSED, memory_order_acq_rel, memory_order_acquire);
+}
+
+/* Joins job `gen` if it is still open. */
+static bool join(unsigned long gen)
+{
+    unsigned long long j = atomic_load_explicit(&pool.job, memory_order_acquire);
+    while ((j >> 32) == (gen & 0xffffffffu) && !(j & JOB_CLOSED))
+        if (atomic_compare_exchange_weak_explicit(&pool.job, &j, j + 1, memory_order_acq_rel,
+                                                  memory_order_acquire))
+            return true;
+    return false;
 }
 
 static void run_chunks(void)
@@ -118,8 +140,10 @@ static void *worker(void *start)
         }
         if (atomic_load(&pool.quit)) break;
         seen = atomic_load_explicit(&pool.generation, memory_order_acquire);
-        run_chunks();
-        atomic_fetch_sub_explicit(&pool.active, 1, memory_order_release);
+        if (join(seen)) {
+            run_chunks();
+            atomic_fetch_sub_explicit(&pool.job, 1, memory_order_release);
+        }
     }
     return NULL;
 }
@@ -199,14 +223,15 @@ nn_status nn_parallel_for(nn_ctx *ctx, int64_t n, int64_t grain, nn_range_fn fn,
     pool.n = n;
     pool.chunk = chunk;
     atomic_store(&pool.next, 0);
-    atomic_store(&pool.active, pool.nworkers);
+    unsigned long gen = atomic_load_explicit(&pool.generation, memory_order_relaxed) + 1;
+    atomic_store_explicit(&pool.job, (unsigned long long)(gen & 0xffffffffu) << 32, memory_order_release);
     /* Bumped under m so that a worker about to sleep either sees it or is woken. */
     pthread_mutex_lock(&pool.m);
     atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
     if (pool.sleeping) pthread_cond_broadcast(&pool.work);
     pthread_mutex_unlock(&pool.m);
     run_chunks();
-    while (!spin_until(job_finished, NULL))
+    while (!spin_until(job_closed, NULL))
         ; /* the last chunks are someone else's; spin_until yields the core */
     pthread_mutex_unlock(&pool.busy);
     if (nn_check_interrupt(ctx)) return nn_error(ctx, NN_ERR_INTERRUPTED, "interrupted");
