@@ -183,6 +183,70 @@ static bool is_2x2(const pool_job *j, const nn_pool_params *p)
         }                                                                                                    \
     }
 
+/* One output row of a 2×2 max pool: y[q] the maximum of r0[2q], r0[2q+1], r1[2q], r1[2q+1] and
+ * w[q] (when w) its place 0-3, the first maximum in that order.  Written with vector types,
+ * even and odd columns split by shuffles, since the compiler left the strided loop scalar and
+ * branchy (random data mispredicts every window). */
+typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+
+/* macros, not functions: a vector return type would change the ABI of the baseline clone */
+#define BEATS8(v, m) (~((v) <= (m)) & ((m) == (m)))
+#define SEL8(k, x, y) ((v8f)(((k) & (v8i)(x)) | (~(k) & (v8i)(y))))
+
+#if defined(__clang__)
+#define EVEN8(a, b) __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define ODD8(a, b) __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+#else
+#define EVEN8(a, b) __builtin_shuffle(a, b, (v8i){0, 2, 4, 6, 8, 10, 12, 14})
+#define ODD8(a, b) __builtin_shuffle(a, b, (v8i){1, 3, 5, 7, 9, 11, 13, 15})
+#endif
+
+NN_VECTOR_CLONES static void row2x2_f32(const float *r0, const float *r1, float *y, int32_t *w, int64_t n)
+{
+    int64_t q = 0;
+    for (; q + 8 <= n; q += 8) {
+        v8f l0, h0, l1, h1;
+        memcpy(&l0, r0 + 2 * q, sizeof l0);
+        memcpy(&h0, r0 + 2 * q + 8, sizeof h0);
+        memcpy(&l1, r1 + 2 * q, sizeof l1);
+        memcpy(&h1, r1 + 2 * q + 8, sizeof h1);
+        v8f a = EVEN8(l0, h0), b = ODD8(l0, h0), c = EVEN8(l1, h1), d = ODD8(l1, h1);
+        v8i u = BEATS8(b, a), k = u & 1;
+        v8f m = SEL8(u, b, a);
+        u = BEATS8(c, m);
+        m = SEL8(u, c, m);
+        k = (u & 2) | (~u & k);
+        u = BEATS8(d, m);
+        m = SEL8(u, d, m);
+        k = (u & 3) | (~u & k);
+        memcpy(y + q, &m, sizeof m);
+        if (w) memcpy(w + q, &k, sizeof k);
+    }
+    for (; q < n; q++) {
+        float a = r0[2 * q], b = r0[2 * q + 1], c = r1[2 * q], d = r1[2 * q + 1], m = a;
+        int32_t k = 0;
+        if (BEATS(b, m)) m = b, k = 1;
+        if (BEATS(c, m)) m = c, k = 2;
+        if (BEATS(d, m)) m = d, k = 3;
+        y[q] = m;
+        if (w) w[q] = k;
+    }
+}
+
+static void row2x2_f64(const double *r0, const double *r1, double *y, int32_t *w, int64_t n)
+{
+    for (int64_t q = 0; q < n; q++) {
+        double a = r0[2 * q], b = r0[2 * q + 1], c = r1[2 * q], d = r1[2 * q + 1], m = a;
+        int32_t k = 0;
+        if (BEATS(b, m)) m = b, k = 1;
+        if (BEATS(c, m)) m = c, k = 2;
+        if (BEATS(d, m)) m = d, k = 3;
+        y[q] = m;
+        if (w) w[q] = k;
+    }
+}
+
 #define DEFINE_POOL(SUF, T, ABS, POW)                                                                        \
     /* the first maximum of each window and its cell (-1 for a window of padding alone), positions           \
      * kept as I (int32 while a slice has fewer than 2^31 cells: it matches float's lanes) */                \
@@ -202,32 +266,16 @@ static bool is_2x2(const pool_job *j, const nn_pool_params *p)
                 const T *r0 = X + 2 * oh * W, *r1 = r0 + W;                                                  \
                 T *yr = Y + oh * OW;                                                                         \
                 if (!IX) {                                                                                   \
-                    for (int64_t ow = 0; ow < OW; ow++) {                                                    \
-                        T a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];            \
-                        T m = a;                                                                             \
-                        m = BEATS(b, m) ? b : m;                                                             \
-                        m = BEATS(c, m) ? c : m;                                                             \
-                        m = BEATS(d, m) ? d : m;                                                             \
-                        yr[ow] = m;                                                                          \
-                    }                                                                                        \
+                    row2x2_##SUF(r0, r1, yr, NULL, OW);                                                      \
                     continue;                                                                                \
                 }                                                                                            \
                 int64_t *ir = IX + oh * OW, p0 = base + 2 * oh * W;                                          \
-                for (int64_t ow = 0; ow < OW; ow++) {                                                        \
-                    T a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];                \
-                    T m = a;                                                                                 \
-                    int64_t w = 0;                                                                           \
-                    bool u = BEATS(b, m);                                                                    \
-                    m = u ? b : m;                                                                           \
-                    w = u ? 1 : w;                                                                           \
-                    u = BEATS(c, m);                                                                         \
-                    m = u ? c : m;                                                                           \
-                    w = u ? W : w;                                                                           \
-                    u = BEATS(d, m);                                                                         \
-                    m = u ? d : m;                                                                           \
-                    w = u ? W + 1 : w;                                                                       \
-                    yr[ow] = m;                                                                              \
-                    ir[ow] = p0 + 2 * ow + w;                                                                \
+                for (int64_t o0 = 0; o0 < OW; o0 += CHUNK) {                                                 \
+                    int32_t wt[CHUNK];                                                                       \
+                    const int64_t on = OW - o0 < CHUNK ? OW - o0 : CHUNK;                                    \
+                    row2x2_##SUF(r0 + 2 * o0, r1 + 2 * o0, yr + o0, wt, on);                                 \
+                    for (int64_t q = 0; q < on; q++)                                                         \
+                        ir[o0 + q] = p0 + 2 * (o0 + q) + (wt[q] & 1) + (wt[q] >> 1) * W;                     \
                 }                                                                                            \
             }                                                                                                \
         }                                                                                                    \

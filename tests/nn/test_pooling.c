@@ -724,6 +724,47 @@ static void naive_max2d(const nn_tensor *x, const nn_pool_params *p, double *y, 
             }
 }
 
+/* The 2×2 path's vector lanes (8 windows at once) with NaNs and ties in every position of a
+ * window: the expected winner by the rule itself (the first maximum; a NaN beats any number and
+ * the first NaN stays), window by window. */
+static void test_2x2_lanes(void)
+{
+    int64_t sh[4] = {36, 2, 1, 1};
+    nn_tensor *x;
+    nn_empty(ctx, &x, NN_F32, 4, sh);
+    for (int64_t i = 0; i < 72; i++) {
+        int64_t wnd = (i % 36) / 2, pos = (i / 36) * 2 + i % 2; /* window and place 0-3 */
+        double v = (double)((wnd * 7 + pos * 3) % 4);           /* ties in many windows */
+        if ((wnd % 5 == 1 && pos == wnd % 4) || (wnd % 6 == 2 && pos >= 2)) v = NAN;
+        nn_set(x, i, v);
+    }
+    nn_pool_params p = {.nd = 2, .k = {2, 2}, .stride = {2, 2}, .dilation = {1, 1}};
+    nn_tensor *xt, *y, *seed;
+    nn_tracked_alias(ctx, &xt, x);
+    nn_pooling(ctx, &y, xt, NN_POOL_MAX, &p);
+    nn_ones(ctx, &seed, NN_F32, y->ndim, y->shape);
+    nn_backward_seed(ctx, y, seed);
+    bool ok = y->numel == 18;
+    double gw[72] = {0};
+    for (int64_t q = 0; q < 18 && ok; q++) {
+        int64_t cells[4] = {2 * q, 2 * q + 1, 36 + 2 * q, 36 + 2 * q + 1};
+        int64_t best = cells[0];
+        for (int k = 1; k < 4; k++) {
+            double v = nn_get(x, cells[k]), m = nn_get(x, best);
+            if ((v > m && !isnan(m)) || (isnan(v) && !isnan(m))) best = cells[k];
+        }
+        double want = nn_get(x, best), got = nn_get(y, q);
+        ok = isnan(want) ? isnan(got) : got == want;
+        gw[best] += 1;
+    }
+    tap_ok(ok, "max 2×2 vector lanes: NaNs and ties in every window position");
+    tap_tensor_close(nn_grad(xt), gw, 72, 0, 0, "and the gradient goes to the first winner");
+    nn_release(seed);
+    nn_release(y);
+    nn_release(xt);
+    nn_release(x);
+}
+
 static void test_large(void)
 {
     int64_t sh[4] = {24, 24, 6, 64};
@@ -1035,6 +1076,7 @@ int main(void)
     test_pool_values();
     test_pool_gradients();
     test_pool_by_hand();
+    test_2x2_lanes();
     test_large();
     test_upsample();
     test_empty();
