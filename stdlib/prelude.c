@@ -7,7 +7,7 @@
  * never touch a layer, so it is deferred (lxG_defer): the first read, assignment
  * or definition of a name it defines, or `using Lux`, loads it whole, and its
  * semantics are the same as if it had been loaded at start.  The names come from
- * a scan of the sources' top-level definitions; tests/c/test_deferred.c checks
+ * a scan of the sources' top-level definitions; tests/stdlib/test_deferred.c checks
  * that the scan finds every global the library defines.
  */
 #include "lib.h"
