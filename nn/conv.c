@@ -233,33 +233,6 @@ static nn_status conv_backward(nn_ctx *ctx, nn_node *node, const nn_tensor *gout
     return NN_OK;
 }
 
-nn_status nn_conv(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const nn_tensor *w, const nn_tensor *b,
-                  const nn_conv_params *p)
-{
-    *out = NULL;
-    int64_t shape[5];
-    NN_TRY(check_params(ctx, "conv", p, NULL));
-    NN_TRY(check_shapes(ctx, "conv", x, w, b, p, NULL, false, shape));
-    nn_tensor *xc, *wc, *bc;
-    NN_TRY(float_inputs(ctx, x, w, b, &xc, &wc, &bc));
-    nn_status s = nn_empty(ctx, out, xc->dtype, p->nd + 2, shape);
-    if (!s) s = nn_backend_for(nn_tensor_device(xc))->conv(ctx, *out, xc, wc, bc, p);
-    nn_node *node = NULL;
-    const nn_tensor *in[3] = {xc, wc, bc};
-    if (!s) s = nn_node_new(ctx, &node, "conv", conv_backward, bc ? 3 : 2, in);
-    if (node) {
-        params_to_node(node, p);
-        s = nn_node_save(ctx, node, xc);
-        if (!s) s = nn_node_save(ctx, node, wc);
-        nn_node_attach(*out, node);
-    }
-    nn_release(xc);
-    nn_release(wc);
-    nn_release(bc);
-    if (s) nn_release_out(out);
-    return s;
-}
-
 /* ---- conv_transpose: x (I..., Cin, N), w (k..., Cout/g, Cin), b (Cout,) -> y (O..., Cout, N),
  * which is conv_data with y in conv's input role and x in its output role.
  * gx = conv(gy, w), gw = conv_filter(gy, x), gb = gy summed to (Cout,). */
@@ -281,21 +254,27 @@ static nn_status conv_transpose_backward(nn_ctx *ctx, nn_node *node, const nn_te
     return NN_OK;
 }
 
-nn_status nn_conv_transpose(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const nn_tensor *w,
-                            const nn_tensor *b, const nn_conv_params *p, const int64_t *outpad)
+/* The forward of conv (transposed: conv_transpose, conv_data's kernel) and its graph node. */
+static nn_status conv_forward(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const nn_tensor *w,
+                              const nn_tensor *b, const nn_conv_params *p, const int64_t *outpad,
+                              bool transposed)
 {
-    *out = NULL;
     static const int64_t zeros[3] = {0, 0, 0};
+    const char *op = transposed ? "conv_transpose" : "conv";
+    *out = NULL;
     int64_t shape[5];
-    NN_TRY(check_params(ctx, "conv_transpose", p, outpad));
-    NN_TRY(check_shapes(ctx, "conv_transpose", x, w, b, p, outpad ? outpad : zeros, true, shape));
+    NN_TRY(check_params(ctx, op, p, transposed ? outpad : NULL));
+    NN_TRY(
+        check_shapes(ctx, op, x, w, b, p, transposed ? (outpad ? outpad : zeros) : NULL, transposed, shape));
     nn_tensor *xc, *wc, *bc;
     NN_TRY(float_inputs(ctx, x, w, b, &xc, &wc, &bc));
+    const nn_backend *be = nn_backend_for(nn_tensor_device(xc));
     nn_status s = nn_empty(ctx, out, xc->dtype, p->nd + 2, shape);
-    if (!s) s = nn_backend_for(nn_tensor_device(xc))->conv_data(ctx, *out, xc, wc, bc, p);
+    if (!s) s = transposed ? be->conv_data(ctx, *out, xc, wc, bc, p) : be->conv(ctx, *out, xc, wc, bc, p);
     nn_node *node = NULL;
     const nn_tensor *in[3] = {xc, wc, bc};
-    if (!s) s = nn_node_new(ctx, &node, "conv_transpose", conv_transpose_backward, bc ? 3 : 2, in);
+    if (!s)
+        s = nn_node_new(ctx, &node, op, transposed ? conv_transpose_backward : conv_backward, bc ? 3 : 2, in);
     if (node) {
         params_to_node(node, p);
         s = nn_node_save(ctx, node, xc);
@@ -307,4 +286,16 @@ nn_status nn_conv_transpose(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, co
     nn_release(bc);
     if (s) nn_release_out(out);
     return s;
+}
+
+nn_status nn_conv(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const nn_tensor *w, const nn_tensor *b,
+                  const nn_conv_params *p)
+{
+    return conv_forward(ctx, out, x, w, b, p, NULL, false);
+}
+
+nn_status nn_conv_transpose(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, const nn_tensor *w,
+                            const nn_tensor *b, const nn_conv_params *p, const int64_t *outpad)
+{
+    return conv_forward(ctx, out, x, w, b, p, outpad, true);
 }

@@ -202,6 +202,18 @@ typedef int32_t v8i __attribute__((vector_size(32)));
 #define ODD8(a, b) __builtin_shuffle(a, b, (v8i){1, 3, 5, 7, 9, 11, 13, 15})
 #endif
 
+/* windows q.. n - 1 one at a time */
+#define ROW2X2_SCALAR(T)                                                                                     \
+    for (; q < n; q++) {                                                                                     \
+        T a = r0[2 * q], b = r0[2 * q + 1], c = r1[2 * q], d = r1[2 * q + 1], m = a;                         \
+        int32_t k = 0;                                                                                       \
+        if (BEATS(b, m)) m = b, k = 1;                                                                       \
+        if (BEATS(c, m)) m = c, k = 2;                                                                       \
+        if (BEATS(d, m)) m = d, k = 3;                                                                       \
+        y[q] = m;                                                                                            \
+        if (w) w[q] = k;                                                                                     \
+    }
+
 NN_VECTOR_CLONES static void row2x2_f32(const float *r0, const float *r1, float *y, int32_t *w, int64_t n)
 {
     int64_t q = 0;
@@ -223,28 +235,13 @@ NN_VECTOR_CLONES static void row2x2_f32(const float *r0, const float *r1, float 
         memcpy(y + q, &m, sizeof m);
         if (w) memcpy(w + q, &k, sizeof k);
     }
-    for (; q < n; q++) {
-        float a = r0[2 * q], b = r0[2 * q + 1], c = r1[2 * q], d = r1[2 * q + 1], m = a;
-        int32_t k = 0;
-        if (BEATS(b, m)) m = b, k = 1;
-        if (BEATS(c, m)) m = c, k = 2;
-        if (BEATS(d, m)) m = d, k = 3;
-        y[q] = m;
-        if (w) w[q] = k;
-    }
+    ROW2X2_SCALAR(float);
 }
 
 static void row2x2_f64(const double *r0, const double *r1, double *y, int32_t *w, int64_t n)
 {
-    for (int64_t q = 0; q < n; q++) {
-        double a = r0[2 * q], b = r0[2 * q + 1], c = r1[2 * q], d = r1[2 * q + 1], m = a;
-        int32_t k = 0;
-        if (BEATS(b, m)) m = b, k = 1;
-        if (BEATS(c, m)) m = c, k = 2;
-        if (BEATS(d, m)) m = d, k = 3;
-        y[q] = m;
-        if (w) w[q] = k;
-    }
+    int64_t q = 0;
+    ROW2X2_SCALAR(double);
 }
 
 #define DEFINE_POOL(SUF, T, ABS, POW)                                                                        \
