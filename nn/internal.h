@@ -230,6 +230,7 @@ typedef struct {
     /* gx = c2 dz + c3 (x - c1) + c4, dz as for norm_grad_sums */
     nn_status (*norm_grad_apply)(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *mask,
                                  const nn_tensor *x, const nn_tensor *coef, nn_axis ax);
+    /* optimiser steps (cpu/optimise.c) */
 } nn_backend;
 
 const nn_backend *nn_backend_for(nn_device d);

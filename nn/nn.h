@@ -445,6 +445,8 @@ nn_status nn_normalize(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x, uint32_
  * dtypes promote; integers compute in Float32.  Differentiable in g and c (h through c_new). */
 nn_status nn_lstm_gates(nn_ctx *ctx, nn_tensor **h, nn_tensor **c_new, const nn_tensor *g, const nn_tensor *c);
 
+/* ---- optimiser steps (nn/optimise.c; kernels nn/cpu/optimise.c) ------------- */
+
 #ifdef __cplusplus
 }
 #endif

@@ -155,6 +155,14 @@ static lx_Value b_hash(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxO_int(lxO_hash(L, a[0]));
 }
 
+/* Identity, as `===` sees it: a heap object's address (stable: the collector does not move objects),
+ * else the hash of the immediate value. */
+static lx_Value b_objectid(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    if (a[0].tag == LX_TOBJECT) return lxO_int((int64_t)(uintptr_t)a[0].v.o);
+    return lxO_int(lxO_hash(L, a[0]));
+}
+
 static lx_Value b_isapprox(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     double atol = lxO_tonumber(lxL_kw(L, kw, "atol", lxO_f64(0)));
@@ -492,6 +500,10 @@ static const char *const known_modules[] = {"Lux",
                                             "ADTypes",
                                             "Enzyme",
                                             "Lux.Experimental",
+                                            "Training",
+                                            "ParameterSchedulers",
+                                            "ProgressMeter",
+                                            "UnicodePlots",
                                             NULL};
 
 static lx_Value b_using(lx_State *L, lx_Value *a, int n, lx_Value kw)
@@ -752,6 +764,12 @@ static const lxL_Reg base_lib[] = {
     {"isequal", "(x, y)", b_isequal,
      "    isequal(x, y)\n\nEquality as Dict keys see it: like `==`, but NaN equals NaN and -0.0 differs from "
      "0.0.\n\n# Examples\n```\nlx> isequal(NaN, NaN)\ntrue\n```"},
+    {"objectid", "(x)", b_objectid,
+     "    objectid(x) -> Int\n\nAn integer that identifies `x` as `===` does: two names bound to the same "
+     "tensor, list or struct give the same id, equal copies give different ones. Keys of an identity "
+     "dictionary (how the optimisers find a tensor tied at several places).\n\n# Examples\n```\nlx> x = "
+     "ones(2); y = x;\n\nlx> objectid(x) == objectid(y), objectid(x) == objectid(copy(x))\n(true, "
+     "false)\n```"},
     {"hash", "(x)", b_hash,
      "    hash(x)\n\nA hash code consistent with `isequal`.\n\n# Examples\n```\nlx> hash(1) == "
      "hash(1.0)\ntrue\n```"},

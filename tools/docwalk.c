@@ -53,6 +53,10 @@ static const library libs[] = {
     {"nnlib_batched", lxL_open_nnlib_batched},
     {"nnlib_rnn", lxL_open_nnlib_rnn},
     {"lux_support", lxL_open_lux_support},
+    {"optimise", lxL_open_optimise},
+    {"losses", lxL_open_losses},
+    {"data_io", lxL_open_data_io},
+    {"term", lxL_open_term},
     {"prelude", lxL_open_prelude},
     {"lux", open_lux_now},
 };
@@ -63,8 +67,8 @@ static const char *const libnames[] = {
     "macros",        "test",        "tensor",       "tensor_show",  "tensor_new",   "random",
     "tensor_arith",  "activations", "tensor_bcast", "tensor_index", "tensor_shape", "tensor_reduce",
     "linalg",        "devices",     "gradient",     "nnlib_conv",   "nnlib_pool",   "nnlib_norm",
-    "nnlib_batched", "nnlib_rnn",   "lux_support",  "prelude",      "lux",          "core",
-    "other",         NULL};
+    "nnlib_batched", "nnlib_rnn",   "lux_support",  "optimise",     "losses",       "data_io",
+    "term",          "prelude",     "lux",          "core",         "other",        NULL};
 
 const char *const *docw_libs(void)
 {

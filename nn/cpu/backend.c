@@ -38,4 +38,5 @@ const nn_backend nn_cpu_backend = {
     .norm_apply = nn_cpu_norm_apply,
     .norm_grad_sums = nn_cpu_norm_grad_sums,
     .norm_grad_apply = nn_cpu_norm_grad_apply,
+    /* optimiser steps */
 };

@@ -63,4 +63,6 @@ nn_status nn_cpu_norm_grad_sums(nn_ctx *ctx, nn_tensor *sums, const nn_tensor *g
 nn_status nn_cpu_norm_grad_apply(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *mask,
                                  const nn_tensor *x, const nn_tensor *coef, nn_axis ax);
 
+/* optimiser steps (optimise.c) */
+
 #endif
