@@ -230,7 +230,10 @@ typedef struct {
     /* gx = c2 dz + c3 (x - c1) + c4, dz as for norm_grad_sums */
     nn_status (*norm_grad_apply)(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy, const nn_tensor *mask,
                                  const nn_tensor *x, const nn_tensor *coef, nn_axis ax);
-    /* optimiser steps (cpu/optimise.c) */
+    /* optimiser steps (cpu/optimise.c): one step of o over x (see nn_optim_step); g has x's dtype, state
+     * holds nn_optim_nstate(o) tensors, dx NULL (x .-= Δ) or x-shaped (dx = Δ) */
+    nn_status (*optim_step)(nn_ctx *ctx, const nn_optim *o, nn_tensor *x, const nn_tensor *g,
+                            nn_tensor *const *state, nn_tensor *dx);
 } nn_backend;
 
 const nn_backend *nn_backend_for(nn_device d);

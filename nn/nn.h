@@ -447,6 +447,82 @@ nn_status nn_lstm_gates(nn_ctx *ctx, nn_tensor **h, nn_tensor **c_new, const nn_
 
 /* ---- optimiser steps (nn/optimise.c; kernels nn/cpu/optimise.c) ------------- */
 
+/* Optimisers.jl's (v0.4) elementwise rules, each one fused pass over a parameter x, its gradient g and the
+ * rule's state tensors (all of x's shape and dtype).  g is first put through the pre-transforms in order
+ * (WeightDecay g + λx, SignDecay g + λ sign(x), ClipGrad clamp(g, -δ, δ)), then the rule gives Δ, the amount
+ * subtracted from x.  Per element, with the state the rule keeps (in this order):
+ *   IDENTITY   Δ = g                                                   (none)
+ *   DESCENT    Δ = g η                                                 (none)
+ *   MOMENTUM   v = ρv + ηg; Δ = v                                      v
+ *   NESTEROV   Δ = -ρ²v + (1+ρ)ηg; v = ρv - ηg                         v
+ *   RMSPROP    s = ρs + (1-ρ)g²; centred: c = ρc + (1-ρ)g;             s[, c]
+ *              Δ = gη / (√(s - c²) + ϵ)
+ *   RPROP      p = gₒ g: η' = p > 0 ? min(η'ℓ₂, Γ₂) : p < 0 ? max(η'ℓ₁, Γ₁) : η';  gₒ, η'
+ *              gₒ = p < 0 ? 0 : g; Δ = η' sign(gₒ)
+ *   ADAM       m = β₁m + (1-β₁)g; v = β₂v + (1-β₂)g²;                  m, v
+ *              Δ = m/(1-β₁ᵗ) / (√(v/(1-β₂ᵗ)) + ϵ) η
+ *   ADAMW      d = Adam's Δ with η = 1; Δ = η(d + λx) (couple) or ηd + λx      m, v
+ *   RADAM      ρ∞ = 2/(1-β₂) - 1, ρ = ρ∞ - 2tβ₂ᵗ/(1-β₂ᵗ); ρ > 4: Adam's Δ times    m, v
+ *              r = √((ρ-4)(ρ-2)ρ∞ / ((ρ∞-4)(ρ∞-2)ρ)), else Δ = m/(1-β₁ᵗ) η
+ *   ADAMAX     m as Adam; u = max(β₂u, |g|); Δ = η/(1-β₁ᵗ) m/(u + ϵ)   m, u
+ *   OADAM      m, v as Adam; τ' = Adam's Δ; Δ = 2τ' - τ; τ = τ'        m, v, τ
+ *   ADAGRAD    a = a + g²; Δ = gη / (√a + ϵ)                           a
+ *   ADADELTA   a = ρa + (1-ρ)g²; Δ = g √(d + ϵ) / √(a + ϵ);            a, d
+ *              d = ρd + (1-ρ)Δ²
+ *   AMSGRAD    m, v as Adam; v̂ = max(v̂, v); Δ = ηm / (√v̂ + ϵ)          m, v, v̂
+ *   NADAM      m, v as Adam; Δ = (β₁m/(1-β₁β₁ᵗ) + (1-β₁)g/(1-β₁ᵗ)) / (√(vβ₂/(1-β₂ᵗ)) + ϵ) η   m, v
+ *   ADABELIEF  m as Adam; s = β₂s + (1-β₂)(g-m)² + ϵ;                   m, s
+ *              Δ = ηm/(1-β₁ᵗ) / (√(s/(1-β₂ᵗ)) + ϵ)
+ *   LION       s = β₂g + (1-β₂)s; Δ = η sign((β₂-β₁)g + β₁s)            s
+ * Hyperparameters are rounded to x's dtype first, as Optimisers.jl does; β₁ᵗ, β₂ᵗ (and RAdam's t) are
+ * this step's powers, which the caller keeps and advances. */
+typedef enum {
+    NN_OPTIM_IDENTITY,
+    NN_OPTIM_DESCENT,
+    NN_OPTIM_MOMENTUM,
+    NN_OPTIM_NESTEROV,
+    NN_OPTIM_RMSPROP,
+    NN_OPTIM_RPROP,
+    NN_OPTIM_ADAM,
+    NN_OPTIM_ADAMW,
+    NN_OPTIM_RADAM,
+    NN_OPTIM_ADAMAX,
+    NN_OPTIM_OADAM,
+    NN_OPTIM_ADAGRAD,
+    NN_OPTIM_ADADELTA,
+    NN_OPTIM_AMSGRAD,
+    NN_OPTIM_NADAM,
+    NN_OPTIM_ADABELIEF,
+    NN_OPTIM_LION,
+    NN_OPTIM_NUM_RULES
+} nn_optim_rule;
+typedef enum { NN_OPTIM_WEIGHTDECAY, NN_OPTIM_SIGNDECAY, NN_OPTIM_CLIPGRAD, NN_OPTIM_NUM_PRE } nn_optim_pre;
+#define NN_OPTIM_MAX_PRE 8
+#define NN_OPTIM_MAX_STATE 3
+typedef struct {
+    nn_optim_rule rule;
+    double eta, rho, beta1, beta2, epsilon, lambda; /* those the rule reads */
+    double ell[2], gamma[2];                        /* Rprop's factors and step bounds */
+    bool centred, couple;                           /* RMSProp, AdamW */
+    double bt1, bt2;                                /* β₁ᵗ, β₂ᵗ for this step (β on the first) */
+    int64_t t;                                      /* RAdam's step, 1 first */
+    int npre;
+    struct {
+        nn_optim_pre kind;
+        double v; /* λ or δ */
+    } pre[NN_OPTIM_MAX_PRE];
+} nn_optim;
+const char *nn_optim_name(nn_optim_rule r); /* "Adam" */
+/* How many state tensors the rule keeps (RMSProp: 2 when centred). */
+int nn_optim_nstate(const nn_optim *o);
+/* One step: the state tensors are updated in place and x .-= Δ, or, when dx is given (x's shape and dtype),
+ * dx = Δ and x is left alone (Optimisers.apply!).  x is Float32 or Float64; g has x's shape and any dtype
+ * (converted); state[0..nstate) must be as nn_optim_nstate says, distinct tensors of x's shape and dtype.
+ * A wrong shape is a DimensionMismatch, a wrong dtype or count a TypeError/ArgumentError, named after the
+ * rule.  Not differentiable; bumps the version of what it writes.  Big tensors go through the thread pool. */
+nn_status nn_optim_step(nn_ctx *ctx, const nn_optim *o, nn_tensor *x, const nn_tensor *g,
+                        nn_tensor *const *state, int nstate, nn_tensor *dx);
+
 #ifdef __cplusplus
 }
 #endif

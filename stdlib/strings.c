@@ -505,7 +505,7 @@ static lx_Value s_repeat(lx_State *L, lx_Value *a, int n, lx_Value kw)
     const lxO_string *s = str_arg(a[0]);
     int64_t k = lxL_int(L, a, 1, "repeat");
     if (k < 0) lxE_error(L, LXT_ArgumentError, "can't repeat a string %lld times", (long long)k);
-    if (s->len && (uint64_t)k > (uint64_t)1 << 40 / s->len)
+    if (s->len && (uint64_t)k > ((uint64_t)1 << 40) / s->len) /* at most 1 TiB */
         lxE_error(L, LXT_ArgumentError, "repeat: %lld copies of a %zu-byte string are too long", (long long)k,
                   s->len);
     lxW_buf b;

@@ -39,4 +39,5 @@ const nn_backend nn_cpu_backend = {
     .norm_grad_sums = nn_cpu_norm_grad_sums,
     .norm_grad_apply = nn_cpu_norm_grad_apply,
     /* optimiser steps */
+    .optim_step = nn_cpu_optim_step,
 };

@@ -64,5 +64,7 @@ nn_status nn_cpu_norm_grad_apply(nn_ctx *ctx, nn_tensor *gx, const nn_tensor *gy
                                  const nn_tensor *x, const nn_tensor *coef, nn_axis ax);
 
 /* optimiser steps (optimise.c) */
+nn_status nn_cpu_optim_step(nn_ctx *ctx, const nn_optim *o, nn_tensor *x, const nn_tensor *g,
+                            nn_tensor *const *state, nn_tensor *dx);
 
 #endif
