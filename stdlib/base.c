@@ -494,17 +494,21 @@ static const char *const known_modules[] = {"Lux",
                                             "OneHotArrays",
                                             "Functors",
                                             "WeightInitializers",
+                                            "Training",
+                                            "ParameterSchedulers",
+                                            "ProgressMeter",
+                                            "UnicodePlots",
                                             "Base",
                                             "Core",
                                             "ComponentArrays",
                                             "ADTypes",
                                             "Enzyme",
                                             "Lux.Experimental",
-                                            "Training",
-                                            "ParameterSchedulers",
-                                            "ProgressMeter",
-                                            "UnicodePlots",
                                             NULL};
+
+/* The modules an error lists: those a user would write (Base, Core and what only seed code names are left
+ * out). */
+#define USER_MODULES 19
 
 static lx_Value b_using(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
@@ -517,7 +521,7 @@ static lx_Value b_using(lx_State *L, lx_Value *a, int n, lx_Value kw)
         if (!ok) {
             char list[600] = "";
             size_t len = 0;
-            for (int k = 0; known_modules[k] && k < 15 && len < sizeof list; k++)
+            for (int k = 0; known_modules[k] && k < USER_MODULES && len < sizeof list; k++)
                 len +=
                     (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "", known_modules[k]);
             lxE_error(L, LXT_ArgumentError, "unknown module %s; the modules lx knows are %s", name, list);

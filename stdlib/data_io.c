@@ -814,7 +814,7 @@ static lx_Value d_datadir(lx_State *L, lx_Value *a, int n, lx_Value kw)
 /* ---- registration -------------------------------------------------------------------------------------- */
 
 static const lxL_Reg data_io_lib[] = {
-    {"read_csv", "(path::String; header = :auto, delim, T = Float64)", d_read_csv,
+    {"read_csv", "(path::String; header = :auto, delim = \",\", T = Float64)", d_read_csv,
      "    read_csv(path; header = :auto, delim = \",\", T = Float64)\n\n"
      "Reads a delimited text file of numbers into a matrix with one row per line of the file and one "
      "column per field, as the file shows them (DelimitedFiles' `readdlm`). A `.gz` file is read "

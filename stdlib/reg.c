@@ -69,11 +69,22 @@ static void parse_sig(lx_State *L, const char *name, const char *sig, lxO_method
             opt = true;
             int depth = 0;
             while (*p && !(depth == 0 && (*p == ',' || *p == ';' || *p == ')'))) {
+                if (*p == '"' ||
+                    *p == '\'') { /* a string or char default, `delim = ","`: its commas are text */
+                    char q = *p++;
+                    while (*p && *p != q)
+                        p += p[0] == '\\' && p[1] ? 2 : 1;
+                    if (*p) p++;
+                    continue;
+                }
                 depth += *p == '(' || *p == '[';
                 depth -= *p == ')' || *p == ']';
                 p++;
             }
         }
+        if (p == nm) /* nothing this parser knows: stop rather than loop on it */
+            lxE_error(L, LXT_ArgumentError, "registering %s: cannot read its signature %s at \"%s\"", name,
+                      sig, p);
         if (inkw) {
             if (splat)
                 m->kwany = true;

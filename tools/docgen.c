@@ -30,6 +30,8 @@ static const char *source_of(const char *lib)
         return "the interpreter's own types (`interp/`), with methods from the libraries";
     if (!strcmp(lib, "other")) return "a library tools/docwalk.c does not know yet";
     if (!strcmp(lib, "prelude")) return "`stdlib/prelude.lx`";
+    if (!strcmp(lib, "lux")) /* one deferred library, loaded whole (stdlib/prelude.c) */
+        return "the library written in lx: Lux's layers (`stdlib/lux/*.lx`) and training (`stdlib/train/*.lx`)";
     snprintf(buf, sizeof buf, "`stdlib/%s.c`", lib);
     return buf;
 }
