@@ -10,29 +10,17 @@ Usage: /usr/bin/python3 bench/bench_layers.py BUILD_DIR [ROUNDS]
 (Debian's python3-torch; `make bench` installs it.)
 """
 import os
-import statistics
-import subprocess
 import sys
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from peer import compare
+
 THREADS = int(os.environ.get("LX_NUM_THREADS", "2"))
 torch.set_num_threads(THREADS)
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def torch_median(step, iters, warmup):
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(iters):
-        t = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def lux_readme(batch):
@@ -98,25 +86,8 @@ def main():
           f"(PyTorch {torch.__version__})")
     failed = False
     for name, script, env, builder, batch, iters, target in CASES:
-        lx_t, pt_t = [], []
-        step = builder(batch)
-        for _ in range(rounds):
-            e = dict(os.environ, LX_NUM_THREADS=str(THREADS), **env)
-            out = subprocess.run([lx, os.path.join(HERE, "layers", script)], env=e, capture_output=True, text=True)
-            if out.returncode != 0:
-                print(f"  {name}: lx failed: {out.stderr.strip()}")
-                failed = True
-                break
-            lx_t.append(float(out.stdout.strip().split()[-1]))
-            pt_t.append(torch_median(step, iters, 3))
-        if len(lx_t) < rounds:
-            continue
-        a, b = statistics.median(lx_t), statistics.median(pt_t)
-        ratio = a / b
-        ok = ratio <= target
-        failed |= not ok
-        print(f"  {name:36s} lx {a * 1e3:9.3f} ms   PyTorch {b * 1e3:9.3f} ms   ratio {ratio:5.2f} "
-              f"(target <= {target}) {'ok' if ok else 'MISSED'}")
+        failed |= compare(name, lx, os.path.join(HERE, "layers", script), env, THREADS, builder(batch), iters,
+                          rounds, target)
     sys.exit(1 if failed else 0)
 
 

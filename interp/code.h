@@ -145,6 +145,7 @@ struct lxO_proto {
     lxO_string *sig;  /* the signature as written, for MethodError and help */
     lxO_string *file;
     int line;
+    size_t gcslot; /* its index in L->protos */
 };
 
 #endif

@@ -261,9 +261,9 @@ void lxO_free(lx_State *L, lxO_header *o)
  * whose generic function died is cleared before the sweep frees it. */
 static void clear_dead_caches(lx_State *L)
 {
-    for (lxO_header *o = L->allgc; o; o = o->next) {
-        if (o->kind != LXO_PROTO || !o->marked) continue;
-        lxO_proto *p = (lxO_proto *)o;
+    for (size_t k = 0; k < L->nprotos; k++) {
+        lxO_proto *p = L->protos[k];
+        if (!p->hdr.marked) continue;
         for (int i = 0; i < p->ncaches; i++) {
             lxK_cache *c = &p->caches[i];
             if (!c->gf) continue;

@@ -115,6 +115,7 @@ void lx_close(lx_State *L)
     lxM_free(L, L->handlers, (size_t)L->caphandlers * sizeof *L->handlers);
     lxM_free(L, L->roots, (size_t)L->caproots * sizeof *L->roots);
     lxM_free(L, L->gray, L->capgray * sizeof *L->gray);
+    lxM_free(L, L->protos, L->capprotos * sizeof *L->protos);
     lxM_free(L, L->errtrace, L->errtrace_len);
     lxM_free(L, L->errfull, L->errfull_len);
     lxW_release(L, -1);

@@ -30,11 +30,12 @@ typedef struct {
     X(Any)                                                                                                   \
     X(Nothing)                                                                                               \
     X(Bool)                                                                                                  \
-    X(Number) X(Real) X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64) X(Float32) X(Symbol)         \
-        X(AbstractString) X(String) X(Tuple) X(NamedTuple) X(AbstractArray) X(AbstractVector)                \
-            X(AbstractMatrix) X(List) X(AbstractDict) X(Dict) X(AbstractRange) X(Range) X(Function) X(Type)  \
-                X(Module) X(IO) X(Pair) X(Exception) X(ErrorException) X(ArgumentError) X(DimensionMismatch) \
-                    X(MethodError) X(UndefVarError) X(BoundsError) X(DomainError) X(ParseError) X(IOError)   \
+    X(Number)                                                                                                \
+    X(Real) X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64) X(Float32) X(Symbol) X(AbstractString) \
+        X(String) X(Tuple) X(NamedTuple) X(AbstractArray) X(AbstractVector) X(AbstractMatrix) X(List)        \
+            X(AbstractDict) X(Dict) X(AbstractRange) X(Range) X(Function) X(Type) X(Module) X(IO) X(Pair)    \
+                X(Exception) X(ErrorException) X(ArgumentError) X(DimensionMismatch) X(MethodError)          \
+                    X(UndefVarError) X(BoundsError) X(DomainError) X(ParseError) X(IOError)                  \
                         X(OutOfMemoryError) X(StackOverflowError) X(AssertionError) X(KeyError)              \
                             X(InexactError) X(DivideError) X(TypeError) X(EOFError) X(InterruptException)    \
                                 X(OverflowError) X(FieldError) X(Tensor) X(AbstractRNG) X(Undefined) X(Box)  \
@@ -101,8 +102,9 @@ typedef struct {
     X(add, "+")                                                                                              \
     X(sub, "-")                                                                                              \
     X(mul, "*")                                                                                              \
-    X(div, "/") X(pow, "^") X(rem, "%") X(idiv, "÷") X(eq, "==") X(ne, "!=") X(lt, "<") X(le, "<=")          \
-        X(not, "!") X(getindex, "getindex") X(setindex, "setindex!") X(iterate, "iterate") X(apply, "apply") \
+    X(div, "/")                                                                                              \
+    X(pow, "^") X(rem, "%") X(idiv, "÷") X(eq, "==") X(ne, "!=") X(lt, "<") X(le, "<=") X(not, "!")          \
+        X(getindex, "getindex") X(setindex, "setindex!") X(iterate, "iterate") X(apply, "apply")             \
             X(getproperty, "getproperty") X(setproperty, "setproperty!") X(lastindex, "lastindex")           \
                 X(firstindex, "firstindex")
 
@@ -155,8 +157,8 @@ struct lx_State {
     lxO_string **deferred;
     int ndeferred;
     void (*defer_load)(lx_State *L);
-    lx_Value cself;        /* the running C built-in's method data */
-    struct nn_ctx *nn;     /* the tensor core's context: errors, pool, interrupt flag */
+    lx_Value cself;    /* the running C built-in's method data */
+    struct nn_ctx *nn; /* the tensor core's context: errors, pool, interrupt flag */
     /* stdlib's display of a tensor (full: the REPL's multi-line form) */
     void (*tensorshow)(lx_State *L, void *buf, lx_Value v, bool full);
     /* stdlib's printing of a struct with a user `show` method (true: done) */
@@ -191,6 +193,9 @@ struct lx_State {
     size_t gcthreshold;
     lxO_header **gray;
     size_t ngray, capgray;
+    /* every proto, so a collection checks their call caches without walking all objects */
+    lxO_proto **protos;
+    size_t nprotos, capprotos;
     bool gcrunning;
     lxO_header *tfree; /* spare tensor wrappers, reused so a training loop does not malloc per op */
     int ntfree;

@@ -72,7 +72,15 @@ void lxV_unroot(lx_State *L, int mark)
 
 lxO_proto *lxV_proto_new(lx_State *L)
 {
-    return lxO_new(L, sizeof(lxO_proto), LXO_PROTO, L->T[LXT_Proto]);
+    if (L->nprotos == L->capprotos) { /* room first: a proto is never left out of the list */
+        size_t cap = L->capprotos ? 2 * L->capprotos : 256;
+        L->protos = lxM_realloc(L, L->protos, L->capprotos * sizeof *L->protos, cap * sizeof *L->protos);
+        L->capprotos = cap;
+    }
+    lxO_proto *p = lxO_new(L, sizeof(lxO_proto), LXO_PROTO, L->T[LXT_Proto]);
+    p->gcslot = L->nprotos;
+    L->protos[L->nprotos++] = p;
+    return p;
 }
 
 void lxV_proto_free(lx_State *L, lxO_proto *p)
@@ -84,6 +92,9 @@ void lxV_proto_free(lx_State *L, lxO_proto *p)
     lxM_free(L, p->ups, (size_t)p->capup * sizeof *p->ups);
     lxM_free(L, p->caches, (size_t)p->ncaches * sizeof *p->caches);
     lxM_free(L, p->kwnames, (size_t)p->nkw * sizeof *p->kwnames);
+    lxO_proto *last = L->protos[--L->nprotos]; /* the last one takes its slot */
+    L->protos[p->gcslot] = last;
+    last->gcslot = p->gcslot;
     lxM_free(L, p, sizeof *p);
 }
 
