@@ -33,6 +33,7 @@ static void open_all(lx_State *L, void *ud)
     lxL_open_nnlib_batched(L);
     lxL_open_nnlib_rnn(L);
     lxL_open_lux_support(L);
+    lxL_open_lux_tools(L);
     lxL_open_optimise(L);
     lxL_open_losses(L);
     lxL_open_data_io(L);

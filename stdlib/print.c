@@ -249,6 +249,49 @@ static lx_Value p_flush(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxO_nothing();
 }
 
+/* redirect_stderr(f, io): while f runs, what lx writes to that stream goes into io instead (the
+ * writer is swapped and put back however f ends, so a raise inside f still restores it). */
+typedef struct {
+    lx_State *L;
+    lx_Writer prev;
+    void *prev_ud;
+    int stream;
+    lx_Value io;
+} redirect;
+
+static void redirect_write(void *ud, int stream, const char *s, size_t n)
+{
+    redirect *r = ud;
+    if (stream == r->stream)
+        lxL_iowrite(r->L, r->io, s, n);
+    else
+        r->prev(r->prev_ud, stream, s, n);
+}
+
+static lx_Value redirect_call(lx_State *L, lx_Value *a, int stream, const char *who)
+{
+    if (!lxO_is(a[1], LXO_IO)) lxE_typeerror(L, who, "an IO", a[1]);
+    redirect r = {L, L->writer, L->writer_ud, stream, a[1]};
+    L->writer = redirect_write;
+    L->writer_ud = &r;
+    lx_Value res;
+    lx_Status st = lxV_pcall(L, a[0], NULL, 0, lxO_nothing(), &res);
+    L->writer = r.prev;
+    L->writer_ud = r.prev_ud;
+    if (st != LX_OK) lxE_throw(L, res);
+    return res;
+}
+
+static lx_Value p_redirect_stdout(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return redirect_call(L, a, 1, "redirect_stdout");
+}
+
+static lx_Value p_redirect_stderr(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return redirect_call(L, a, 2, "redirect_stderr");
+}
+
 static lx_Value p_repl_show(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     lx_Value io = stdout_value(L);
@@ -336,6 +379,16 @@ static const lxL_Reg print_lib[] = {
     {"flush", "(io::IO)", p_flush,
      "    flush(io)\n\nWrites out anything buffered (lx writes through at once).\n\n# Examples\n```\nlx> "
      "flush(stdout)\n\n```"},
+    {"redirect_stdout", "(f, io::IO)", p_redirect_stdout,
+     "    redirect_stdout(f, io)\n\nRuns `f()` with what lx writes to standard output (`print`, `println`, "
+     "`show`) going into `io` instead, and returns f's value; the stream is put back however f ends. "
+     "Julia's form, which also takes an IOBuffer here.\n\n# Examples\n```\nlx> io = IOBuffer();\n\nlx> "
+     "redirect_stdout(() -> println(\"hidden\"), io);\n\nlx> take!(io)\n\"hidden\\n\"\n```"},
+    {"redirect_stderr", "(f, io::IO)", p_redirect_stderr,
+     "    redirect_stderr(f, io)\n\nRuns `f()` with what lx writes to standard error (`@info`, `@warn`, "
+     "`@error`, `print(stderr, …)`) going into `io` instead, and returns f's value; the stream is put back "
+     "however f ends. The way to capture log lines in a test.\n\n# Examples\n```\nlx> io = IOBuffer();\n\n"
+     "lx> redirect_stderr(() -> @info(\"quiet\"), io);\n\nlx> take!(io)\n\"[ Info: quiet\\n\"\n```"},
     {"__repl_show", "(x)", p_repl_show, ""},
     {NULL, NULL, NULL, NULL}};
 

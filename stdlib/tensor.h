@@ -98,6 +98,7 @@ void lxL_open_nnlib_norm(lx_State *L);    /* nnlib_norm.c: batchnorm, groupnorm,
 void lxL_open_nnlib_batched(lx_State *L); /* nnlib_batched.c: batched_mul, batched_transpose */
 void lxL_open_nnlib_rnn(lx_State *L);     /* nnlib_rnn.c: the fused LSTM gates (__lstm_gates) */
 void lxL_open_lux_support(lx_State *L);   /* lux_support.c: what the layers written in lx need from C */
+void lxL_open_lux_tools(lx_State *L);     /* lux_tools.c: @layer_map, @debug_mode, the NaN-checking gradient op */
 void lxL_open_optimise(lx_State *L);      /* optimise.c: the optimisers' fused in-place steps */
 void lxL_open_losses(lx_State *L);        /* losses.c: the fused loss kernels */
 void lxL_open_data_io(lx_State *L);       /* data_io.c: read_csv, read_idx, read_npy, write_npy */

@@ -53,6 +53,7 @@ static const library libs[] = {
     {"nnlib_batched", lxL_open_nnlib_batched},
     {"nnlib_rnn", lxL_open_nnlib_rnn},
     {"lux_support", lxL_open_lux_support},
+    {"lux_tools", lxL_open_lux_tools},
     {"optimise", lxL_open_optimise},
     {"losses", lxL_open_losses},
     {"data_io", lxL_open_data_io},
@@ -62,13 +63,43 @@ static const library libs[] = {
 };
 #define NLIBS ((int)(sizeof libs / sizeof libs[0]))
 
-static const char *const libnames[] = {
-    "base",          "print",       "math",         "strings",      "collections",  "io",
-    "macros",        "test",        "tensor",       "tensor_show",  "tensor_new",   "random",
-    "tensor_arith",  "activations", "tensor_bcast", "tensor_index", "tensor_shape", "tensor_reduce",
-    "linalg",        "devices",     "gradient",     "nnlib_conv",   "nnlib_pool",   "nnlib_norm",
-    "nnlib_batched", "nnlib_rnn",   "lux_support",  "optimise",     "losses",       "data_io",
-    "term",          "prelude",     "lux",          "core",         "other",        NULL};
+static const char *const libnames[] = {"base",
+                                       "print",
+                                       "math",
+                                       "strings",
+                                       "collections",
+                                       "io",
+                                       "macros",
+                                       "test",
+                                       "tensor",
+                                       "tensor_show",
+                                       "tensor_new",
+                                       "random",
+                                       "tensor_arith",
+                                       "activations",
+                                       "tensor_bcast",
+                                       "tensor_index",
+                                       "tensor_shape",
+                                       "tensor_reduce",
+                                       "linalg",
+                                       "devices",
+                                       "gradient",
+                                       "nnlib_conv",
+                                       "nnlib_pool",
+                                       "nnlib_norm",
+                                       "nnlib_batched",
+                                       "nnlib_rnn",
+                                       "lux_support",
+                                       "lux_tools",
+                                       "optimise",
+                                       "losses",
+                                       "data_io",
+                                       "term",
+                                       "prelude",
+                                       "lux",
+                                       "core",
+                                       "other",
+                                       NULL};
 
 const char *const *docw_libs(void)
 {
