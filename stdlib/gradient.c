@@ -1,5 +1,5 @@
 /* gradient.c — reverse-mode differentiation of lx functions (spec §6):
- * gradient, withgradient, pullback and jacobian.
+ * gradient, withgradient, pullback and jacobian; ignore_derivatives.
  *
  * The tape lives in nn/.  Here the arguments are walked once: every distinct
  * float tensor gets one tracked alias (keyed by the nn_tensor, so a tensor
@@ -417,6 +417,24 @@ static lx_Value g_jacobian(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxO_obj(jac);
 }
 
+/* ---- ignore_derivatives: a value cut from the tape ------------------------------------------------ */
+
+static lx_Value g_ignore_derivatives(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return detach(L, a[0], 0);
+}
+
+/* ChainRulesCore's form for a block: f() runs as usual, only its result is cut. */
+static lx_Value g_ignore_derivatives_f(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    int mark = L->nroots;
+    lx_Value r = lxV_call(L, a[0], NULL, 0, lxO_nothing());
+    lxV_root(L, r);
+    lx_Value d = detach(L, r, 0);
+    lxV_unroot(L, mark);
+    return d;
+}
+
 /* ---- the table --------------------------------------------------------------------------------------- */
 
 #define EX(body) "\n\n# Examples\n```\n" body "```"
@@ -452,6 +470,15 @@ static const lxL_Reg gradient_lib[] = {
      "x, a matrix of size `(length(y), length(x))` whose row i is the gradient of `y[i]` (a vector for a "
      "number argument); `nothing` for arguments without a gradient. Runs f once per element of y." EX(
          "lx> jacobian(x -> 2x, 3.0)\n(Float64[2.0],)\n")},
+    {"ignore_derivatives", "(x)", g_ignore_derivatives,
+     "    ignore_derivatives(x)\n    ignore_derivatives(f::Function)\n\nx as a constant for `gradient`: "
+     "the same values, with no gradient flowing back through them (ChainRulesCore's `ignore_derivatives`, "
+     "PyTorch's `detach`). Tensors and numbers are cut from the tape, also inside tuples and named tuples; "
+     "anything else is returned as it is. With a function of no arguments, calls it and returns its "
+     "result cut the same way: for a block of code whose result is not differentiated (a power iteration, "
+     "running statistics)." EX("lx> gradient(x -> x * ignore_derivatives(x), 3.0)\n(3.0,)\n\nlx> "
+                               "gradient(x -> ignore_derivatives(() -> x^2) + x, 3.0)\n(1.0,)\n")},
+    {"ignore_derivatives", "(f::Function)", g_ignore_derivatives_f, ""},
     {NULL, NULL, NULL, NULL}};
 
 static const char pullback_src[] = "struct Pullback\n y\n targs\n orig\n alias\n used\nend\n";
