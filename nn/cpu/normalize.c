@@ -127,7 +127,7 @@ typedef struct {
                 if (j->relu)                                                                                 \
                     for (int64_t i = 0; i < w; i++) {                                                        \
                         T v = (xr[i] - m[i]) * a[i] + b[i];                                                  \
-                        yr[i] = v > 0 ? v : (T)0;                                                            \
+                        yr[i] = !(v <= 0) ? v : (T)0;                                                        \
                     }                                                                                        \
                 else                                                                                         \
                     for (int64_t i = 0; i < w; i++)                                                          \
@@ -199,7 +199,7 @@ typedef struct {
                 if (j->relu)                                                                                 \
                     for (int64_t i = 0; i < inner; i++) {                                                    \
                         T v = (x[i] - m) * a + b;                                                            \
-                        y[i] = v > 0 ? v : (T)0;                                                             \
+                        y[i] = !(v <= 0) ? v : (T)0;                                                         \
                     }                                                                                        \
                 else                                                                                         \
                     for (int64_t i = 0; i < inner; i++)                                                      \

@@ -43,7 +43,7 @@
     case NN_TAN: LOOP((T)tan(x));                                                                            \
     case NN_TANH: LOOP(TANH(x));                                                                             \
     case NN_SIGMOID: LOOP(SIGM(x));                                                                          \
-    case NN_RELU: LOOP(x > 0 ? x : (T)0);                                                                    \
+    case NN_RELU: LOOP(!(x <= 0) ? x : (T)0); /* a NaN passes, as Julia's max(x, 0) */                       \
     case NN_LEAKYRELU: LOOP(x > 0 ? x : pp * x);                                                             \
     case NN_ELU: LOOP(x > 0 ? x : pp * (EXP(x) - 1));                                                        \
     case NN_GELU: LOOP(x * SIGM((T)(2 * GELU_C) * x * (1 + (T)GELU_K * x * x)));                              \
