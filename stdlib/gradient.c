@@ -94,8 +94,11 @@ static lx_Value track(lx_State *L, lx_Value v, trackmap *m, int depth)
     }
 }
 
-/* The gradient of one tracked value, in its shape; nothing where none flowed. */
-static lx_Value collect(lx_State *L, lx_Value tv, int depth)
+/* The gradient of one tracked value, in its shape; nothing where none flowed.  `seen` holds the
+ * gradient tensors already wrapped: a tensor tied at several places gets one gradient, and the same
+ * object (===) at each of them, as its parameters are, so tie-aware code (destructure, Optimisers)
+ * finds the tie in the gradient too. */
+static lx_Value collect(lx_State *L, lx_Value tv, int depth, lxO_list *seen)
 {
     if (depth > MAXDEPTH) return lxO_nothing();
     if (tv.tag != LX_TOBJECT) return lxO_nothing();
@@ -105,14 +108,18 @@ static lx_Value collect(lx_State *L, lx_Value tv, int depth)
         nn_tensor *g = t->requires_grad ? nn_grad(t) : NULL;
         if (!g) return lxO_nothing();
         if (t->ndim == 0) return lxL_elem(L, g, 0); /* a number argument: a number back */
-        return lxL_wrap(L, nn_retain(g));
+        for (size_t i = 0; i < seen->n; i++)
+            if (lxL_tval(seen->items[i]) == g) return seen->items[i];
+        lx_Value r = lxL_wrap(L, nn_retain(g));
+        lxO_list_push(L, seen, r);
+        return r;
     }
     case LXO_TUPLE: {
         lxO_tuple *t = lxO_as(lxO_tuple, tv);
         lxO_tuple *c = lxO_tuple_new(L, t->n);
         bool any = false;
         for (int i = 0; i < t->n; i++) {
-            c->items[i] = collect(L, t->items[i], depth + 1);
+            c->items[i] = collect(L, t->items[i], depth + 1, seen);
             any |= c->items[i].tag != LX_TNOTHING;
         }
         return any ? lxO_obj(c) : lxO_nothing();
@@ -123,7 +130,7 @@ static lx_Value collect(lx_State *L, lx_Value tv, int depth)
         memcpy(c->names, t->names, (size_t)t->n * sizeof *t->names);
         bool any = false;
         for (int i = 0; i < t->n; i++) {
-            c->vals[i] = collect(L, t->vals[i], depth + 1);
+            c->vals[i] = collect(L, t->vals[i], depth + 1, seen);
             any |= c->vals[i].tag != LX_TNOTHING;
         }
         return any ? lxO_obj(c) : lxO_nothing();
@@ -133,7 +140,7 @@ static lx_Value collect(lx_State *L, lx_Value tv, int depth)
         lxO_list *c = lxO_list_new(L, l->n);
         bool any = false;
         for (size_t i = 0; i < l->n; i++) {
-            lx_Value g = collect(L, l->items[i], depth + 1);
+            lx_Value g = collect(L, l->items[i], depth + 1, seen);
             any |= g.tag != LX_TNOTHING;
             lxO_list_push(L, c, g);
         }
@@ -148,7 +155,7 @@ static lx_Value collect(lx_State *L, lx_Value tv, int depth)
         bool any = false;
         for (int i = 0; i < s->n; i++) {
             c->names[i] = ty->fields[i];
-            c->vals[i] = collect(L, s->fields[i], depth + 1);
+            c->vals[i] = collect(L, s->fields[i], depth + 1, seen);
             any |= c->vals[i].tag != LX_TNOTHING;
         }
         return any ? lxO_obj(c) : lxO_nothing();
@@ -249,7 +256,7 @@ static void backward(lx_State *L, lx_Value y, nn_tensor *seed)
 
 static lx_Value grads_of(lx_State *L, fpass *p)
 {
-    lx_Value g = collect(L, p->targs, 0);
+    lx_Value g = collect(L, p->targs, 0, lxO_list_new(L, 4));
     int n = lxO_as(lxO_tuple, p->targs)->n;
     if (g.tag == LX_TNOTHING) { /* every argument without a gradient: (nothing, ...) */
         lxO_tuple *t = lxO_tuple_new(L, n);
@@ -393,7 +400,7 @@ static lx_Value g_jacobian(lx_State *L, lx_Value *a, int n, lx_Value kw)
             nn_set(seed, row, 1.0);
             backward(L, p.out, seed);
         }
-        lx_Value g = collect(L, p.targs, 0);
+        lx_Value g = collect(L, p.targs, 0, lxO_list_new(L, 4));
         lxV_root(L, g);
         for (int k = 0; k < nargs; k++) {
             lx_Value tk = lxO_as(lxO_tuple, p.targs)->items[k];
