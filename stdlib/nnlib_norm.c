@@ -430,8 +430,8 @@ static const lxL_Reg nnlib_norm_lib[] = {
      "channel.\n\n"
      "## Arguments\n\n- `x`: at least 2 dims, the batch last; `groups` must divide its channel count.\n- "
      "`scale`, `bias`: `(C,)` or `nothing`.\n- " ACT_DOC "\n\nDifferentiable in x, scale and bias." EX(
-         "lx> groupnorm(Float32[1 5; 3 5; 2 0; 4 2], nothing, nothing, 2, relu, 0)\n4×2 "
-         "Tensor{Float32, 2}:\n 0.0  0.0\n 1.0  0.0\n 0.0  0.0\n 1.0  1.0\n")},
+         "lx> groupnorm(Float32[1 5; 3 7; 2 0; 4 2], nothing, nothing, 2, relu, 0)\n4×2 "
+         "Tensor{Float32, 2}:\n 0.0  0.0\n 1.0  1.0\n 0.0  0.0\n 1.0  1.0\n")},
     {"instancenorm",
      "(x::Tensor, scale, bias, running_mean, running_var, training::Bool, act = identity, momentum = 0.1, "
      "epsilon = 1f-5)",
