@@ -39,6 +39,14 @@ void lxL_iowrite(lx_State *L, lx_Value io, const char *s, size_t n);
 /* The text of print(x) / show(x) with user methods taken into account. */
 void lxL_printvalue(lx_State *L, lxW_buf *b, lx_Value v, bool repr);
 
+/* Syntax the macros build (macros.c): an identifier, a string literal, a call of a named function,
+ * a zero-argument closure around a body, and the "file:line" text of a node. */
+lxA_node *lxL_ident(lx_State *L, void *arena, const char *name, const lxA_node *at);
+lxA_node *lxL_strlit(lx_State *L, void *arena, const char *text, const lxA_node *at);
+lxA_node *lxL_call(lx_State *L, void *arena, const char *fname, const lxA_node *at, int n, lxA_node **args);
+lxA_node *lxL_thunk(lx_State *L, void *arena, lxA_node *body, const lxA_node *at);
+lxA_node *lxL_where(lx_State *L, void *arena, const lxA_node *at);
+
 /* The libraries: each registers its table (and macros, types, modules). */
 void lxL_open_base(lx_State *L);
 void lxL_open_print(lx_State *L);

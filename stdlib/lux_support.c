@@ -163,10 +163,6 @@ static lx_Value x_dense(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 /* ---- @compact ----------------------------------------------------------------------------------- */
 
-lxA_node *lxL_ident(lx_State *L, void *arena, const char *name, const lxA_node *at);
-lxA_node *lxL_strlit(lx_State *L, void *arena, const char *text, const lxA_node *at);
-lxA_node *lxL_call(lx_State *L, void *arena, const char *fname, const lxA_node *at, int n, lxA_node **args);
-
 static lxA_node *node(lx_State *L, void *arena, lxA_kind k, const lxA_node *at)
 {
     lxA_node *n = lxA_new(arena, k, at->line, at->col, 0);

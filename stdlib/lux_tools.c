@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-lxA_node *lxL_strlit(lx_State *L, void *arena, const char *text, const lxA_node *at);
-lxA_node *lxL_call(lx_State *L, void *arena, const char *fname, const lxA_node *at, int n, lxA_node **args);
-
 /* ---- NaN checks --------------------------------------------------------------------------------- */
 
 static bool has_nan(const nn_tensor *t)

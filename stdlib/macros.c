@@ -24,7 +24,6 @@ static void add(lx_State *L, void *arena, lxA_node *p, lxA_node *kid)
     if (!lxA_push(arena, p, kid)) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: expanding a macro");
 }
 
-lxA_node *lxL_ident(lx_State *L, void *arena, const char *name, const lxA_node *at);
 lxA_node *lxL_ident(lx_State *L, void *arena, const char *name, const lxA_node *at)
 {
     lxA_node *n = mk(L, arena, AST_IDENT, at);
@@ -37,7 +36,6 @@ lxA_node *lxL_ident(lx_State *L, void *arena, const char *name, const lxA_node *
     return n;
 }
 
-lxA_node *lxL_strlit(lx_State *L, void *arena, const char *text, const lxA_node *at);
 lxA_node *lxL_strlit(lx_State *L, void *arena, const char *text, const lxA_node *at)
 {
     lxA_node *s = mk(L, arena, AST_STRING, at), *t = mk(L, arena, AST_STRTEXT, at);
@@ -52,7 +50,6 @@ lxA_node *lxL_strlit(lx_State *L, void *arena, const char *text, const lxA_node 
 }
 
 /* fname(args...) */
-lxA_node *lxL_call(lx_State *L, void *arena, const char *fname, const lxA_node *at, int n, lxA_node **args);
 lxA_node *lxL_call(lx_State *L, void *arena, const char *fname, const lxA_node *at, int n, lxA_node **args)
 {
     lxA_node *c = mk(L, arena, AST_CALL, at);
@@ -63,7 +60,6 @@ lxA_node *lxL_call(lx_State *L, void *arena, const char *fname, const lxA_node *
 }
 
 /* () -> body */
-lxA_node *lxL_thunk(lx_State *L, void *arena, lxA_node *body, const lxA_node *at);
 lxA_node *lxL_thunk(lx_State *L, void *arena, lxA_node *body, const lxA_node *at)
 {
     lxA_node *lam = mk(L, arena, AST_LAMBDA, at);
@@ -73,7 +69,6 @@ lxA_node *lxL_thunk(lx_State *L, void *arena, lxA_node *body, const lxA_node *at
 }
 
 /* "file:line" of a node, for messages. */
-lxA_node *lxL_where(lx_State *L, void *arena, const lxA_node *at);
 lxA_node *lxL_where(lx_State *L, void *arena, const lxA_node *at)
 {
     char buf[300];

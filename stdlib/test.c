@@ -7,12 +7,6 @@
 
 #include <string.h>
 
-lxA_node *lxL_ident(lx_State *L, void *arena, const char *name, const lxA_node *at);
-lxA_node *lxL_strlit(lx_State *L, void *arena, const char *text, const lxA_node *at);
-lxA_node *lxL_call(lx_State *L, void *arena, const char *fname, const lxA_node *at, int n, lxA_node **args);
-lxA_node *lxL_thunk(lx_State *L, void *arena, lxA_node *body, const lxA_node *at);
-lxA_node *lxL_where(lx_State *L, void *arena, const lxA_node *at);
-
 static lxA_node *text_of(lx_State *L, void *arena, const lxA_node *e)
 {
     char buf[1024];
