@@ -31,6 +31,9 @@ check char_rnn 15 'loss: first epoch [0-9.]+, last 0\.[0-9]+'
 check custom_layer 15 'test accuracy with a rank-8 first layer: 9[0-9]\.[0-9]%'
 check lux_readme 0 'output: \(10, 2\); one step of Adam\(0\.0001, \(0\.9, 0\.999\), 1\.0e-8\) taken; Float32 weights \(256, 128\)'
 check neural_ode 6 'neural ODE test accuracy: 9[0-9]\.[0-9]%'
+check finetune 10 'new head on frozen features: accuracy [7-9][0-9]\.[0-9]%'
+check finetune 10 'frozen weights unchanged: true'
+check finetune 10 '@debug_mode: NaNs detected in input of layer FrozenLayer\(Dense\(64 => 64, relu\)\) at location fmodel\.features\.layer_1\.'
 
 echo "1..$n"
 exit $fail
