@@ -39,8 +39,13 @@ void lxL_iowrite(lx_State *L, lx_Value io, const char *s, size_t n);
 /* The text of print(x) / show(x) with user methods taken into account. */
 void lxL_printvalue(lx_State *L, lxW_buf *b, lx_Value v, bool repr);
 
-/* Syntax the macros build (macros.c): an identifier, a string literal, a call of a named function,
- * a zero-argument closure around a body, and the "file:line" text of a node. */
+/* Syntax the macros build (macros.c), raising OutOfMemoryError when the arena is full: a node of a
+ * kind at a node's position, a child pushed onto a node, an identifier, a string literal, an
+ * expression's text as written (as a string literal), a call of a named function, a zero-argument
+ * closure around a body, and the "file:line" text of a node. */
+lxA_node *lxL_node(lx_State *L, void *arena, lxA_kind k, const lxA_node *at);
+void lxL_push(lx_State *L, void *arena, lxA_node *p, lxA_node *kid);
+lxA_node *lxL_text(lx_State *L, void *arena, const lxA_node *e);
 lxA_node *lxL_ident(lx_State *L, void *arena, const char *name, const lxA_node *at);
 lxA_node *lxL_strlit(lx_State *L, void *arena, const char *text, const lxA_node *at);
 lxA_node *lxL_call(lx_State *L, void *arena, const char *fname, const lxA_node *at, int n, lxA_node **args);

@@ -163,18 +163,6 @@ static lx_Value x_dense(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 /* ---- @compact ----------------------------------------------------------------------------------- */
 
-static lxA_node *node(lx_State *L, void *arena, lxA_kind k, const lxA_node *at)
-{
-    lxA_node *n = lxA_new(arena, k, at->line, at->col, 0);
-    if (!n) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: expanding a macro");
-    return n;
-}
-
-static void push(lx_State *L, void *arena, lxA_node *p, lxA_node *kid)
-{
-    if (!lxA_push(arena, p, kid)) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: expanding a macro");
-}
-
 /* The body's statements as source text, one per line, loops and ifs with their bodies indented
  * (the display prints it). */
 static void source_lines(lxW_buf *b, const lxA_node *n, int indent)
@@ -248,11 +236,11 @@ static lxA_node *m_compact(lx_State *L, void *arena, lxA_node *m)
     if (params->n < 1 || params->n > 2)
         lxE_error(L, LXT_ParseError, "@compact's do block takes x or (x, ps), got %d arguments (line %d)",
                   params->n, m->line);
-    lxA_node *nl = node(L, arena, AST_LAMBDA, lam), *np = node(L, arena, AST_TUPLE, params);
-    lxA_node *names = node(L, arena, AST_TUPLE, m), *vals = node(L, arena, AST_TUPLE, m);
-    lxA_node *name = node(L, arena, AST_NOTHING, m);
+    lxA_node *nl = lxL_node(L, arena, AST_LAMBDA, lam), *np = lxL_node(L, arena, AST_TUPLE, params);
+    lxA_node *names = lxL_node(L, arena, AST_TUPLE, m), *vals = lxL_node(L, arena, AST_TUPLE, m);
+    lxA_node *name = lxL_node(L, arena, AST_NOTHING, m);
     for (int i = 0; i < params->n; i++)
-        push(L, arena, np, params->kids[i]);
+        lxL_push(L, arena, np, params->kids[i]);
     for (int i = 1; i < m->n; i++) {
         lxA_node *a = m->kids[i];
         if (a->kind != AST_KW)
@@ -264,16 +252,16 @@ static lxA_node *m_compact(lx_State *L, void *arena, lxA_node *m)
             continue;
         }
         if (!strcmp(a->name, "dispatch")) continue; /* CompactLuxLayer{dispatch}: one type in lx */
-        lxA_node *sym = node(L, arena, AST_SYMBOL, a);
+        lxA_node *sym = lxL_node(L, arena, AST_SYMBOL, a);
         sym->name = a->name;
         sym->len = strlen(a->name);
-        push(L, arena, names, sym);
-        push(L, arena, vals, a->kids[0]);
-        push(L, arena, np, lxL_ident(L, arena, a->name, a));
+        lxL_push(L, arena, names, sym);
+        lxL_push(L, arena, vals, a->kids[0]);
+        lxL_push(L, arena, np, lxL_ident(L, arena, a->name, a));
     }
-    push(L, arena, nl, np);
-    push(L, arena, nl, lam->kids[1]);
-    lxA_node *nparams = node(L, arena, AST_INT, m);
+    lxL_push(L, arena, nl, np);
+    lxL_push(L, arena, nl, lam->kids[1]);
+    lxA_node *nparams = lxL_node(L, arena, AST_INT, m);
     nparams->v.i = params->n;
     lxA_node *args[6] = {nl, names, vals, body_text(L, arena, lam->kids[1]), nparams, name};
     return lxL_call(L, arena, "__compact", m, 6, args);
@@ -282,9 +270,9 @@ static lxA_node *m_compact(lx_State *L, void *arena, lxA_node *m)
 /* @return y inside @compact's block: return y. */
 static lxA_node *m_return(lx_State *L, void *arena, lxA_node *m)
 {
-    lxA_node *r = node(L, arena, AST_RETURN, m);
+    lxA_node *r = lxL_node(L, arena, AST_RETURN, m);
     if (m->n > 1) lxE_error(L, LXT_ParseError, "@return takes one value (line %d)", m->line);
-    if (m->n) push(L, arena, r, m->kids[0]);
+    if (m->n) lxL_push(L, arena, r, m->kids[0]);
     return r;
 }
 

@@ -66,26 +66,6 @@ static lx_Value x_nan_guard(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 /* ---- the macros --------------------------------------------------------------------------------- */
 
-static lxA_node *new_node(lx_State *L, void *arena, lxA_kind k, const lxA_node *at)
-{
-    lxA_node *n = lxA_new(arena, k, at->line, at->col, 0);
-    if (!n) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: expanding a macro");
-    return n;
-}
-
-static void push(lx_State *L, void *arena, lxA_node *p, lxA_node *kid)
-{
-    if (!lxA_push(arena, p, kid)) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: expanding a macro");
-}
-
-/* The expression as written, as a string literal: the root of the paths. */
-static lxA_node *text_of(lx_State *L, void *arena, const lxA_node *e)
-{
-    char buf[1024];
-    lxA_unparse(e, buf, sizeof buf);
-    return lxL_strlit(L, arena, buf, e);
-}
-
 /* @layer_map f model ps st  ->  layer_map(f, model, ps, st, "model") */
 static lxA_node *m_layer_map(lx_State *L, void *arena, lxA_node *m)
 {
@@ -94,7 +74,7 @@ static lxA_node *m_layer_map(lx_State *L, void *arena, lxA_node *m)
                   "@layer_map takes f, the model, ps and st: @layer_map f model ps st (got %d "
                   "argument%s, line %d)",
                   m->n, m->n == 1 ? "" : "s", m->line);
-    lxA_node *args[5] = {m->kids[0], m->kids[1], m->kids[2], m->kids[3], text_of(L, arena, m->kids[1])};
+    lxA_node *args[5] = {m->kids[0], m->kids[1], m->kids[2], m->kids[3], lxL_text(L, arena, m->kids[1])};
     return lxL_call(L, arena, "layer_map", m, 5, args);
 }
 
@@ -106,12 +86,12 @@ static lxA_node *m_debug_mode(lx_State *L, void *arena, lxA_node *m)
                   "@debug_mode takes a model and keywords: @debug_mode model nan_check = :both "
                   "(line %d)",
                   m->line);
-    lxA_node *args[2] = {m->kids[0], text_of(L, arena, m->kids[0])};
+    lxA_node *args[2] = {m->kids[0], lxL_text(L, arena, m->kids[0])};
     lxA_node *call = lxL_call(L, arena, "__debug_mode", m, 2, args);
     for (int i = 1; i < m->n; i++) {
         lxA_node *a = m->kids[i];
         if (a->kind == AST_KW) {
-            push(L, arena, call, a);
+            lxL_push(L, arena, call, a);
             continue;
         }
         if (a->kind != AST_ASSIGN || a->kids[0]->kind != AST_IDENT) {
@@ -121,11 +101,11 @@ static lxA_node *m_debug_mode(lx_State *L, void *arena, lxA_node *m)
                       "@debug_mode takes keywords after the model (nan_check = :both), got `%s` (line %d)",
                       buf, a->line);
         }
-        lxA_node *k = new_node(L, arena, AST_KW, a);
+        lxA_node *k = lxL_node(L, arena, AST_KW, a);
         k->name = a->kids[0]->name;
         k->len = a->kids[0]->len;
-        push(L, arena, k, a->kids[1]);
-        push(L, arena, call, k);
+        lxL_push(L, arena, k, a->kids[1]);
+        lxL_push(L, arena, call, k);
     }
     return call;
 }

@@ -12,21 +12,21 @@
 
 /* ---- building syntax ------------------------------------------------------------------------------ */
 
-static lxA_node *mk(lx_State *L, void *arena, lxA_kind k, const lxA_node *at)
+lxA_node *lxL_node(lx_State *L, void *arena, lxA_kind k, const lxA_node *at)
 {
     lxA_node *n = lxA_new(arena, k, at->line, at->col, 0);
     if (!n) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: expanding a macro");
     return n;
 }
 
-static void add(lx_State *L, void *arena, lxA_node *p, lxA_node *kid)
+void lxL_push(lx_State *L, void *arena, lxA_node *p, lxA_node *kid)
 {
     if (!lxA_push(arena, p, kid)) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: expanding a macro");
 }
 
 lxA_node *lxL_ident(lx_State *L, void *arena, const char *name, const lxA_node *at)
 {
-    lxA_node *n = mk(L, arena, AST_IDENT, at);
+    lxA_node *n = lxL_node(L, arena, AST_IDENT, at);
     size_t len = strlen(name);
     char *s = lxA_alloc(arena, len + 1);
     if (!s) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: expanding a macro");
@@ -38,33 +38,33 @@ lxA_node *lxL_ident(lx_State *L, void *arena, const char *name, const lxA_node *
 
 lxA_node *lxL_strlit(lx_State *L, void *arena, const char *text, const lxA_node *at)
 {
-    lxA_node *s = mk(L, arena, AST_STRING, at), *t = mk(L, arena, AST_STRTEXT, at);
+    lxA_node *s = lxL_node(L, arena, AST_STRING, at), *t = lxL_node(L, arena, AST_STRTEXT, at);
     size_t len = strlen(text);
     char *c = lxA_alloc(arena, len + 1);
     if (!c) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: expanding a macro");
     memcpy(c, text, len + 1);
     t->name = c;
     t->len = len;
-    add(L, arena, s, t);
+    lxL_push(L, arena, s, t);
     return s;
 }
 
 /* fname(args...) */
 lxA_node *lxL_call(lx_State *L, void *arena, const char *fname, const lxA_node *at, int n, lxA_node **args)
 {
-    lxA_node *c = mk(L, arena, AST_CALL, at);
-    add(L, arena, c, lxL_ident(L, arena, fname, at));
+    lxA_node *c = lxL_node(L, arena, AST_CALL, at);
+    lxL_push(L, arena, c, lxL_ident(L, arena, fname, at));
     for (int i = 0; i < n; i++)
-        add(L, arena, c, args[i]);
+        lxL_push(L, arena, c, args[i]);
     return c;
 }
 
 /* () -> body */
 lxA_node *lxL_thunk(lx_State *L, void *arena, lxA_node *body, const lxA_node *at)
 {
-    lxA_node *lam = mk(L, arena, AST_LAMBDA, at);
-    add(L, arena, lam, mk(L, arena, AST_TUPLE, at));
-    add(L, arena, lam, body);
+    lxA_node *lam = lxL_node(L, arena, AST_LAMBDA, at);
+    lxL_push(L, arena, lam, lxL_node(L, arena, AST_TUPLE, at));
+    lxL_push(L, arena, lam, body);
     return lam;
 }
 
@@ -78,7 +78,7 @@ lxA_node *lxL_where(lx_State *L, void *arena, const lxA_node *at)
     return lxL_strlit(L, arena, buf, at);
 }
 
-static lxA_node *text_of(lx_State *L, void *arena, const lxA_node *e)
+lxA_node *lxL_text(lx_State *L, void *arena, const lxA_node *e)
 {
     char buf[1024];
     lxA_unparse(e, buf, sizeof buf);
@@ -98,10 +98,10 @@ static void want_args(lx_State *L, const lxA_node *m, int lo, int hi)
 static lxA_node *m_show(lx_State *L, void *arena, lxA_node *m)
 {
     want_args(L, m, 1, 64);
-    lxA_node *b = mk(L, arena, AST_BLOCK, m);
+    lxA_node *b = lxL_node(L, arena, AST_BLOCK, m);
     for (int i = 0; i < m->n; i++) {
-        lxA_node *args[2] = {text_of(L, arena, m->kids[i]), m->kids[i]};
-        add(L, arena, b, lxL_call(L, arena, "__show_expr", m, 2, args));
+        lxA_node *args[2] = {lxL_text(L, arena, m->kids[i]), m->kids[i]};
+        lxL_push(L, arena, b, lxL_call(L, arena, "__show_expr", m, 2, args));
     }
     return b;
 }
@@ -110,14 +110,14 @@ static lxA_node *m_assert(lx_State *L, void *arena, lxA_node *m)
 {
     want_args(L, m, 1, 2);
     /* if !(cond) __assert_failed("text" or msg) end: the value is nothing */
-    lxA_node *msg = m->n > 1 ? m->kids[1] : text_of(L, arena, m->kids[0]);
-    lxA_node *iff = mk(L, arena, AST_IF, m), *neg = mk(L, arena, AST_UNOP, m),
-             *then = mk(L, arena, AST_BLOCK, m);
+    lxA_node *msg = m->n > 1 ? m->kids[1] : lxL_text(L, arena, m->kids[0]);
+    lxA_node *iff = lxL_node(L, arena, AST_IF, m), *neg = lxL_node(L, arena, AST_UNOP, m),
+             *then = lxL_node(L, arena, AST_BLOCK, m);
     neg->op = OP_NOT;
-    add(L, arena, neg, m->kids[0]);
-    add(L, arena, then, lxL_call(L, arena, "__assert_failed", m, 1, &msg));
-    add(L, arena, iff, neg);
-    add(L, arena, iff, then);
+    lxL_push(L, arena, neg, m->kids[0]);
+    lxL_push(L, arena, then, lxL_call(L, arena, "__assert_failed", m, 1, &msg));
+    lxL_push(L, arena, iff, neg);
+    lxL_push(L, arena, iff, then);
     return iff;
 }
 
@@ -191,14 +191,14 @@ static lxA_node *log_macro(lx_State *L, void *arena, lxA_node *m, const char *le
     for (int i = 0; i < m->n; i++) {
         lxA_node *a = m->kids[i];
         if (a->kind == AST_ASSIGN && a->kids[0]->kind == AST_IDENT) { /* key = value */
-            lxA_node *pair = mk(L, arena, AST_PAIR, a);
-            add(L, arena, pair, lxL_strlit(L, arena, a->kids[0]->name, a));
-            add(L, arena, pair, a->kids[1]);
+            lxA_node *pair = lxL_node(L, arena, AST_PAIR, a);
+            lxL_push(L, arena, pair, lxL_strlit(L, arena, a->kids[0]->name, a));
+            lxL_push(L, arena, pair, a->kids[1]);
             args[n++] = pair;
         } else if (i > 0 && a->kind == AST_IDENT) { /* @info "msg" x: x = value */
-            lxA_node *pair = mk(L, arena, AST_PAIR, a);
-            add(L, arena, pair, lxL_strlit(L, arena, a->name, a));
-            add(L, arena, pair, a);
+            lxA_node *pair = lxL_node(L, arena, AST_PAIR, a);
+            lxL_push(L, arena, pair, lxL_strlit(L, arena, a->name, a));
+            lxL_push(L, arena, pair, a);
             args[n++] = pair;
         } else {
             args[n++] = a;
@@ -300,11 +300,11 @@ static lxA_node *m_set(lx_State *L, void *arena, lxA_node *m)
     lxA_node *as = m->kids[0];
     if (as->kind != AST_ASSIGN || as->kids[0]->kind != AST_FIELD)
         lxE_error(L, LXT_ParseError, "@set! expects `x.field = value` (line %d)", m->line);
-    lxA_node *path = mk(L, arena, AST_TUPLE, m), *t = as->kids[0];
+    lxA_node *path = lxL_node(L, arena, AST_TUPLE, m), *t = as->kids[0];
     lxA_node *fields[64];
     int nf = 0;
     while (t->kind == AST_FIELD && nf < 64) {
-        lxA_node *sym = mk(L, arena, AST_SYMBOL, t);
+        lxA_node *sym = lxL_node(L, arena, AST_SYMBOL, t);
         sym->name = t->name;
         sym->len = strlen(t->name);
         fields[nf++] = sym;
@@ -313,11 +313,11 @@ static lxA_node *m_set(lx_State *L, void *arena, lxA_node *m)
     if (t->kind != AST_IDENT)
         lxE_error(L, LXT_ParseError, "@set! needs a variable at the root of the path (line %d)", m->line);
     for (int i = nf - 1; i >= 0; i--)
-        add(L, arena, path, fields[i]);
+        lxL_push(L, arena, path, fields[i]);
     lxA_node *args[3] = {t, path, as->kids[1]};
-    lxA_node *r = mk(L, arena, AST_ASSIGN, m);
-    add(L, arena, r, lxL_ident(L, arena, t->name, t));
-    add(L, arena, r, lxL_call(L, arena, "__setpath", m, 3, args));
+    lxA_node *r = lxL_node(L, arena, AST_ASSIGN, m);
+    lxL_push(L, arena, r, lxL_ident(L, arena, t->name, t));
+    lxL_push(L, arena, r, lxL_call(L, arena, "__setpath", m, 3, args));
     return r;
 }
 

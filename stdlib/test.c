@@ -7,35 +7,28 @@
 
 #include <string.h>
 
-static lxA_node *text_of(lx_State *L, void *arena, const lxA_node *e)
-{
-    char buf[1024];
-    lxA_unparse(e, buf, sizeof buf);
-    return lxL_strlit(L, arena, buf, e);
-}
-
 /* @test a op b [atol = …]: the two sides are evaluated apart so a failure
  * can show their values; anything else is checked for `true`. */
 static lxA_node *m_test(lx_State *L, void *arena, lxA_node *m)
 {
     if (m->n < 1) lxE_error(L, LXT_ParseError, "@test needs an expression (line %d)", m->line);
     lxA_node *e = m->kids[0];
-    lxA_node *kws = lxA_new(arena, AST_NAMEDTUPLE, m->line, m->col, 0);
+    lxA_node *kws = lxL_node(L, arena, AST_NAMEDTUPLE, m);
     for (int i = 1; i < m->n; i++) {
         lxA_node *a = m->kids[i];
         if (a->kind == AST_ASSIGN && a->kids[0]->kind == AST_IDENT) {
-            lxA_node *kw = lxA_new(arena, AST_KW, a->line, a->col, 0);
+            lxA_node *kw = lxL_node(L, arena, AST_KW, a);
             kw->name = a->kids[0]->name;
-            lxA_push(arena, kw, a->kids[1]);
-            lxA_push(arena, kws, kw);
+            lxL_push(L, arena, kw, a->kids[1]);
+            lxL_push(L, arena, kws, kw);
         } else if (a->kind == AST_KW) {
-            lxA_push(arena, kws, a);
+            lxL_push(L, arena, kws, a);
         } else {
             lxE_error(L, LXT_ParseError, "@test: unexpected argument after the expression (line %d)",
                       m->line);
         }
     }
-    lxA_node *text = text_of(L, arena, e), *where = lxL_where(L, arena, m);
+    lxA_node *text = lxL_text(L, arena, e), *where = lxL_where(L, arena, m);
     /* a dotted comparison (a .== b) is a value to check as a whole, as Julia's Test does */
     if (e->kind == AST_COMPARE && e->n == 3 && !e->kids[1]->name &&
         lxX_op_name((lxX_op)e->kids[1]->v.i)[0] != '.') {
@@ -46,9 +39,9 @@ static lxA_node *m_test(lx_State *L, void *arena, lxA_node *m)
         if (op == OP_NE_U) fname = "!=";
         if (op == OP_LE_U) fname = "<=";
         if (op == OP_GE_U) fname = ">=";
-        lxA_node *pair = lxA_new(arena, AST_TUPLE, m->line, m->col, 0);
-        lxA_push(arena, pair, e->kids[0]);
-        lxA_push(arena, pair, e->kids[2]);
+        lxA_node *pair = lxL_node(L, arena, AST_TUPLE, m);
+        lxL_push(L, arena, pair, e->kids[0]);
+        lxL_push(L, arena, pair, e->kids[2]);
         lxA_node *args[5] = {lxL_ident(L, arena, fname, m), lxL_thunk(L, arena, pair, m), kws, text, where};
         return lxL_call(L, arena, "__test_cmp", m, 5, args);
     }
@@ -63,7 +56,7 @@ static lxA_node *m_test_throws(lx_State *L, void *arena, lxA_node *m)
     if (m->n != 2)
         lxE_error(L, LXT_ParseError, "@test_throws takes an exception type and an expression (line %d)",
                   m->line);
-    lxA_node *args[4] = {m->kids[0], lxL_thunk(L, arena, m->kids[1], m), text_of(L, arena, m->kids[1]),
+    lxA_node *args[4] = {m->kids[0], lxL_thunk(L, arena, m->kids[1], m), lxL_text(L, arena, m->kids[1]),
                          lxL_where(L, arena, m)};
     return lxL_call(L, arena, "__test_throws", m, 4, args);
 }
@@ -71,7 +64,7 @@ static lxA_node *m_test_throws(lx_State *L, void *arena, lxA_node *m)
 static lxA_node *m_test_broken(lx_State *L, void *arena, lxA_node *m)
 {
     if (m->n < 1) lxE_error(L, LXT_ParseError, "@test_broken needs an expression (line %d)", m->line);
-    lxA_node *args[3] = {lxL_thunk(L, arena, m->kids[0], m), text_of(L, arena, m->kids[0]),
+    lxA_node *args[3] = {lxL_thunk(L, arena, m->kids[0], m), lxL_text(L, arena, m->kids[0]),
                          lxL_where(L, arena, m)};
     return lxL_call(L, arena, "__test_broken", m, 3, args);
 }
@@ -89,13 +82,13 @@ static lxA_node *m_testset(lx_State *L, void *arena, lxA_node *m)
     if (!body) lxE_error(L, LXT_ParseError, "@testset needs a begin ... end block (line %d)", m->line);
     if (!name) name = lxL_strlit(L, arena, "test set", m);
     if (body->kind == AST_FOR) { /* @testset for x in xs ... end: one set per iteration */
-        lxA_node *inner = lxA_new(arena, AST_CALL, m->line, m->col, 0);
-        lxA_push(arena, inner, lxL_ident(L, arena, "__testset", m));
-        lxA_push(arena, inner, name);
-        lxA_push(arena, inner, lxL_thunk(L, arena, body->kids[1], m));
-        lxA_push(arena, inner, lxL_where(L, arena, m));
-        lxA_node *blk = lxA_new(arena, AST_BLOCK, m->line, m->col, 0);
-        lxA_push(arena, blk, inner);
+        lxA_node *inner = lxL_node(L, arena, AST_CALL, m);
+        lxL_push(L, arena, inner, lxL_ident(L, arena, "__testset", m));
+        lxL_push(L, arena, inner, name);
+        lxL_push(L, arena, inner, lxL_thunk(L, arena, body->kids[1], m));
+        lxL_push(L, arena, inner, lxL_where(L, arena, m));
+        lxA_node *blk = lxL_node(L, arena, AST_BLOCK, m);
+        lxL_push(L, arena, blk, inner);
         body->kids[1] = blk;
         return body;
     }
