@@ -24,6 +24,26 @@ static lx_Value device_value(lx_State *L, const char *type)
 
 #define MAX_DEPTH 200
 
+/* The values inside a tuple, named tuple or List (their leaves for Functors), and how many; NULL and 0
+ * for anything else. */
+static lx_Value *container_items(lx_Value v, int64_t *n)
+{
+    if (lxO_is(v, LXO_TUPLE)) {
+        *n = lxO_as(lxO_tuple, v)->n;
+        return lxO_as(lxO_tuple, v)->items;
+    }
+    if (lxO_is(v, LXO_NTUPLE)) {
+        *n = lxO_as(lxO_ntuple, v)->n;
+        return lxO_as(lxO_ntuple, v)->vals;
+    }
+    if (lxO_is(v, LXO_LIST)) {
+        *n = (int64_t)lxO_as(lxO_list, v)->n;
+        return lxO_as(lxO_list, v)->items;
+    }
+    *n = 0;
+    return NULL;
+}
+
 /* v with every tensor on the CPU, rebuilding a container only when
  * something in it changed (so moving CPU values gives them back as they are). */
 static lx_Value to_cpu(lx_State *L, lx_Value v, int depth)
@@ -34,18 +54,8 @@ static lx_Value to_cpu(lx_State *L, lx_Value v, int depth)
         if (nn_tensor_device(lxL_tval(v)) == NN_CPU) return v;
         lxE_error(L, LXT_ArgumentError, "cpu_device: this build has no other device to move a tensor from");
     }
-    lx_Value *items = NULL;
     int64_t n = 0;
-    if (lxO_is(v, LXO_TUPLE)) {
-        items = lxO_as(lxO_tuple, v)->items;
-        n = lxO_as(lxO_tuple, v)->n;
-    } else if (lxO_is(v, LXO_NTUPLE)) {
-        items = lxO_as(lxO_ntuple, v)->vals;
-        n = lxO_as(lxO_ntuple, v)->n;
-    } else if (lxO_is(v, LXO_LIST)) {
-        items = lxO_as(lxO_list, v)->items;
-        n = (int64_t)lxO_as(lxO_list, v)->n;
-    }
+    lx_Value *items = container_items(v, &n);
     for (int64_t i = 0; i < n; i++) {
         lx_Value m = to_cpu(L, items[i], depth + 1);
         if (!lxO_egal(m, items[i])) /* a CUDA build copies the container here */
@@ -61,18 +71,8 @@ static lx_Value device_of(lx_State *L, lx_Value v, int depth)
         lxE_error(L, LXT_ArgumentError, "get_device: values nested more than %d deep (a cycle?)", MAX_DEPTH);
     if (lxL_istensor(v))
         return device_value(L, nn_tensor_device(lxL_tval(v)) == NN_CPU ? "CPUDevice" : "CUDADevice");
-    lx_Value *items = NULL;
     int64_t n = 0;
-    if (lxO_is(v, LXO_TUPLE)) {
-        items = lxO_as(lxO_tuple, v)->items;
-        n = lxO_as(lxO_tuple, v)->n;
-    } else if (lxO_is(v, LXO_NTUPLE)) {
-        items = lxO_as(lxO_ntuple, v)->vals;
-        n = lxO_as(lxO_ntuple, v)->n;
-    } else if (lxO_is(v, LXO_LIST)) {
-        items = lxO_as(lxO_list, v)->items;
-        n = (int64_t)lxO_as(lxO_list, v)->n;
-    }
+    lx_Value *items = container_items(v, &n);
     for (int64_t i = 0; i < n; i++) {
         lx_Value d = device_of(L, items[i], depth + 1);
         if (d.tag != LX_TNOTHING) return d;
