@@ -75,6 +75,29 @@ void lx_interrupt(lx_State *L);
 /* Sets the global ARGS (the script's arguments) and PROGRAM_FILE. */
 lx_Status lx_setargs(lx_State *L, const char *program, int argc, const char *const *argv);
 
+/* ---- for interactive front ends (the lx REPL is one) ---- */
+
+/* Whether help text uses terminal colours and bold (off by default; the
+ * REPL turns it on for a terminal without NO_COLOR). */
+void lx_setcolor(lx_State *L, int on);
+int lx_getcolor(const lx_State *L);
+
+/* Prints the help for what was typed after `?` at the prompt (a name, a
+ * qualified name such as `Lux.Dense`, a macro such as `@debug_mode`, a
+ * keyword, an operator, a call or a value), rendered for the terminal; an
+ * unknown name lists the closest names and the docstrings that mention it. */
+lx_Status lx_help(lx_State *L, const char *topic, size_t len);
+
+/* Receives one completion candidate: the whole text that replaces the word. */
+typedef void (*lx_Completion)(void *ud, const char *candidate, size_t len);
+
+/* Offers the completions of word (the text before the cursor, back to the
+ * last blank or operator): global names, keywords and macros, a module's
+ * members after `Lux.`, the fields of a named tuple or struct after `ps.`;
+ * with helpmode also the help topics.  Each goes to add, sorted and without
+ * repeats; returns how many there were.  Runs no user code. */
+int lx_complete(lx_State *L, const char *word, size_t len, int helpmode, lx_Completion add, void *ud);
+
 #ifdef __cplusplus
 }
 #endif

@@ -274,6 +274,16 @@ lx_Status lx_dofile(lx_State *L, const char *path)
     return st;
 }
 
+void lx_setcolor(lx_State *L, int on)
+{
+    L->color = on != 0;
+}
+
+int lx_getcolor(const lx_State *L)
+{
+    return L->color;
+}
+
 int lx_incomplete(lx_State *L, const char *src, size_t len)
 {
     lxA_arena a;

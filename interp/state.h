@@ -131,6 +131,7 @@ struct lx_State {
     void *alloc_ud;
     lx_Writer writer;
     void *writer_ud;
+    bool color;       /* help text in terminal colours (lx_setcolor) */
     size_t total;     /* bytes held through alloc */
     size_t limit;     /* 0: none */
     size_t slack;     /* extra room while compiling, so a full state can still run `x = nothing` */

@@ -38,6 +38,7 @@ static void open_all(lx_State *L, void *ud)
     lxL_open_losses(L);
     lxL_open_data_io(L);
     lxL_open_term(L);
+    lxL_open_help(L);
     lxL_open_prelude(L);
     lxL_open_lux(L);
     lxG_set(L, "√", lxG_get(L, "sqrt")); /* √x is sqrt(x) */

@@ -61,6 +61,7 @@ void lxL_open_collections(lx_State *L);
 void lxL_open_io(lx_State *L);
 void lxL_open_macros(lx_State *L);
 void lxL_open_test(lx_State *L);
+void lxL_open_help(lx_State *L); /* help.c: help, apropos, the Markdown renderer for the terminal */
 void lxL_open_prelude(lx_State *L);
 void lxL_open_lux(lx_State *L); /* the lx files in stdlib/lux/: the layers and their protocol */
 
