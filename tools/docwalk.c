@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The libraries as stdlib/init.c opens them; names a library missing here
  * defines show up as "other". */
@@ -333,9 +334,29 @@ void docw_free(docw_list *l)
 
 /* ---- the parts of a docstring --------------------------------------------------------------------- */
 
+/* Whether a heading line ("# Returns", "## Keyword arguments") is the section named. */
+static bool is_heading(const char *s, size_t len, const char *name)
+{
+    size_t h = 0;
+    while (h < len && s[h] == '#')
+        h++;
+    if (h == 0 || h > 3 || h == len || s[h] != ' ') return false;
+    return len - h - 1 == strlen(name) && !strncasecmp(s + h + 1, name, len - h - 1);
+}
+
+/* What a signature line takes: anything but `name()` names an argument. */
+static void signature_takes(docw_parts *p, const char *s, size_t len)
+{
+    const char *open = memchr(s, '(', len);
+    if (!open || open + 1 >= s + len || open[1] != ')') p->takes_args = true;
+    const char *semi = memchr(s, ';', len);
+    if (semi) p->takes_kwargs = true;
+}
+
 docw_parts docw_parse(const char *doc, size_t n)
 {
-    docw_parts p = {0, NULL, 0, false};
+    docw_parts p;
+    memset(&p, 0, sizeof p);
     const char *s = doc, *end = doc + n;
     enum { SIG, GAP, DETAILS } at = SIG;
     bool in_examples = false;
@@ -346,9 +367,10 @@ docw_parts docw_parse(const char *doc, size_t n)
         while (len && (s[len - 1] == ' ' || s[len - 1] == '\r'))
             len--;
         if (at == SIG) {
-            if (len > 4 && !strncmp(s, "    ", 4))
+            if (len > 4 && !strncmp(s, "    ", 4)) {
                 p.nsig++;
-            else
+                signature_takes(&p, s + 4, len - 4);
+            } else
                 at = GAP;
         }
         if (at == GAP && len) {
@@ -363,6 +385,9 @@ docw_parts docw_parse(const char *doc, size_t n)
         else if (len && s[0] == '#' && s[1] == ' ')
             in_examples = false;
         if (in_examples && len > 4 && !strncmp(s, "lx> ", 4)) p.examples = true;
+        p.arguments |= is_heading(s, len, "Arguments");
+        p.kwarguments |= is_heading(s, len, "Keyword Arguments");
+        p.returns |= is_heading(s, len, "Returns");
         s = nl ? nl + 1 : end;
     }
     return p;

@@ -37,14 +37,19 @@ const char *const *docw_libs(void);
 const char *docw_kindname(docw_kind k);
 
 /* The parts of a docstring: the signature lines (indented by 4 spaces at the
- * top), the summary (the first paragraph line after them), and whether it
- * has a "# Examples" section with an `lx> ` line.  n bytes of a docstring
- * (one method's section, or the whole). */
+ * top), the summary (the first paragraph line after them), whether it
+ * has a "# Examples" section with an `lx> ` line, and which of the sections
+ * "Arguments", "Keyword Arguments" and "Returns" it has (as `#` or `##`
+ * headings, any case).  n bytes of a docstring (one method's section, or
+ * the whole). */
 typedef struct {
     int nsig;
     const char *summary; /* NULL when missing */
     size_t summary_len;
     bool examples;
+    bool takes_args;   /* a signature line names an argument (not just `f()`) */
+    bool takes_kwargs; /* a signature line has keyword arguments (after `;`) */
+    bool arguments, kwarguments, returns;
 } docw_parts;
 docw_parts docw_parse(const char *doc, size_t n);
 

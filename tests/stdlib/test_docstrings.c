@@ -1,7 +1,9 @@
 /* test_docstrings.c — every public built-in has a docstring in the house
- * format (Julia's): an indented signature line, a one-line summary, and a
- * "# Examples" section with `lx> ` lines.  One TAP line per name; the
- * examples themselves run in test_doctest.c.
+ * format (Julia's and Lux's): an indented signature line, a one-line
+ * summary, an "Arguments" section when it takes any, a "Keyword Arguments"
+ * section when it takes keywords, a "Returns" section (functions, types and
+ * macros), and a "# Examples" section with `lx> ` lines.  One TAP line per
+ * name; the examples themselves run in test_doctest.c.
  */
 #include "docwalk.h"
 #include "tap.h"
@@ -12,7 +14,7 @@
 /* What is wrong with a docstring, or NULL.  Each method's own docstring (the
  * sections `doc` joins with "---") needs a signature and a summary; the
  * whole needs examples. */
-static const char *problem(const char *doc)
+static const char *problem(const char *doc, docw_kind kind)
 {
     static const char sep[] = "\n\n---\n\n";
     bool examples = false;
@@ -22,6 +24,10 @@ static const char *problem(const char *doc)
         docw_parts p = docw_parse(s, n);
         if (!p.nsig) return "no indented signature line at the top";
         if (!p.summary) return "no summary line after the signature and a blank line";
+        if (p.takes_args && !p.arguments) return "no \"# Arguments\" section (the signature takes arguments)";
+        if (p.takes_kwargs && !p.kwarguments)
+            return "no \"# Keyword Arguments\" section (the signature takes keywords)";
+        if (kind != DOCW_MODULE && kind != DOCW_VALUE && !p.returns) return "no \"# Returns\" section";
         examples |= p.examples;
         s = next ? next + sizeof sep - 1 : NULL;
     }
@@ -39,7 +45,7 @@ int main(void)
     for (int i = 0; i < l.n; i++) {
         const docw_entry *e = &l.e[i];
         if (e->alias_of || (!e->required && !e->doc)) continue;
-        const char *why = e->doc ? problem(e->doc) : "no docstring";
+        const char *why = e->doc ? problem(e->doc, e->kind) : "no docstring";
         if (!tap_ok(!why, "docstring: %s (%s, %s)", e->name, docw_kindname(e->kind), e->lib))
             tap_diag("%s", why);
     }
