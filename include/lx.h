@@ -40,7 +40,8 @@ typedef enum {
     LX_ERRRUN,    /* an uncaught lx exception */
     LX_ERRSYNTAX, /* a ParseError */
     LX_ERRMEM,    /* OutOfMemoryError */
-    LX_ERRINTERRUPT
+    LX_ERRINTERRUPT,
+    LX_EXIT /* the code called exit(code): lx_exitcode gives the code */
 } lx_Status;
 
 /* A new state, or NULL when even that much memory is not to be had. */
@@ -67,6 +68,9 @@ int lx_incomplete(lx_State *L, const char *src, size_t len);
 const char *lx_errmsg(const lx_State *L);
 /* After an error status: the stack trace, one "  file:line in f" per line. */
 const char *lx_traceback(const lx_State *L);
+/* After LX_EXIT: the code given to exit (0 to 255).  The state stays usable:
+ * exit only ends the code that called it; leaving is the host's choice. */
+int lx_exitcode(const lx_State *L);
 
 /* Asks the running code to stop with an InterruptException at its next
  * call or loop iteration.  Safe from a signal handler or another thread. */

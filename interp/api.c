@@ -156,10 +156,21 @@ static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
     L->nexec = m.nexec;
     L->seg = m.seg;
     L->top = m.top;
-    if (st == LX_OK) return st;
+    if (st == LX_OK) {
+        L->exiting = false; /* a C catch-all (@test) swallowed an exit: it ends there */
+        return st;
+    }
     /* out of memory at the outermost level: give back what the failed code left unreachable */
     if (st == LX_ERRMEM && L->nframes == 0) lxC_collect(L);
     if (lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_InterruptException]) st = LX_ERRINTERRUPT;
+    if (L->exiting) {
+        L->exiting = false;
+        char msg[32];
+        int n = snprintf(msg, sizeof msg, "exit(%d)", L->exitcode);
+        set_text(L, &L->errfull, &L->errfull_len, msg, (size_t)n);
+        set_text(L, &L->errtrace, &L->errtrace_len, "", 0);
+        return LX_EXIT;
+    }
     if (lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_ParseError]) st = LX_ERRSYNTAX;
     L->slack = OOM_SLACK; /* describing an OutOfMemoryError must not run out itself */
     lx_Status dst = lxD_pcall(L, describe_error, NULL);
@@ -297,6 +308,11 @@ int lx_incomplete(lx_State *L, const char *src, size_t len)
 const char *lx_errmsg(const lx_State *L)
 {
     return L->errfull ? L->errfull : "";
+}
+
+int lx_exitcode(const lx_State *L)
+{
+    return L->exitcode;
 }
 
 const char *lx_traceback(const lx_State *L)

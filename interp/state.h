@@ -132,6 +132,8 @@ struct lx_State {
     lx_Writer writer;
     void *writer_ud;
     bool color;       /* help text in terminal colours (lx_setcolor) */
+    bool exiting;     /* exit() is unwinding: no handler catches it, no finally runs (as Julia's exit) */
+    int exitcode;
     size_t total;     /* bytes held through alloc */
     size_t limit;     /* 0: none */
     size_t slack;     /* extra room while compiling, so a full state can still run `x = nothing` */

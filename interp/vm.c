@@ -910,7 +910,7 @@ static void execute(lx_State *L, int bottom)
     if (setjmp(j.buf)) {
         /* an exception: ours to handle if the innermost handler was set by this loop */
         L->nexec = nexec;
-        if (L->nhandlers > 0 && L->handlers[L->nhandlers - 1].nexec == nexec) {
+        if (L->nhandlers > 0 && L->handlers[L->nhandlers - 1].nexec == nexec && !L->exiting) {
             lxV_handler *h = &L->handlers[--L->nhandlers];
             L->nframes = h->frame + 1;
             lxW_release(L, L->nframes); /* text buffers of the C calls unwound */

@@ -1,19 +1,18 @@
 /* main.c — the `lx` program: runs a script (`lx file.lx args…`), a string
- * (`lx -e code`), standard input (`lx -`), or an interactive session.  It
- * uses only include/lx.h.  Exit status: 0 success, 1 uncaught error, 2 bad
- * usage, 130 after Ctrl-C (which raises InterruptException in the script
- * first, so its `finally` blocks run).
+ * (`lx -e code`), standard input (`lx -`, or `lx` with standard input not a
+ * terminal), or an interactive session (session.c).  It uses only
+ * include/lx.h.  Exit status: 0 success, 1 uncaught error, 2 bad usage, 130
+ * after Ctrl-C (which raises InterruptException in the script first, so its
+ * `finally` blocks run), or the code given to exit().
  */
-#include "lx.h"
+#include "repl.h"
 
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <readline/history.h>
-#include <readline/readline.h>
+#include <unistd.h>
 
 static lx_State *running; /* the state Ctrl-C interrupts */
 
@@ -31,30 +30,41 @@ static void usage(FILE *f)
           "  -e code      run code (may be repeated)\n"
           "  -            run the script read from standard input\n"
           "  -i           enter the interactive session after running the script or code\n"
+          "  -q           no banner in the interactive session\n"
           "  --version    print the version and exit\n"
           "  --help       print this help and exit\n"
-          "With no script, lx starts an interactive session.\n",
+          "With no script, lx starts an interactive session; with standard input not a\n"
+          "terminal, it runs what comes in as a script.  Environment: LX_HISTORY (the\n"
+          "history file, default ~/.lx_history; empty: none), NO_COLOR (no colours).\n",
           f);
 }
 
-static int report(lx_State *L, lx_Status st)
+int repl_report(lx_State *L, lx_Status st, bool color)
 {
     if (st == LX_OK) return 0;
+    if (st == LX_EXIT) return lx_exitcode(L);
     fflush(stdout);
-    fprintf(stderr, "ERROR: %s\n", lx_errmsg(L));
+    bool red = color && isatty(2);
+    fprintf(stderr, "%sERROR:%s %s\n", red ? "\033[1;31m" : "", red ? "\033[0m" : "", lx_errmsg(L));
     const char *tb = lx_traceback(L);
     if (tb[0]) fprintf(stderr, "Stacktrace:\n%s", tb);
     return st == LX_ERRINTERRUPT ? 130 : 1;
 }
 
+static int report(lx_State *L, lx_Status st)
+{
+    return repl_report(L, st, false);
+}
+
 static lx_Status run_guarded(lx_State *L, lx_Status (*fn)(lx_State *, const char *, size_t, const char *),
-                             const char *src, size_t len, const char *chunk)
+                             const char *src, size_t len, const char *chunk, bool *exited)
 {
     signal(SIGINT, on_sigint);
     running = L;
     lx_Status st = fn(L, src, len, chunk);
     running = NULL;
     signal(SIGINT, SIG_DFL);
+    *exited = st == LX_EXIT;
     return st;
 }
 
@@ -102,60 +112,18 @@ static char *read_stdin(size_t *len)
     return buf;
 }
 
-/* A plain interactive loop (the full REPL, with help mode and completion,
- * is the REPL issue's). */
-static void repl(lx_State *L)
+/* Colour when standard output is a terminal, unless NO_COLOR is set to something (no-color.org). */
+static bool want_color(void)
 {
-    printf("lx %s — type an expression; Ctrl-D exits.\n", LX_VERSION);
-    /* A session has time to spare: Lux loads now, not on the first layer typed (stdlib/prelude.c). */
-    if (lx_dostring(L, "using Lux", 9, "=repl") != LX_OK) fprintf(stderr, "%s\n", lx_errmsg(L));
-    char *buf = NULL;
-    size_t len = 0;
-    for (;;) {
-        char *line = readline(buf ? "  ...> " : "lx> ");
-        if (!line) {
-            if (buf) {
-                free(buf);
-                buf = NULL;
-                len = 0;
-                putchar('\n');
-                continue;
-            }
-            putchar('\n');
-            break;
-        }
-        size_t ll = strlen(line);
-        char *nb = realloc(buf, len + ll + 2);
-        if (!nb) {
-            free(line);
-            break;
-        }
-        buf = nb;
-        memcpy(buf + len, line, ll);
-        len += ll;
-        buf[len++] = '\n';
-        buf[len] = '\0';
-        free(line);
-        if (lx_incomplete(L, buf, len)) continue;
-        if (len > 1) add_history(buf);
-        signal(SIGINT, on_sigint);
-        running = L;
-        lx_Status st = lx_doline(L, buf, len, "REPL", 1);
-        running = NULL;
-        signal(SIGINT, SIG_DFL);
-        if (st != LX_OK) report(L, st);
-        free(buf);
-        buf = NULL;
-        len = 0;
-    }
-    free(buf);
+    const char *no = getenv("NO_COLOR");
+    return isatty(1) && !(no && no[0]);
 }
 
 int main(int argc, char **argv)
 {
     const char *exprs[64];
     int nexprs = 0, i = 1;
-    bool interactive = false, from_stdin = false;
+    bool interactive = false, from_stdin = false, quiet = false;
     for (; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--version") || !strcmp(a, "-v")) {
@@ -173,6 +141,8 @@ int main(int argc, char **argv)
             exprs[nexprs++] = argv[++i];
         } else if (!strcmp(a, "-i")) {
             interactive = true;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = true;
         } else if (!strcmp(a, "-")) {
             from_stdin = true;
             i++;
@@ -189,6 +159,8 @@ int main(int argc, char **argv)
         }
     }
     const char *script = !from_stdin && i < argc ? argv[i++] : NULL;
+    /* `echo 'println(1)' | lx` runs the text, as a script, with no prompts */
+    if (!script && !from_stdin && nexprs == 0 && !interactive && !isatty(0)) from_stdin = true;
     lx_State *L = lx_open(NULL);
     if (!L) {
         fputs("lx: cannot create a state (out of memory)\n", stderr);
@@ -201,22 +173,27 @@ int main(int argc, char **argv)
                                       : from_stdin ? "-"
                                                    : "",
                                       argc - i, (const char *const *)argv + i));
-    for (int k = 0; status == 0 && k < nexprs; k++)
-        status = report(L, run_guarded(L, dostring, exprs[k], strlen(exprs[k]), "-e"));
-    if (status == 0 && script) status = report(L, run_guarded(L, dofile, script, 0, NULL));
-    if (status == 0 && from_stdin) {
+    bool exited = false; /* exit() was called: nothing more runs */
+    for (int k = 0; status == 0 && !exited && k < nexprs; k++)
+        status = report(L, run_guarded(L, dostring, exprs[k], strlen(exprs[k]), "-e", &exited));
+    if (status == 0 && !exited && script)
+        status = report(L, run_guarded(L, dofile, script, 0, NULL, &exited));
+    if (status == 0 && !exited && from_stdin) {
         size_t len;
         char *src = read_stdin(&len);
         if (!src) {
             fputs("lx: cannot read standard input\n", stderr);
             status = 1;
         } else {
-            status = report(L, run_guarded(L, dostring, src, len, "stdin"));
+            status = report(L, run_guarded(L, dostring, src, len, "stdin", &exited));
             free(src);
         }
     }
-    if (status != 130 && finish_tests(L) != 0 && status == 0) status = 1;
-    if ((interactive || (!script && !from_stdin && nexprs == 0)) && status != 130) repl(L);
+    if (status != 130 && !exited && finish_tests(L) != 0 && status == 0) status = 1;
+    if ((interactive || (!script && !from_stdin && nexprs == 0)) && status != 130 && !exited) {
+        repl_options opt = {quiet, want_color()};
+        status = repl_session(L, &opt);
+    }
     lx_close(L);
     return status;
 }

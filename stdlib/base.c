@@ -714,7 +714,24 @@ static lx_Value b_include_string(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxK_dosource(L, code->data, code->len, "string");
 }
 
+/* exit(code): unwinds to the host past every try (lx_doline returns LX_EXIT); the lx program then exits. */
+static lx_Value b_exit(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    int64_t code = n ? lxL_int(L, a, 0, "exit") : 0;
+    if (code < 0 || code > 255) lxE_error(L, LXT_ArgumentError, "exit: the code must be in 0:255, got %lld", (long long)code);
+    L->exitcode = (int)code;
+    L->exiting = true;
+    lxE_throw(L, lxO_nothing());
+}
+
 static const lxL_Reg base_lib[] = {
+    {"exit", "()", b_exit,
+     "    exit(code = 0)\n\nEnds the program with the given status, at once: no `catch` stops it and no "
+     "`finally` block runs, as in Julia. At the prompt it ends the session; a host embedding lx gets the "
+     "status `LX_EXIT` and the code from `lx_exitcode`, and its state stays usable.\n\n# Arguments\n- "
+     "`code`: the process's exit status, an integer in 0:255 (default 0).\n\n# Returns\nNever returns.\n\n"
+     "# Examples\n```lx-nodoctest\nlx> exit(3)\n```"},
+    {"exit", "(code::Integer)", b_exit, ""},
     {"include_string", "(code::String)", b_include_string,
      "    include_string([m,] code)\n\nRuns lx source code given as a string in the global scope (the module "
      "argument, for Julia's signature, is ignored) and returns the value of its last statement. A syntax "
