@@ -295,11 +295,28 @@ void lxL_open_lux_support(lx_State *L)
         "names), tensors become trainable parameters (`ps.w`), anything else a constant kept in the state. "
         "Inside the block each sub-layer is called like a function (`w1(x)`), a parameter is its array, and "
         "`@return y` gives the output; `do x, p` also passes the parameters. `name = \"…\"` names the model "
-        "in its display.\n\n# Examples\n```\nlx> model = @compact(w1 = Dense(2 => 3, relu), w2 = Dense(3 "
+        "in its display.\n\n"
+        "# Arguments\n"
+        "- `kw...`: `key = value` pairs. A layer, or a named tuple or List of layers, becomes a sub-layer "
+        "(its parameters and states under `key`); a Float32 or Float64 tensor a trainable parameter (copied "
+        "into `ps.key` by `setup`); any other value a constant kept in `st.key`.\n"
+        "- the do block: the forward pass, taking the input `x` (and, with `do x, p`, the parameters `p`); "
+        "the keys are bound in it.\n\n"
+        "# Keyword Arguments\n"
+        "- `name = nothing`: the text the model is displayed as.\n\n"
+        "# Returns\n"
+        "A `CompactLuxLayer`. Applying it, `model(x, ps, st)`, gives `(y, st_new)`: `y` the value of "
+        "`@return` (or of the block's last expression), `st_new` the sub-layers' new states and the "
+        "constants.\n\n# Examples\n```\nlx> model = @compact(w1 = Dense(2 => 3, relu), w2 = Dense(3 "
         "=> 1)) do x\n           @return w2(w1(x))\n       end;\n\nlx> ps, st = setup(Xoshiro(0), "
         "model);\n\nlx> size(first(model(ones(Float32, 2, 4), ps, st)))\n(1, 4)\n```");
-    lxK_macro_register(L, "return", m_return,
-                       "    @return y\n\nReturns y from the block of `@compact`.\n\n# Examples\n```\nlx> m = "
-                       "@compact(a = 2) do x\n           @return a * x\n       end;\n\nlx> first(m(3, "
-                       "setup(Xoshiro(0), m)...))\n6\n```");
+    lxK_macro_register(
+        L, "return", m_return,
+        "    @return y\n\nReturns y from the block of `@compact`.\n\n"
+        "# Arguments\n- `y`: one expression, the block's result (more than one is a "
+        "ParseError; none returns `nothing`).\n\n"
+        "# Returns\nNothing to its own caller: the expansion is `return y`, which ends the block "
+        "with `y` as the layer's output.\n\n# Examples\n```\nlx> m = "
+        "@compact(a = 2) do x\n           @return a * x\n       end;\n\nlx> first(m(3, "
+        "setup(Xoshiro(0), m)...))\n6\n```");
 }
