@@ -549,7 +549,10 @@ static const lxL_Reg index_lib[] = {
      "columns of a matrix, a unit range of a vector, `x[:, :, k]` of a batch) is a view, so writes into it "
      "change x, as Julia's views do; other selections (rows, steps, vectors of positions, masks) are copies, "
      "unlike Julia's, and all-integer indices give a 0-d tensor (a copy). Differentiable. `@view x[i...]` "
-     "is `view(x, i...)`." EX("lx> x = zeros(2, 2);\n\nlx> view(x, :, 2) .= 1;\n\nlx> x[1, 2]\n1.0f0\n")},
+     "is `view(x, i...)`."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `i...`: indices as for `x[i...]`: Ints, ranges, `:`, vectors of "
+     "positions or Bool masks.\n\n# Returns\nA tensor: a view sharing x's memory for a contiguous selection, "
+     "otherwise a copy." EX("lx> x = zeros(2, 2);\n\nlx> view(x, :, 2) .= 1;\n\nlx> x[1, 2]\n1.0f0\n")},
     {"size", "(x::Tensor)", t_size,
      "    size(x::Tensor)\n    size(x::Tensor, d)\n\nThe dimensions of x as a tuple, or the size along "
      "dimension d (1 past the last dimension, as Julia)." EX(
@@ -563,7 +566,9 @@ static const lxL_Reg index_lib[] = {
          "lx> ndims(zeros(2, 3))\n2\n")},
     {"axes", "(x::Tensor, d = all)", t_axes,
      "    axes(x::Tensor)\n    axes(x::Tensor, d)\n\nThe valid indices of each dimension as ranges `1:n` "
-     "(a tuple of them), or of dimension d." EX(
+     "(a tuple of them), or of dimension d."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `d`: a dimension, an Int.\n\n# Returns\nA tuple of ranges "
+     "`1:size(x, i)`, one per dimension; with `d`, the one range." EX(
          "lx> axes(zeros(2, 3))\n(1:2, 1:3)\n\nlx> axes(zeros(2, 3), 2)\n1:3\n")},
     {"lastindex", "(x::Tensor, d = all)", t_lastindex,
      "    lastindex(x::Tensor)\n    lastindex(x::Tensor, d)\n\nThe last linear index (the element count), "
