@@ -546,8 +546,10 @@ static lx_Value t_repr_mime(lx_State *L, lx_Value *a, int n, lx_Value kw)
 static const lxL_Reg show_lib[] = {
     {"summary", "(x::Tensor)", t_summary,
      "    summary(x)\n\nThe one-line description of a tensor the REPL prints above its elements: its size "
-     "and type." EX("lx> summary(zeros(2, 3))\n\"2×3 Tensor{Float32, 2}\"\n\nlx> summary([1, 2, "
-                    "3])\n\"3-element Tensor{Int64, 1}\"\n")},
+     "and type."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nA String, e.g. `\"2×3 Tensor{Float32, 2}\"`." EX(
+         "lx> summary(zeros(2, 3))\n\"2×3 Tensor{Float32, 2}\"\n\nlx> summary([1, 2, "
+         "3])\n\"3-element Tensor{Int64, 1}\"\n")},
     {"repr", "(mime::AbstractString, x::Tensor)", t_repr_mime,
      "    repr(\"text/plain\", x::Tensor)\n\nThe tensor's full display (what the REPL and `show(x)` print) "
      "as a "
