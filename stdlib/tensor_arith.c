@@ -879,9 +879,11 @@ static const lxL_Reg arith_lib[] = {
      "    ifelse(c, a, b)\n\n`a` when c is true, else `b`; both are evaluated. Broadcast, `ifelse.(x .> 0, "
      "x, "
      "0.0)` chooses elementwise and is differentiable in both branches: use it instead of `if` or `?:` in "
-     "functions broadcast over tensors." EX(
-         "lx> ifelse(1 > 2, :a, :b)\n:b\n\nlx> ifelse.([true, false], [1.0, "
-         "2.0], 0.0)\n2-element Tensor{Float32, 1}:\n 1.0\n 0.0\n")},
+     "functions broadcast over tensors."
+     "\n\n# Arguments\n- `c`: a Bool (elementwise, in a broadcast, a Bool tensor).\n- `a`, `b`: the two "
+     "values, both evaluated.\n\n# Returns\n`a` if `c` is true, else `b`; broadcast, a tensor choosing per "
+     "element." EX("lx> ifelse(1 > 2, :a, :b)\n:b\n\nlx> ifelse.([true, false], [1.0, "
+                   "2.0], 0.0)\n2-element Tensor{Float32, 1}:\n 1.0\n 0.0\n")},
     {"ifelse", "(c, a, b)", t_ifelse, ""},
     {NULL, NULL, NULL, NULL}};
 
