@@ -637,7 +637,9 @@ static const lxL_Reg shape_lib[] = {
          "ones(2, 2); dims = 3))\n(2, 2, 2)\n")},
     {"vcat", "(x::Tensor, xs...)", t_vcat,
      "    vcat(x::Tensor, xs...)\n\nTensors (and numbers) joined along dimension 1: `cat(xs...; dims = 1)`. "
-     "Differentiable." EX(
+     "Differentiable."
+     "\n\n# Arguments\n- `x`, `xs...`: tensors (or numbers) whose other dimensions agree.\n\n# Returns\nA "
+     "new tensor, in the promoted element type." EX(
          "lx> vcat([1, 2], 3)\n3-element Tensor{Int64, 1}:\n 1\n 2\n 3\n\nlx> size(vcat(zeros(2, 3), ones(1, "
          "3)))\n(3, 3)\n")},
     {"vcat", "(a::Number, x::Tensor, xs...)", t_vcat, ""},
@@ -694,14 +696,20 @@ static const lxL_Reg shape_lib[] = {
      "    repeat(x::Tensor, counts...)\n    repeat(x::Tensor; inner, outer)\n\nx tiled: `repeat(x, m, n)` "
      "repeats it m times along dimension 1 and n times along dimension 2 (counts past x's dimensions add "
      "dimensions). With keywords, `inner` repeats each element and `outer` the whole tensor, per dimension "
-     "(an Int or a tuple). Differentiable (repeats accumulate their gradients)." EX(
+     "(an Int or a tuple). Differentiable (repeats accumulate their gradients)."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `counts...`: the repetitions per dimension, Ints.\n\n# Keyword "
+     "Arguments\n- `inner`: repetitions of each element per dimension, an Int or a tuple (no default: "
+     "none).\n- `outer`: repetitions of the whole tensor per dimension, an Int or a tuple (no default: "
+     "none).\n\n# Returns\nA new tensor of x's element type." EX(
          "lx> repeat([1, 2], 2)\n4-element Tensor{Int64, 1}:\n 1\n 2\n 1\n 2\n\nlx> repeat([1, 2]; inner = "
          "2)\n4-element Tensor{Int64, 1}:\n 1\n 1\n 2\n 2\n\nlx> repeat([1 2], 2, 1)\n2×2 Tensor{Int64, "
          "2}:\n "
          "1  2\n 1  2\n")},
     {"reverse", "(x::Tensor; dims = :)", t_reverse,
      "    reverse(x::Tensor; dims = :)\n\nx read backwards along dimension `dims` (an Int or a tuple), or "
-     "along all of them by default. Differentiable." EX(
+     "along all of them by default. Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims = :`: the dimensions to reverse, an "
+     "Int or a tuple, or `:` for all.\n\n# Returns\nA new tensor of x's size and element type." EX(
          "lx> reverse([1, 2, 3])\n3-element Tensor{Int64, 1}:\n 3\n 2\n 1\n\nlx> reverse([1 2; 3 4]; dims = "
          "2)\n2×2 Tensor{Int64, 2}:\n 2  1\n 4  3\n")},
     {"circshift", "(x::Tensor, shifts)", t_circshift,
