@@ -158,42 +158,60 @@ static const lxL_Reg devices_lib[] = {
      "the "
      "CPU, recursing through tuples, named tuples and Lists (other values come back unchanged), so `ps, st "
      "= (ps, st) |> cpu_device()` and `(ps, st) .|> cpu_device()` both work. Tensors already on the CPU are "
-     "given back as they are, not copied." EX("lx> dev = cpu_device()\nCPUDevice()\n\nlx> x = [1.0, "
-                                              "2.0];\n\nlx> (x |> dev) === x\ntrue\n\nlx> ps, "
-                                              "st = ((w = x,), (;)) .|> dev;\n\nlx> ps.w === x\ntrue\n")},
+     "given back as they are, not copied."
+     "\n\n# Returns\n`CPUDevice()`." EX("lx> dev = cpu_device()\nCPUDevice()\n\nlx> x = [1.0, "
+                                        "2.0];\n\nlx> (x |> dev) === x\ntrue\n\nlx> ps, "
+                                        "st = ((w = x,), (;)) .|> dev;\n\nlx> ps.w === x\ntrue\n")},
     {"gpu_device", "(; force = false)", d_gpu_device,
      "    gpu_device(; force = false)\n\nThe GPU device when lx has a functional GPU backend. Without one "
      "(this build: the CUDA backend has not arrived yet) it warns once per session, as Lux does, and gives "
      "the CPU device, so scripts written for a GPU run on the CPU; with `force = true` that is an error "
-     "instead." EX(
+     "instead."
+     "\n\n# Arguments\nNone positional.\n\n# Keyword Arguments\n- `force = false`: raise an error, rather "
+     "than warn and fall back to the CPU, when there is no functional GPU backend.\n\n# Returns\nThe GPU "
+     "device (a `CUDADevice`) when there is a backend; otherwise `CPUDevice()`." EX(
          "lx> dev = gpu_device()\n┌ Warning: No functional GPU backend found! Defaulting to CPU.\n└ "
          "lx was built without a GPU backend; gpu_device() gives the CPU device.\nCPUDevice()\n\nlx> "
          "gpu_device()\nCPUDevice()\n")},
     {"apply", "(d::CPUDevice, x)", d_apply_cpu,
-     "    (dev::CPUDevice)(x)\n\nMoves x to the CPU: `x |> dev`, see `cpu_device`." EX(
-         "lx> (1, [2, 3]) |> cpu_device()\n(1, [2, 3])\n")},
+     "    (dev::CPUDevice)(x)\n\nMoves x to the CPU: `x |> dev`, see `cpu_device`."
+     "\n\n# Arguments\n- `dev`: the `CPUDevice`.\n- `x`: any value: a tensor, or tuples, named tuples and "
+     "Lists holding tensors.\n\n# Returns\n`x` with its tensors on the CPU; here, where every tensor is, `x` "
+     "itself." EX("lx> (1, [2, 3]) |> cpu_device()\n(1, [2, 3])\n")},
     {"apply", "(d::CUDADevice, x)", d_apply_cuda,
-     "    (dev::CUDADevice)(x)\n\nMoves x to the GPU; an error in a build without the CUDA backend." EX(
+     "    (dev::CUDADevice)(x)\n\nMoves x to the GPU; an error in a build without the CUDA backend."
+     "\n\n# Arguments\n- `dev`: the `CUDADevice`.\n- `x`: any value holding tensors.\n\n# Returns\n`x` with "
+     "its tensors on the GPU; in this build, an `ArgumentError` instead." EX(
          "lx> try [1.0] |> CUDADevice() catch e; e isa ArgumentError end\ntrue\n")},
     {"cpu", "(x)", d_cpu,
-     "    cpu(x)\n\nThe seed-era spelling of `x |> cpu_device()`." EX("lx> cpu((a = 1,))\n(a = 1,)\n")},
+     "    cpu(x)\n\nThe seed-era spelling of `x |> cpu_device()`."
+     "\n\n# Arguments\n- `x`: any value: a tensor, or tuples, named tuples and Lists holding tensors.\n\n# "
+     "Returns\n`x |> cpu_device()`: `x` with its tensors on the CPU." EX("lx> cpu((a = 1,))\n(a = 1,)\n")},
     {"gpu", "(x)", d_gpu,
-     "    gpu(x)\n\nThe seed-era spelling of `x |> gpu_device()` (so it warns once without a GPU)." EX(
+     "    gpu(x)\n\nThe seed-era spelling of `x |> gpu_device()` (so it warns once without a GPU)."
+     "\n\n# Arguments\n- `x`: any value: a tensor, or tuples, named tuples and Lists holding tensors.\n\n# "
+     "Returns\n`x |> gpu_device()`: without a GPU backend, `x` unchanged." EX(
          "lx> gpu(2.5)\n┌ Warning: No functional GPU backend found! Defaulting to CPU.\n└ lx was built "
          "without a GPU backend; gpu_device() gives the CPU device.\n2.5\n")},
     {"get_device", "(x)", d_get_device,
      "    get_device(x)\n\nThe device x's tensors live on (`CPUDevice()`), looking through tuples, named "
      "tuples "
-     "and Lists; `nothing` when x holds no tensor." EX(
+     "and Lists; `nothing` when x holds no tensor."
+     "\n\n# Arguments\n- `x`: any value: a tensor, or tuples, named tuples and Lists holding tensors.\n\n# "
+     "Returns\nThe device of the first tensor found (`CPUDevice()` in this build), or `nothing`." EX(
          "lx> get_device([1.0, 2.0])\nCPUDevice()\n\nlx> get_device((1, (w = [1, 2],)))\nCPUDevice()\n\nlx> "
          "get_device(3) === nothing\ntrue\n")},
     {"set_num_threads", "(n::Integer)", d_set_num_threads,
      "    set_num_threads(n)\n    BLAS.set_num_threads(n)\n\nSets the number of threads lx's kernels and "
      "OpenBLAS use (one pool for the whole process, at most 256; at start it is `LX_NUM_THREADS` or the "
-     "number of cores)." EX("lx> set_num_threads(2)\n\nlx> get_num_threads()\n2\n")},
+     "number of cores)."
+     "\n\n# Arguments\n- `n`: the number of threads, an integer of at least 1 (an `ArgumentError` "
+     "otherwise); counts over 256 are taken as 256.\n\n# Returns\n`nothing`." EX(
+         "lx> set_num_threads(2)\n\nlx> get_num_threads()\n2\n")},
     {"get_num_threads", "()", d_get_num_threads,
      "    get_num_threads()\n    BLAS.get_num_threads()\n\nThe number of threads lx's kernels and OpenBLAS "
-     "use." EX("lx> get_num_threads() >= 1\ntrue\n")},
+     "use."
+     "\n\n# Returns\nAn `Int`, at least 1." EX("lx> get_num_threads() >= 1\ntrue\n")},
     {NULL, NULL, NULL, NULL}};
 
 void lxL_open_devices(lx_State *L)
@@ -214,22 +232,28 @@ void lxL_open_devices(lx_State *L)
     lxL_setdoc(
         L, "AbstractDevice",
         "    AbstractDevice\n\nThe supertype of the device objects `cpu_device()` and `gpu_device()` give "
-        "(`CPUDevice`, `CUDADevice`), as in Lux (MLDataDevices).\n\n# Examples\n```\nlx> cpu_device() isa "
+        "(`CPUDevice`, `CUDADevice`), as in Lux (MLDataDevices).\n\n# Arguments\nNone: an abstract type is "
+        "not called.\n\n# Returns\nNothing is built from `AbstractDevice` itself; `cpu_device()` and "
+        "`gpu_device()` return devices.\n\n# Examples\n```\nlx> cpu_device() isa "
         "AbstractDevice\ntrue\n```");
     lxL_setdoc(
         L, "CPUDevice",
         "    CPUDevice()\n\nThe CPU as a device: call it on a value to move the value's tensors to the CPU. "
-        "`cpu_device()` gives it.\n\n# Examples\n```\nlx> CPUDevice() == cpu_device()\ntrue\n```");
+        "`cpu_device()` gives it.\n\n# Returns\nThe CPU device, a `CPUDevice` (the value `cpu_device()` "
+        "returns).\n\n# Examples\n```\nlx> CPUDevice() == cpu_device()\ntrue\n```");
     lxL_setdoc(
         L, "CUDADevice",
         "    CUDADevice()\n\nAn NVIDIA GPU as a device. This build has no CUDA backend: `gpu_device()` "
-        "gives the CPU device instead, and moving a value with `CUDADevice()` is an error.\n\n# "
+        "gives the CPU device instead, and moving a value with `CUDADevice()` is an error.\n\n# Returns\nA "
+        "`CUDADevice`; in this build using it to move a value is an `ArgumentError`.\n\n# "
         "Examples\n```\nlx> gpu_device() isa CUDADevice\n┌ Warning: No functional GPU backend found! "
         "Defaulting to CPU.\n└ lx was built without a GPU backend; gpu_device() gives the CPU "
         "device.\nfalse\n```");
     lxL_module(L, "BLAS",
                "    LinearAlgebra.BLAS\n\nThe BLAS module of LinearAlgebra: `BLAS.set_num_threads(n)` and "
                "`BLAS.get_num_threads()` are lx's `set_num_threads` and `get_num_threads` (one thread count "
-               "for lx's kernels and OpenBLAS).\n\n# Examples\n```\nlx> LinearAlgebra.BLAS.get_num_threads() "
+               "for lx's kernels and OpenBLAS).\n\n# Arguments\nNone: a module, not called; use its "
+               "functions `BLAS.set_num_threads(n)` and `BLAS.get_num_threads()`.\n\n# Examples\n```\nlx> "
+               "LinearAlgebra.BLAS.get_num_threads() "
                "== get_num_threads()\ntrue\n```");
 }

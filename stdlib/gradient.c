@@ -458,24 +458,41 @@ static const lxL_Reg gradient_lib[] = {
      "through "
      "two paths of the arguments gets one gradient, the sum, at both. Mutating a tensor the result depends "
      "on "
-     "is an error. f must return a number (or a one-element tensor)." EX(
+     "is an error. f must return a number (or a one-element tensor)."
+     "\n\n# Arguments\n- `f`: a function of `args` returning a number (or a one-element tensor).\n- "
+     "`args...`: the arguments to differentiate with respect to: numbers, tensors, and tuples, named tuples "
+     "and structs holding them (anything else gets `nothing`).\n\n# Returns\nA tuple with one gradient per "
+     "argument, each shaped like its argument, or `nothing`." EX(
          "lx> gradient(x -> x^2 + sin(x), 1.0)\n(2.5403023058681398,)\n\nlx> gradient((a, b) -> a * b, 2.0, "
          "3.0)\n(3.0, 2.0)\n\nlx> gradient(x -> 3x, 2)\n(nothing,)\n")},
     {"withgradient", "(f, args...)", g_withgradient,
      "    withgradient(f, args...)\n\nThe value of `f(args...)` and its gradient, as `(val = …, grad = …)`. "
      "f may return a tuple whose first element is the loss (the rest rides along in `val`), as Zygote "
-     "allows." EX("lx> withgradient(x -> x^2, 3.0)\n(val = 9.0, grad = (6.0,))\n\nlx> r = withgradient(x -> "
-                  "(x^2, \"aux\"), 2.0);\n\nlx> r.val\n(4.0, \"aux\")\n")},
+     "allows."
+     "\n\n# Arguments\n- `f`: a function of `args` returning a number, or a tuple whose first element is "
+     "one.\n- `args...`: the arguments to differentiate with respect to: numbers, tensors, and tuples, named "
+     "tuples and structs holding them (anything else gets `nothing`).\n\n# Returns\nA named tuple `(val = "
+     "f(args...), grad = gradient tuple)`." EX(
+         "lx> withgradient(x -> x^2, 3.0)\n(val = 9.0, grad = (6.0,))\n\nlx> r = withgradient(x -> "
+         "(x^2, \"aux\"), 2.0);\n\nlx> r.val\n(4.0, \"aux\")\n")},
     {"pullback", "(f, args...)", g_pullback,
      "    pullback(f, args...)\n\nThe value `y = f(args...)` and a function `back` from a cotangent of y (a "
      "number, or a tensor of y's size) to the tuple of the arguments' cotangents, for results that are not "
-     "scalars. `back` can be called once: the graph is freed by its backward pass." EX(
+     "scalars. `back` can be called once: the graph is freed by its backward pass."
+     "\n\n# Arguments\n- `f`: a function of `args` returning a number or a tensor.\n- `args...`: the "
+     "arguments to differentiate with respect to: numbers, tensors, and tuples, named tuples and structs "
+     "holding them (anything else gets `nothing`).\n\n# Returns\nA tuple `(y, back)`: the value (not "
+     "tracked) and a `Pullback`; `back(dy)` returns the tuple of the arguments' cotangents." EX(
          "lx> y, back = pullback(x -> 2x, 3.0);\n\nlx> y\n6.0\n\nlx> back(1.0)\n(2.0,)\n")},
     {"jacobian", "(f, args...)", g_jacobian,
      "    jacobian(f, args...)\n\nThe Jacobian of `f(args...)` with respect to each argument: for an "
      "argument "
      "x, a matrix of size `(length(y), length(x))` whose row i is the gradient of `y[i]` (a vector for a "
-     "number argument); `nothing` for arguments without a gradient. Runs f once per element of y." EX(
+     "number argument); `nothing` for arguments without a gradient. Runs f once per element of y."
+     "\n\n# Arguments\n- `f`: a function of `args` returning a number or a tensor.\n- `args...`: the "
+     "arguments to differentiate with respect to: numbers, tensors, and tuples, named tuples and structs "
+     "holding them (anything else gets `nothing`).\n\n# Returns\nA tuple with one Jacobian per argument: a "
+     "`(length(y), length(x))` matrix, a vector for a number argument, or `nothing`." EX(
          "lx> jacobian(x -> 2x, 3.0)\n(Float64[2.0],)\n")},
     {"ignore_derivatives", "(x)", g_ignore_derivatives,
      "    ignore_derivatives(x)\n    ignore_derivatives(f::Function)\n\nx as a constant for `gradient`: "
@@ -483,8 +500,12 @@ static const lxL_Reg gradient_lib[] = {
      "PyTorch's `detach`). Tensors and numbers are cut from the tape, also inside tuples and named tuples; "
      "anything else is returned as it is. With a function of no arguments, calls it and returns its "
      "result cut the same way: for a block of code whose result is not differentiated (a power iteration, "
-     "running statistics)." EX("lx> gradient(x -> x * ignore_derivatives(x), 3.0)\n(3.0,)\n\nlx> "
-                               "gradient(x -> ignore_derivatives(() -> x^2) + x, 3.0)\n(1.0,)\n")},
+     "running statistics)."
+     "\n\n# Arguments\n- `x`: any value; tensors and numbers (also inside tuples and named tuples) are cut "
+     "from the tape.\n- `f`: a function of no arguments, called once.\n\n# Returns\n`x` (or `f()`) with the "
+     "same values and no gradient flowing back." EX(
+         "lx> gradient(x -> x * ignore_derivatives(x), 3.0)\n(3.0,)\n\nlx> "
+         "gradient(x -> ignore_derivatives(() -> x^2) + x, 3.0)\n(1.0,)\n")},
     {"ignore_derivatives", "(f::Function)", g_ignore_derivatives_f, ""},
     {NULL, NULL, NULL, NULL}};
 
@@ -498,12 +519,20 @@ void lxL_open_gradient(lx_State *L)
         {"apply", "(b::Pullback, dy)", g_pullback_apply,
          "    (back::Pullback)(dy)\n\nRuns the backward pass of a `pullback` from the cotangent dy and "
          "returns "
-         "the arguments' cotangents." EX("lx> _, back = pullback((a, b) -> a * b, 2.0, 5.0);\n\nlx> "
-                                         "back(1.0)\n(5.0, 2.0)\n")},
+         "the arguments' cotangents."
+         "\n\n# Arguments\n- `back`: the `Pullback` from `pullback`; it can be called only once.\n- `dy`: "
+         "the cotangent of the result: a number, or a tensor with as many elements as the result (a "
+         "`DimensionMismatch` otherwise).\n\n# Returns\nA tuple of the arguments' cotangents, one per "
+         "argument, each shaped like it (or `nothing`)." EX(
+             "lx> _, back = pullback((a, b) -> a * b, 2.0, 5.0);\n\nlx> "
+             "back(1.0)\n(5.0, 2.0)\n")},
         {NULL, NULL, NULL, NULL}};
     lxL_register(L, apply_lib);
     lxL_setdoc(L, "Pullback",
                "    Pullback\n\nThe function `pullback` returns next to the value: call it with the result's "
-               "cotangent to get the arguments'.\n\n# Examples\n```\nlx> _, back = pullback(x -> x^2, "
+               "cotangent to get the arguments'.\n\n# Arguments\nNone: `pullback` makes it; it is not built "
+               "by calling `Pullback`.\n\n# Returns\nNothing is built by calling `Pullback` yourself; "
+               "`pullback` returns one. Called as `back(dy)`, it returns the arguments' cotangents.\n\n# "
+               "Examples\n```\nlx> _, back = pullback(x -> x^2, "
                "3.0);\n\nlx> back isa Pullback\ntrue\n```");
 }

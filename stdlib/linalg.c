@@ -236,7 +236,9 @@ static const lxL_Reg linalg_lib[] = {
      "matrix "
      "has determinant 0; a non-square one is a DimensionMismatch. Integer tensors compute in Float32; the "
      "result is a number of the tensor's float type (a tracked scalar inside `gradient`, whose gradient is "
-     "`det(A) * inv(A)'`). A number is its own determinant." EX(
+     "`det(A) * inv(A)'`). A number is its own determinant."
+     "\n\n# Arguments\n- `A`: a square matrix (any element type), or a number.\n\n# Returns\nA number of "
+     "`A`'s float type (Float32 for integers): the determinant." EX(
          "lx> det(Float64[1 3; 2 4])\n-2.0\n\nlx> det([2 0; 0 3])\n6.0f0\n\nlx> det(Float64[1 2; 2 "
          "4])\n0.0\n")},
     {"det", "(x::Number)", l_scalar_self, ""},
@@ -244,7 +246,9 @@ static const lxL_Reg linalg_lib[] = {
      "    inv(A::Tensor)\n\nThe inverse of a square matrix (LAPACK's getrf and getri). A singular matrix is "
      "an "
      "error saying so (Julia's SingularException), a non-square one a DimensionMismatch. Integer tensors "
-     "compute in Float32. A 0-d tensor, or `inv.(x)` in a broadcast, is the reciprocal." EX(
+     "compute in Float32. A 0-d tensor, or `inv.(x)` in a broadcast, is the reciprocal."
+     "\n\n# Arguments\n- `A`: a square matrix (or a 0-d tensor).\n\n# Returns\nA new matrix of `A`'s size "
+     "and float type (Float32 for integers): the inverse." EX(
          "lx> inv(Float64[4 7; 2 6])\n2×2 Tensor{Float64, 2}:\n  0.6  -0.7\n -0.2   0.4\n\nlx> try "
          "inv(Float64[1 2; 2 4]) catch e; occursin(\"singular\", sprint(showerror, e)) end\ntrue\n")},
     {"\\", "(A::Tensor, B::Tensor)", l_ldiv,
@@ -252,13 +256,17 @@ static const lxL_Reg linalg_lib[] = {
      "factorization with partial pivoting (LAPACK's getrf and getrs); X has B's shape. A singular A is an "
      "error saying so; a non-square A (least squares) is a DimensionMismatch, as is a B whose row count is "
      "not A's. Element types promote (integers compute in Float32). Differentiable in both A and B. A 0-d A "
-     "divides B elementwise." EX(
+     "divides B elementwise."
+     "\n\n# Arguments\n- `A`: a square matrix (or a 0-d tensor).\n- `B`: a vector or matrix with as many "
+     "rows as `A`.\n\n# Returns\nA new tensor `X` of `B`'s shape, in the promoted float type." EX(
          "lx> Float64[2 1; 1 3] \\ Float64[3, 5]\n2-element Tensor{Float64, 1}:\n 0.8\n 1.4\n")},
     {"/", "(A::Tensor, B::Tensor)", l_rdiv,
      "    A / B\n\nRight division of matrices: X with `X * B == A`, that is `A * inv(B)`, computed as "
      "`(B' \\ A')'`, for a square B and an A with as many columns (a vector A is one column). When either "
-     "side is a 0-d tensor (a scalar) it divides elementwise, as `x / 2` does." EX(
-         "lx> Float64[2 4; 6 8] / Float64[2 0; 0 4]\n2×2 Tensor{Float64, 2}:\n 1.0  1.0\n 3.0  2.0\n")},
+     "side is a 0-d tensor (a scalar) it divides elementwise, as `x / 2` does."
+     "\n\n# Arguments\n- `A`: a matrix, or a vector (one column), with as many columns as `B`.\n- `B`: a "
+     "square matrix; either side may be a 0-d tensor instead.\n\n# Returns\nA new tensor `X` with `X * B ≈ "
+     "A`." EX("lx> Float64[2 4; 6 8] / Float64[2 0; 0 4]\n2×2 Tensor{Float64, 2}:\n 1.0  1.0\n 3.0  2.0\n")},
     {"qr", "(A::Tensor)", l_qr,
      "    qr(A)\n\nThe thin QR factorization of a matrix A of size (m, n) (LAPACK's geqrf and orgqr): a "
      "named "
@@ -267,13 +275,18 @@ static const lxL_Reg linalg_lib[] = {
      "Julia returns a factorization object; like it, the result destructures as `Q, R = qr(A)` (a named "
      "tuple destructures by position) and has fields `.Q` and `.R`, but Q here is the thin (m, k) matrix, "
      "not the square one Julia's `F.Q` multiplies as. Differentiable (ChainRules' rule) when A has full "
-     "rank." EX("lx> Q, R = qr(Float64[3 1; 4 2]);\n\nlx> R\n2×2 Tensor{Float64, 2}:\n -5.0  -2.2\n  0.0   "
-                "0.4\n\nlx> Q * R ≈ Float64[3 1; 4 2]\ntrue\n")},
+     "rank."
+     "\n\n# Arguments\n- `A`: a matrix of size `(m, n)`.\n\n# Returns\nA named tuple `(Q = Q, R = R)`: `Q` "
+     "of size `(m, k)` and `R` of size `(k, n)`, `k = min(m, n)`." EX(
+         "lx> Q, R = qr(Float64[3 1; 4 2]);\n\nlx> R\n2×2 Tensor{Float64, 2}:\n -5.0  -2.2\n  0.0   "
+         "0.4\n\nlx> Q * R ≈ Float64[3 1; 4 2]\ntrue\n")},
     {"dot", "(x::Tensor, y::Tensor)", l_dot,
      "    dot(x, y)\n\nThe inner product `sum(x .* y)` of two tensors with the same number of elements "
      "(their "
      "shapes may differ, as in Julia); a DimensionMismatch otherwise. Element types promote as for `.*`: two "
-     "integer tensors give an integer. A number times a number for two numbers." EX(
+     "integer tensors give an integer. A number times a number for two numbers."
+     "\n\n# Arguments\n- `x`, `y`: two tensors with the same number of elements (any shapes), or two "
+     "numbers.\n\n# Returns\nA number: `sum(x .* y)`, in the promoted element type." EX(
          "lx> dot([1, 2, 3], [4, 5, 6])\n32\n\nlx> dot([1.0, 2.0], [0.5, 0.25])\n1.0f0\n\nlx> dot(2, "
          "3)\n6\n")},
     {"dot", "(x::Tensor, y::Number)", l_dot, ""},
@@ -285,18 +298,25 @@ static const lxL_Reg linalg_lib[] = {
      "the smallest, `p = 0` the number of non-zero elements, any other p `sum(abs.(x) .^ p) ^ (1 / p)`. "
      "Scaled so that large elements do not overflow. The result has x's float type (integers give "
      "Float32). For a number, `abs(float(x))`. Differentiable: the gradient of the 2-norm at zero is zero, "
-     "and ties of `Inf` share it." EX(
+     "and ties of `Inf` share it."
+     "\n\n# Arguments\n- `x`: a tensor (read as a vector of all its elements) or a number.\n- `p`: a real "
+     "number, `Inf` or `-Inf` (default 2).\n\n# Returns\nA number of `x`'s float type (Float32 for "
+     "integers)." EX(
          "lx> norm([3.0, -4.0])\n5.0f0\n\nlx> norm(Float64[3, -4], 1)\n7.0\n\nlx> norm(Float64[3, -4], "
          "Inf)\n4.0\n\nlx> norm(-2)\n2.0\n")},
     {"norm", "(x::Number, p::Real = 2)", l_norm_num, ""},
     {"tr", "(A::Tensor)", l_tr,
      "    tr(A)\n\nThe trace of a square matrix: the sum of its diagonal; a non-square one is a "
-     "DimensionMismatch. A number is its own trace." EX("lx> tr([1 2; 3 4])\n5\n\nlx> tr(Float64[1.5 0; 0 "
-                                                        "2])\n3.5\n")},
+     "DimensionMismatch. A number is its own trace."
+     "\n\n# Arguments\n- `A`: a square matrix, or a number.\n\n# Returns\nA number of `A`'s element type: "
+     "the sum of the diagonal." EX("lx> tr([1 2; 3 4])\n5\n\nlx> tr(Float64[1.5 0; 0 "
+                                   "2])\n3.5\n")},
     {"tr", "(x::Number)", l_scalar_self, ""},
     {"diag", "(A::Tensor, k::Integer = 0)", l_diag,
      "    diag(A, k = 0)\n\nThe k-th diagonal of a matrix as a vector: k = 0 the main one, k > 0 above it, "
-     "k < 0 below it (from -m to n for an (m, n) matrix, an ArgumentError outside)." EX(
+     "k < 0 below it (from -m to n for an (m, n) matrix, an ArgumentError outside)."
+     "\n\n# Arguments\n- `A`: a matrix of size `(m, n)`.\n- `k`: which diagonal, an integer from `-m` to `n` "
+     "(default 0).\n\n# Returns\nA new vector of `A`'s element type." EX(
          "lx> diag([1 2 3; 4 5 6])\n2-element Tensor{Int64, 1}:\n 1\n 5\n\nlx> diag([1 2 3; 4 5 6], "
          "1)\n2-element Tensor{Int64, 1}:\n 2\n 6\n")},
     {NULL, NULL, NULL, NULL}};

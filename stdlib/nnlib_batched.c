@@ -173,22 +173,29 @@ static const lxL_Reg nnlib_batched_lib[] = {
      "Batched matrix-vector multiplication: for `A` of size `(m, k, batch)` and `B` of size `(k, "
      "batch)` the result `C` of size `(m, batch)` has `C[:, j] == A[:, :, j] * B[:, j]`; for a vector "
      "`b` of size `(k,)`, `C[:, j] == A[:, :, j] * b`. (`batched_mul(A, B)` would use a matrix B as "
-     "the same matrix for every batch.) Differentiable." EX(
-         "lx> A = reshape(collect(Float32, 1:8), 2, 2, 2);\n\n"
-         "lx> batched_vec(A, Float32[1 0; 0 1])\n"
-         "2×2 Tensor{Float32, 2}:\n 1.0  7.0\n 2.0  8.0\n")},
+     "the same matrix for every batch.) Differentiable."
+     "\n\n## Arguments\n\n  - `A`: `(m, k, batch)`.\n  - `B`: `(k, batch)`, one vector per batch; or `b`, a "
+     "vector `(k,)` used for every batch.\n\n## Returns\n\n`C` of size `(m, batch)`, in the promoted element "
+     "type." EX("lx> A = reshape(collect(Float32, 1:8), 2, 2, 2);\n\n"
+                "lx> batched_vec(A, Float32[1 0; 0 1])\n"
+                "2×2 Tensor{Float32, 2}:\n 1.0  7.0\n 2.0  8.0\n")},
     {"batched_transpose", "(A::Tensor)", b_batched_transpose,
      "    batched_transpose(A)\n\n"
      "Each matrix of the batch transposed: `permutedims(A, (2, 1, 3, ...))`, of size `(k, m, "
      "batch...)` for A of size `(m, k, batch...)`. A copy (NNlib returns a lazy wrapper). "
-     "Differentiable." EX("lx> A = reshape(collect(1:8), 2, 2, 2);\n\n"
-                          "lx> batched_transpose(A)[:, :, 2]\n"
-                          "2×2 Tensor{Int64, 2}:\n 5  6\n 7  8\n\n"
-                          "lx> size(batched_transpose(ones(3, 4, 5)))\n(4, 3, 5)\n")},
+     "Differentiable."
+     "\n\n## Arguments\n\n  - `A`: `(m, k, batch...)`, at least 2 dims.\n\n## Returns\n\nA new tensor of "
+     "size `(k, m, batch...)` and A's element type." EX(
+         "lx> A = reshape(collect(1:8), 2, 2, 2);\n\n"
+         "lx> batched_transpose(A)[:, :, 2]\n"
+         "2×2 Tensor{Int64, 2}:\n 5  6\n 7  8\n\n"
+         "lx> size(batched_transpose(ones(3, 4, 5)))\n(4, 3, 5)\n")},
     {"batched_adjoint", "(A::Tensor)", b_batched_transpose,
      "    batched_adjoint(A)\n\n"
      "Each matrix of the batch conjugate-transposed; lx's tensors are real, so this is "
-     "`batched_transpose(A)`: `permutedims(A, (2, 1, 3, ...))`. Differentiable." EX(
+     "`batched_transpose(A)`: `permutedims(A, (2, 1, 3, ...))`. Differentiable."
+     "\n\n## Arguments\n\n  - `A`: `(m, k, batch...)`, at least 2 dims.\n\n## Returns\n\nA new tensor of "
+     "size `(k, m, batch...)` and A's element type, as `batched_transpose`." EX(
          "lx> size(batched_adjoint(ones(3, 4, 5)))\n(4, 3, 5)\n")},
     {"__batched_mul", "(A::Tensor, B::Tensor, ta, tb)", b_batched_mul_t, NULL},
     {NULL, NULL, NULL, NULL}};

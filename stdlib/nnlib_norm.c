@@ -429,9 +429,10 @@ static const lxL_Reg nnlib_norm_lib[] = {
      "sample is normalised by its own mean and biased variance, then `act.(scale .* x̂ .+ bias)` per "
      "channel.\n\n"
      "## Arguments\n\n- `x`: at least 2 dims, the batch last; `groups` must divide its channel count.\n- "
-     "`scale`, `bias`: `(C,)` or `nothing`.\n- " ACT_DOC "\n\nDifferentiable in x, scale and bias." EX(
-         "lx> groupnorm(Float32[1 5; 3 7; 2 0; 4 2], nothing, nothing, 2, relu, 0)\n4×2 "
-         "Tensor{Float32, 2}:\n 0.0  0.0\n 1.0  1.0\n 0.0  0.0\n 1.0  1.0\n")},
+     "`scale`, `bias`: `(C,)` or `nothing`.\n- " ACT_DOC "\n\nDifferentiable in x, scale and bias."
+     "\n\n## Returns\n\n`y`, a tensor of x's size: the normalised, scaled and shifted x with `act` "
+     "applied." EX("lx> groupnorm(Float32[1 5; 3 7; 2 0; 4 2], nothing, nothing, 2, relu, 0)\n4×2 "
+                   "Tensor{Float32, 2}:\n 0.0  0.0\n 1.0  1.0\n 0.0  0.0\n 1.0  1.0\n")},
     {"instancenorm",
      "(x::Tensor, scale, bias, running_mean, running_var, training::Bool, act = identity, momentum = 0.1, "
      "epsilon = 1f-5)",
@@ -457,7 +458,9 @@ static const lxL_Reg nnlib_norm_lib[] = {
      "but the batch: each sample on its own), then `act.(x̂ .* scale .+ bias)` with Julia's broadcasting.\n\n"
      "## Arguments\n\n- `scale`, `bias`: tensors that broadcast against x, or `nothing`.\n- `dims`: an Int, "
      "a "
-     "tuple or range of them, or `:` for all.\n- " ACT_DOC "\n\nDifferentiable in x, scale and bias." EX(
+     "tuple or range of them, or `:` for all.\n- " ACT_DOC "\n\nDifferentiable in x, scale and bias."
+     "\n\n## Returns\n\n`y`, a tensor of the broadcast size of x, scale and bias (x's size for per-feature "
+     "ones): the normalised x with `act` applied." EX(
          "lx> layernorm(Float32[1 10; 3 30], nothing, nothing, identity, 1, 0)\n2×2 "
          "Tensor{Float32, 2}:\n -1.0  -1.0\n  1.0   1.0\n\nlx> layernorm(Float32[1 10; 3 "
          "30], nothing, nothing, identity, :)\n2×2 Tensor{Float32, 2}:\n -0.872041  "

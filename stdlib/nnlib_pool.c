@@ -307,7 +307,7 @@ static const lxL_Reg nnlib_pool_lib[] = {
      "Arguments\n\n- `x`: (I..., C, N): `(L, C, N)`, `(W, H, C, N)` or `(W, H, D, C, N)`.\n- `k`: the "
      "window, "
      "an N-tuple." POOL_KW " The gradient goes to the first maximum of each window; a NaN wins its window."
-     "\n\nReturns a tensor (O..., C, N)." EX(
+     "\n\n## Returns\n\nA tensor (O..., C, N) of x's float type (Float32 for integers)." EX(
          "lx> x = reshape(Float32[1 5 2 0; 3 4 8 1; 0 2 7 6; 9 1 3 5], 4, 4, 1, 1);\n\nlx> maxpool(x, (2, "
          "2))\n2×2×1×1 Tensor{Float32, 4}:\n[:, :, 1, 1] =\n 5.0  8.0\n 9.0  7.0\n\nlx> size(maxpool(x, (3, "
          "3); "
@@ -316,7 +316,8 @@ static const lxL_Reg nnlib_pool_lib[] = {
      "    meanpool(x::Tensor, k::Tuple; pad = 0, stride = k, dilation = 1)\n\nThe mean over each window of "
      "size `k` in the first N = length(k) dims of x, as NNlib's meanpool: the sum over the window divided by "
      "its full size `prod(k)`, so padding counts as zeros.\n\n## Arguments\n\n- `x`: (I..., C, N).\n- `k`: "
-     "the window, an N-tuple." POOL_KW "\n\nReturns a tensor (O..., C, N)." EX(
+     "the window, an N-tuple." POOL_KW
+     "\n\n## Returns\n\nA tensor (O..., C, N) of x's float type (Float32 for integers)." EX(
          "lx> meanpool(reshape(Float32[1, 2, 3, 4, 5, 6], 6, 1, 1), (2,))\n3×1×1 Tensor{Float32, 3}:\n[:, :, "
          "1] =\n 1.5\n 3.5\n 5.5\n\nlx> meanpool(reshape(Float32[4, 8], 2, 1, 1), (2,); pad = 1)\n2×1×1 "
          "Tensor{Float32, 3}:\n[:, :, 1] =\n 2.0\n 4.0\n")},
@@ -325,7 +326,8 @@ static const lxL_Reg nnlib_pool_lib[] = {
      "`(sum |x|^p)^(1/p)` of each window of size `k` in the first N = length(k) dims of x, as NNlib's "
      "lpnormpool (PyTorch's LPPool). `lpnormpool(x, 1, k) ./ prod(k)` is `meanpool` of |x|.\n\n## "
      "Arguments\n\n- `x`: (I..., C, N).\n- `p`: the power, 0 < p < Inf (an ArgumentError otherwise).\n- `k`: "
-     "the window, an N-tuple." POOL_KW "\n\nReturns a tensor (O..., C, N)." EX(
+     "the window, an N-tuple." POOL_KW
+     "\n\n## Returns\n\nA tensor (O..., C, N) of x's float type (Float32 for integers)." EX(
          "lx> lpnormpool(reshape(Float32[3, -4, 1, 0], 4, 1, 1), 2, (2,))\n2×1×1 Tensor{Float32, 3}:\n[:, :, "
          "1] =\n 5.0\n 1.0\n")},
     {"__pool", "(x::Tensor, mode::Symbol, k::Tuple, stride::Tuple, pad::Tuple, dilation::Tuple, p::Real)",
@@ -336,8 +338,8 @@ static const lxL_Reg nnlib_pool_lib[] = {
      "repeated, as NNlib's upsample_nearest. Give either `scale` or the output `size` (each a multiple of "
      "x's, an ArgumentError otherwise), not both. Keeps x's element type. Differentiable: the gradient sums "
      "each block.\n\n## Arguments\n\n- `x`: any array; usually (W, H, C, N).\n- `scale`: a tuple of positive "
-     "Ints.\n\n## Keyword Arguments\n\n- `size`: the output's first S sizes.\n\nReturns a tensor of x's "
-     "element type." EX(
+     "Ints.\n\n## Keyword Arguments\n\n- `size`: the output's first S sizes.\n\n## Returns\n\nA tensor of "
+     "x's element type, its first S sizes multiplied by `scale` (or equal to `size`)." EX(
          "lx> upsample_nearest([1 2 3; 4 5 6], (2, 3))\n4×9 Tensor{Int64, 2}:\n 1  1  1  2  2  "
          "2  3  3  3\n 1  1  1  2  2  2  3  3  3\n 4  4  4  5  5  5  6  6  6\n 4  4  4  5  5  5  "
          "6  6  6\n\nlx> size(upsample_nearest(zeros(Float32, 2, 2, 3, 1); size = (4, 6)))\n(4, "
@@ -353,7 +355,9 @@ static const lxL_Reg nnlib_pool_lib[] = {
      "them.\n\n## "
      "Keyword Arguments\n\n- `size`: the output's spatial sizes, a tuple.\n- `align_corners = true`: the "
      "corner cells of input and output coincide (output o reads input position o (I - 1)/(O - 1)); with "
-     "false, cell centres are scaled (o + 1/2) I/O - 1/2, as PyTorch's default." EX(
+     "false, cell centres are scaled (o + 1/2) I/O - 1/2, as PyTorch's default."
+     "\n\n## Returns\n\nA new tensor of x's float type (Float32 for integers): the spatial sizes "
+     "`floor(scale * I)` (or `size`), C and N unchanged." EX(
          "lx> upsample_linear(reshape(Float32[1, 3], 2, 1, 1), 2)\n4×1×1 Tensor{Float32, 3}:\n[:, :, 1] =\n "
          "1.0\n 1.6666666\n 2.3333333\n 3.0\n\nlx> upsample_linear(reshape(Float32[1, 3], 2, 1, 1); size = "
          "(4,), align_corners = false)\n4×1×1 Tensor{Float32, 3}:\n[:, :, 1] =\n 1.0\n 1.5\n 2.5\n 3.0\n")},
@@ -364,7 +368,9 @@ static const lxL_Reg nnlib_pool_lib[] = {
      "`upsample_linear` with two spatial dims, as NNlib's upsample_bilinear.\n\n## Arguments\n\n- `x`: (W, "
      "H, "
      "C, N).\n- `scale`: a real number or a 2-tuple.\n\n## Keyword Arguments\n\n- `size`: the output's (W, "
-     "H).\n- `align_corners = true`: see `upsample_linear`." EX(
+     "H).\n- `align_corners = true`: see `upsample_linear`."
+     "\n\n## Returns\n\nA new tensor of x's float type (Float32 for integers): the spatial sizes "
+     "`floor(scale * I)` (or `size`), C and N unchanged." EX(
          "lx> upsample_bilinear(reshape(Float32[1 2 3; 4 5 6], 2, 3, 1, 1), (2, 3))\n4×9×1×1 Tensor{Float32, "
          "4}:\n[:, :, 1, 1] =\n 1.0  1.25  1.5  1.75  2.0  2.25  2.5  2.75  3.0\n 2.0  2.25  2.5  2.75  3.0  "
          "3.25  3.5  3.75  4.0\n 3.0  3.25  3.5  3.75  4.0  4.25  4.5  4.75  5.0\n 4.0  4.25  4.5  4.75  5.0 "
@@ -378,7 +384,9 @@ static const lxL_Reg nnlib_pool_lib[] = {
      "`upsample_linear` with three spatial dims, as NNlib's upsample_trilinear.\n\n## Arguments\n\n- `x`: "
      "(W, "
      "H, D, C, N).\n- `scale`: a real number or a 3-tuple.\n\n## Keyword Arguments\n\n- `size`: the output's "
-     "(W, H, D).\n- `align_corners = true`: see `upsample_linear`." EX(
+     "(W, H, D).\n- `align_corners = true`: see `upsample_linear`."
+     "\n\n## Returns\n\nA new tensor of x's float type (Float32 for integers): the spatial sizes "
+     "`floor(scale * I)` (or `size`), C and N unchanged." EX(
          "lx> size(upsample_trilinear(ones(Float32, 2, 2, 2, 1, 1), (2, 3, 1.5)))\n(4, 6, 3, 1, 1)\n")},
     {"pixel_shuffle", "(x::Tensor, r::Integer)", n_pixel_shuffle,
      "    pixel_shuffle(x::Tensor, r::Integer)\n\nPixel shuffling, upscaling by a factor `r`: x of size (W, "
@@ -386,9 +394,10 @@ static const lxL_Reg nnlib_pool_lib[] = {
      "r²C, N) becomes (rW, rH, C, N), the channels of each group of r² filling an r×r block (for D spatial "
      "dims, r^D channels make an r×…×r block), as NNlib's pixel_shuffle. A reshape and a permutedims, so "
      "differentiable.\n\n## Arguments\n\n- `x`: (I..., r^D C, N), at least 3 dims.\n- `r`: the factor, "
-     "at least 1; the channel count must be divisible by r^D (an ArgumentError otherwise).\n\nReturns a "
-     "tensor (r I..., C, N)." EX("lx> pixel_shuffle(reshape(Float32[1, 2, 3, 4], 1, 1, 4, 1), 2)\n2×2×1×1 "
-                                 "Tensor{Float32, 4}:\n[:, :, 1, 1] =\n 1.0  3.0\n 2.0  4.0\n")},
+     "at least 1; the channel count must be divisible by r^D (an ArgumentError otherwise).\n\n## "
+     "Returns\n\nA tensor (r I..., C, N) of x's element type." EX(
+         "lx> pixel_shuffle(reshape(Float32[1, 2, 3, 4], 1, 1, 4, 1), 2)\n2×2×1×1 "
+         "Tensor{Float32, 4}:\n[:, :, 1, 1] =\n 1.0  3.0\n 2.0  4.0\n")},
     {NULL, NULL, NULL, NULL}};
 
 void lxL_open_nnlib_pool(lx_State *L)

@@ -211,6 +211,9 @@ void lxL_open_tensor(lx_State *L)
         "`Bool` elements, column-major and 1-based as Julia's arrays, with the batch dimension last. "
         "Literals make them (`[1.0, 2.0]`, `Float32[1 2; 3 4]`), as do `zeros`, `ones`, `fill`, `rand` "
         "and `randn`; arithmetic, broadcasting, indexing and reductions work as on Julia arrays, and "
-        "`gradient` differentiates through them.\n\n# Examples\n```\nlx> x = [1.0, 2.0, 3.0];\n\nlx> x "
+        "`gradient` differentiates through them.\n\n# Arguments\nNone here: tensors are made with literals "
+        "and the constructors named above (`zeros`, `ones`, `fill`, `rand`, `randn`).\n\n# Returns\nNothing "
+        "is built from this entry itself; those constructors and literals return tensors.\n\n# "
+        "Examples\n```\nlx> x = [1.0, 2.0, 3.0];\n\nlx> x "
         "isa Tensor\ntrue\n\nlx> eltype(x)\nFloat32\n```");
 }

@@ -528,7 +528,10 @@ static const lxL_Reg index_lib[] = {
      "shape, with one index: `x[x .> 0]`). All integer indices give the element as a number (a tracked "
      "0-d tensor inside `gradient`); anything else gives a new tensor (a copy, as in Julia: writing into it "
      "leaves x as it was; `view` shares x's memory instead). Out-of-range positions are a BoundsError naming "
-     "the index and x's size. Differentiable." EX(
+     "the index and x's size. Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `i...`: one index per dimension, or one linear index: Ints, "
+     "ranges, `:`, integer vectors or Bool masks.\n\n# Returns\nA number for all-integer indices, otherwise "
+     "a new tensor of the selection's shape." EX(
          "lx> x = [1.0 3.0 5.0; 2.0 4.0 6.0];\n\nlx> x[2, 3]\n6.0f0\n\nlx> x[end]\n6.0f0\n\nlx> x[:, "
          "2]\n2-element Tensor{Float32, 1}:\n 3.0\n 4.0\n\nlx> x[x .> 3.5]\n3-element Tensor{Float32, 1}:\n "
          "4.0\n 5.0\n 6.0\n\nlx> try x[3, 1] catch e; sprint(showerror, e) end\n\"BoundsError: getindex: "
@@ -539,7 +542,9 @@ static const lxL_Reg index_lib[] = {
      "otherwise; a single value for many positions is an ArgumentError, as in Julia: use `x[i] .= v`). "
      "Values are converted to x's element type; a float with a fraction into an integer tensor is an "
      "InexactError. A tensor that `gradient` is tracking cannot be written into (an error saying so), and "
-     "neither can a tracked value be written into an untracked tensor, whose gradient would be lost." EX(
+     "neither can a tracked value be written into an untracked tensor, whose gradient would be lost."
+     "\n\n# Arguments\n- `x`: the tensor written into (mutated).\n- `v`: a number, or a tensor or List with "
+     "as many elements as the selection.\n- `i...`: indices as for `getindex`.\n\n# Returns\n`x`." EX(
          "lx> x = zeros(2, 2);\n\nlx> x[1, 2] = 5;\n\nlx> x[:, 1] = [1.0, 2.0];\n\nlx> x\n2×2 "
          "Tensor{Float32, 2}:\n 1.0  5.0\n 2.0  0.0\n")},
     {"__dotsetindex!", "(x::Tensor, v, i...)", t_dotsetindex, ""},
@@ -549,36 +554,51 @@ static const lxL_Reg index_lib[] = {
      "columns of a matrix, a unit range of a vector, `x[:, :, k]` of a batch) is a view, so writes into it "
      "change x, as Julia's views do; other selections (rows, steps, vectors of positions, masks) are copies, "
      "unlike Julia's, and all-integer indices give a 0-d tensor (a copy). Differentiable. `@view x[i...]` "
-     "is `view(x, i...)`." EX("lx> x = zeros(2, 2);\n\nlx> view(x, :, 2) .= 1;\n\nlx> x[1, 2]\n1.0f0\n")},
+     "is `view(x, i...)`."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `i...`: indices as for `x[i...]`: Ints, ranges, `:`, vectors of "
+     "positions or Bool masks.\n\n# Returns\nA tensor: a view sharing x's memory for a contiguous selection, "
+     "otherwise a copy." EX("lx> x = zeros(2, 2);\n\nlx> view(x, :, 2) .= 1;\n\nlx> x[1, 2]\n1.0f0\n")},
     {"size", "(x::Tensor)", t_size,
      "    size(x::Tensor)\n    size(x::Tensor, d)\n\nThe dimensions of x as a tuple, or the size along "
-     "dimension d (1 past the last dimension, as Julia)." EX(
+     "dimension d (1 past the last dimension, as Julia)."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `d`: a dimension, a positive Int.\n\n# Returns\nA tuple of Ints, "
+     "or with `d` one Int." EX(
          "lx> size(zeros(2, 3))\n(2, 3)\n\nlx> size(zeros(2, 3), 2)\n3\n\nlx> size(zeros(2, 3), 3)\n1\n")},
     {"size", "(x::Tensor, d)", t_size, ""},
     {"size", "(x::Tensor, d1, d2, ds...)", t_size, ""},
     {"length", "(x::Tensor)", t_length,
-     "    length(x::Tensor)\n\nThe number of elements." EX("lx> length(zeros(2, 3))\n6\n")},
+     "    length(x::Tensor)\n\nThe number of elements."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nAn Int." EX("lx> length(zeros(2, 3))\n6\n")},
     {"ndims", "(x::Tensor)", t_ndims,
-     "    ndims(x::Tensor)\n\nThe number of dimensions (0 for a 0-d tensor)." EX(
-         "lx> ndims(zeros(2, 3))\n2\n")},
+     "    ndims(x::Tensor)\n\nThe number of dimensions (0 for a 0-d tensor)."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nAn Int." EX("lx> ndims(zeros(2, 3))\n2\n")},
     {"axes", "(x::Tensor, d = all)", t_axes,
      "    axes(x::Tensor)\n    axes(x::Tensor, d)\n\nThe valid indices of each dimension as ranges `1:n` "
-     "(a tuple of them), or of dimension d." EX(
+     "(a tuple of them), or of dimension d."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `d`: a dimension, an Int.\n\n# Returns\nA tuple of ranges "
+     "`1:size(x, i)`, one per dimension; with `d`, the one range." EX(
          "lx> axes(zeros(2, 3))\n(1:2, 1:3)\n\nlx> axes(zeros(2, 3), 2)\n1:3\n")},
     {"lastindex", "(x::Tensor, d = all)", t_lastindex,
      "    lastindex(x::Tensor)\n    lastindex(x::Tensor, d)\n\nThe last linear index (the element count), "
-     "or the last index of dimension d: what `end` means inside `x[...]`." EX(
+     "or the last index of dimension d: what `end` means inside `x[...]`."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `d`: a dimension.\n\n# Returns\nAn Int." EX(
          "lx> lastindex(zeros(2, 3))\n6\n\nlx> lastindex(zeros(2, 3), 1)\n2\n")},
     {"firstindex", "(x::Tensor, d = all)", t_firstindex,
      "    firstindex(x::Tensor)\n    firstindex(x::Tensor, d)\n\n1: tensors are 1-based (what `begin` means "
-     "inside `x[...]`)." EX("lx> firstindex(zeros(3))\n1\n")},
+     "inside `x[...]`)."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `d`: a dimension.\n\n# Returns\nThe Int 1." EX(
+         "lx> firstindex(zeros(3))\n1\n")},
     {"eachindex", "(x::Tensor, ys...)", t_eachindex,
      "    eachindex(x::Tensor, ys...)\n\nThe linear indices of x, `1:length(x)`; with more arguments, they "
-     "must all have x's length (a DimensionMismatch otherwise)." EX("lx> eachindex(zeros(2, 2))\n1:4\n")},
+     "must all have x's length (a DimensionMismatch otherwise)."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `ys...`: more tensors (or collections) of x's length.\n\n# "
+     "Returns\nThe range `1:length(x)`." EX("lx> eachindex(zeros(2, 2))\n1:4\n")},
     {"iterate", "(x::Tensor, state = 1)", t_iterate,
      "    iterate(x::Tensor, state = 1)\n\nThe iterate protocol on a tensor: its elements one by one as "
      "numbers, in column-major order (`for v in x`); inside `gradient`, the elements of a tracked tensor "
-     "come as tracked scalars, so a loop over them differentiates." EX(
+     "come as tracked scalars, so a loop over them differentiates."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `state`: the next linear index (default 1).\n\n# Returns\nA tuple "
+     "`(element, next state)`, or `nothing` past the end." EX(
          "lx> for v in [1 2; 3 4] print(v, \" \") end\n1 3 2 4 \n")},
     {NULL, NULL, NULL, NULL}};
 

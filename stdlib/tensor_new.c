@@ -1451,6 +1451,9 @@ void lxL_open_tensor_new(lx_State *L)
         lxL_setdoc(
             L, "Int32",
             "    Int32\n\nThe element type of 32-bit integer tensors (`Int32[...]`, `zeros(Int32, n)`); "
-            "a tensor's Int32 elements read back as Int64 numbers, lx's only integer number type." EX(
+            "a tensor's Int32 elements read back as Int64 numbers, lx's only integer number type."
+            "\n\n# Arguments\nNone: a type that names an element type, not a function of numbers (`Int32(3)` "
+            "is a MethodError); `Int32.(x)` converts a tensor's elements.\n\n# Returns\nNothing is built "
+            "from `Int32` itself: there are no Int32 numbers, only tensors with Int32 elements." EX(
                 "lx> Int32[1, 2]\n2-element Tensor{Int32, 1}:\n 1\n 2\n\nlx> eltype(Int32[1, 2])\nInt32\n"));
 }

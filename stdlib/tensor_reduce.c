@@ -458,7 +458,12 @@ static const lxL_Reg reduce_lib[] = {
     {"sum", "(x::Tensor; dims = :, init)", t_sum,
      "    sum(x::Tensor; dims = :, init)\n    sum(f, x::Tensor; dims = :)\n\nThe sum of the elements (of `f` "
      "applied to each, by broadcasting: `sum(abs2, x)` runs as one fused op). Bool elements count as "
-     "Int64; an empty tensor sums to 0." DIMS_DOC " `init` is added to the result. Differentiable." EX(
+     "Int64; an empty tensor sums to 0." DIMS_DOC " `init` is added to the result. Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `f`: a function applied to each element first (broadcast), e.g. "
+     "`abs2`.\n\n# Keyword Arguments\n- `dims = :`: the dimensions to reduce: an Int, a tuple of them, or "
+     "`:` for all.\n- `init`: a number added to the result (none by default).\n\n# Returns\nA number without "
+     "`dims` (a tracked 0-d tensor inside `gradient`); with `dims`, a tensor with the reduced dimensions of "
+     "size 1. Bool elements sum as Int64." EX(
          "lx> sum([1.0 2.0; 3.0 4.0])\n10.0f0\n\nlx> sum([1 2; 3 4]; dims = 1)\n1×2 Tensor{Int64, 2}:\n 4  "
          "6\n\nlx> sum(abs2, [1, 2, 3])\n14\n")},
     {"sum", "(f, x::Tensor; dims = :, init)", t_sum, ""},
@@ -466,7 +471,12 @@ static const lxL_Reg reduce_lib[] = {
      "    mean(x::Tensor; dims = :)\n    mean(f, x::Tensor; dims = :)\n    mean(xs)\n\nThe arithmetic mean "
      "of "
      "the elements (of `f` applied to each); integer and Bool tensors give Float32, an empty one "
-     "NaN." DIMS_DOC " For other collections, `sum(xs) / length(xs)`. Differentiable." EX(
+     "NaN." DIMS_DOC " For other collections, `sum(xs) / length(xs)`. Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `f`: a function applied to each element first (broadcast), e.g. "
+     "`abs2`.\n- `xs`: any other collection of numbers.\n\n# Keyword Arguments\n- `dims = :`: the dimensions "
+     "to reduce: an Int, a tuple of them, or `:` for all.\n\n# Returns\nA number without `dims` (a tracked "
+     "0-d tensor inside `gradient`); with `dims`, a tensor with the reduced dimensions of size 1. Float32 "
+     "for integer and Bool tensors; a number for another collection." EX(
          "lx> mean([1.0, 2.0, 6.0])\n3.0f0\n\nlx> mean([1.0 2.0; 3.0 4.0]; dims = 2)\n2×1 Tensor{Float32, "
          "2}:\n 1.5\n 3.5\n\nlx> mean(1:4)\n2.5\n")},
     {"mean", "(f, x::Tensor; dims = :)", t_mean, ""},
@@ -475,92 +485,151 @@ static const lxL_Reg reduce_lib[] = {
     {"prod", "(x::Tensor; dims = :, init)", t_prod,
      "    prod(x::Tensor; dims = :, init)\n    prod(f, x::Tensor; dims = :)\n\nThe product of the elements "
      "(of "
-     "`f` applied to each); 1 for an empty tensor." DIMS_DOC
-     " Differentiable (also through zeros)." EX("lx> prod([1.0, 2.0, 3.0])\n6.0f0\n")},
+     "`f` applied to each); 1 for an empty tensor." DIMS_DOC " Differentiable (also through zeros)."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `f`: a function applied to each element first (broadcast), e.g. "
+     "`abs2`.\n\n# Keyword Arguments\n- `dims = :`: the dimensions to reduce: an Int, a tuple of them, or "
+     "`:` for all.\n- `init`: a number the product starts from (none by default).\n\n# Returns\nA number "
+     "without `dims` (a tracked 0-d tensor inside `gradient`); with `dims`, a tensor with the reduced "
+     "dimensions of size 1." EX("lx> prod([1.0, 2.0, 3.0])\n6.0f0\n")},
     {"prod", "(f, x::Tensor; dims = :, init)", t_prod, ""},
     {"maximum", "(x::Tensor; dims = :, init)", t_maximum,
      "    maximum(x::Tensor; dims = :, init)\n    maximum(f, x::Tensor; dims = :)\n\nThe largest element "
      "(NaN "
      "if any is NaN)." DIMS_DOC " An empty tensor (or an empty group along dims) is an ArgumentError unless "
-     "`init` is given. Differentiable: tied maxima share the gradient evenly." EX(
+     "`init` is given. Differentiable: tied maxima share the gradient evenly."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `f`: a function applied to each element first (broadcast), e.g. "
+     "`abs2`.\n\n# Keyword Arguments\n- `dims = :`: the dimensions to reduce: an Int, a tuple of them, or "
+     "`:` for all.\n- `init`: the value an empty tensor (or group) gives and the least the result can be "
+     "(none by default).\n\n# Returns\nA number without `dims` (a tracked 0-d tensor inside `gradient`); "
+     "with `dims`, a tensor with the reduced dimensions of size 1." EX(
          "lx> maximum([3, 7, 5])\n7\n\nlx> maximum([1 5; 4 2]; dims = 2)\n2×1 Tensor{Int64, 2}:\n 5\n "
          "4\n\nlx> maximum(abs, [-3.0, 2.0])\n3.0f0\n")},
     {"maximum", "(f, x::Tensor; dims = :, init)", t_maximum, ""},
     {"minimum", "(x::Tensor; dims = :, init)", t_minimum,
      "    minimum(x::Tensor; dims = :, init)\n    minimum(f, x::Tensor; dims = :)\n\nThe smallest element "
      "(NaN if any is NaN)." DIMS_DOC " An empty tensor is an ArgumentError unless `init` is given. "
-     "Differentiable." EX("lx> minimum([3, 7, 5])\n3\n\nlx> minimum(Float32[]; init = 0)\n0.0f0\n")},
+     "Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `f`: a function applied to each element first (broadcast), e.g. "
+     "`abs2`.\n\n# Keyword Arguments\n- `dims = :`: the dimensions to reduce: an Int, a tuple of them, or "
+     "`:` for all.\n- `init`: the value an empty tensor (or group) gives and the largest the result can be "
+     "(none by default).\n\n# Returns\nA number without `dims` (a tracked 0-d tensor inside `gradient`); "
+     "with `dims`, a tensor with the reduced dimensions of size 1." EX(
+         "lx> minimum([3, 7, 5])\n3\n\nlx> minimum(Float32[]; init = 0)\n0.0f0\n")},
     {"minimum", "(f, x::Tensor; dims = :, init)", t_minimum, ""},
     {"var", "(x::Tensor; dims = :, corrected = true)", t_var,
      "    var(x::Tensor; dims = :, corrected = true)\n\nThe variance of the elements: the mean squared "
      "deviation from their mean, divided by n - 1 (Bessel's correction) or by n when `corrected = false`. "
      "Integer tensors give Float32; fewer than two elements give NaN when corrected." DIMS_DOC
-     " Differentiable." EX(
+     " Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims = :`: the dimensions to reduce: an "
+     "Int, a tuple of them, or `:` for all.\n- `corrected = true`: divide by n - 1 rather than n.\n\n# "
+     "Returns\nA number without `dims` (a tracked 0-d tensor inside `gradient`); with `dims`, a tensor with "
+     "the reduced dimensions of size 1. Float32 for integer tensors." EX(
          "lx> var([1.0, 2.0, 3.0, 4.0])\n1.6666666f0\n\nlx> var([1.0, 2.0, 3.0, 4.0]; corrected = "
          "false)\n1.25f0\n")},
     {"std", "(x::Tensor; dims = :, corrected = true)", t_std,
      "    std(x::Tensor; dims = :, corrected = true)\n\nThe standard deviation: `sqrt(var(x; dims, "
-     "corrected))`." DIMS_DOC
-     " Differentiable." EX("lx> std(Float64[2, 4, 4, 4, 5, 5, 7, 9]; corrected = false)\n2.0\n")},
+     "corrected))`." DIMS_DOC " Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims = :`: the dimensions to reduce: an "
+     "Int, a tuple of them, or `:` for all.\n- `corrected = true`: divide by n - 1 rather than n.\n\n# "
+     "Returns\nA number without `dims` (a tracked 0-d tensor inside `gradient`); with `dims`, a tensor with "
+     "the reduced dimensions of size 1." EX(
+         "lx> std(Float64[2, 4, 4, 4, 5, 5, 7, 9]; corrected = false)\n2.0\n")},
     {"logsumexp", "(x::Tensor; dims = :)", t_logsumexp,
      "    logsumexp(x::Tensor; dims = :)\n\n`log(sum(exp.(x); dims))` computed without overflow (shifted by "
-     "the maximum), as NNlib's." DIMS_DOC
-     " Differentiable." EX("lx> logsumexp([1000.0, 1000.0])\n1000.6932f0\n")},
+     "the maximum), as NNlib's." DIMS_DOC " Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims = :`: the dimensions to reduce: an "
+     "Int, a tuple of them, or `:` for all.\n\n# Returns\nA number without `dims` (a tracked 0-d tensor "
+     "inside `gradient`); with `dims`, a tensor with the reduced dimensions of size 1." EX(
+         "lx> logsumexp([1000.0, 1000.0])\n1000.6932f0\n")},
     {"argmax", "(x::Tensor; dims)", t_argmax,
      "    argmax(x::Tensor; dims)\n\nThe position of the largest element (the first of ties; a NaN counts as "
      "the largest). For a vector, its index; for more dimensions, a tuple of indices (lx has no "
      "CartesianIndex: `x[argmax(x)...]` reads it back). With `dims` (one dimension), an Int64 tensor of the "
      "positions along it, size 1 there: `argmax(scores; dims = 1)` gives each column's class. An empty "
-     "tensor is an ArgumentError." EX(
+     "tensor is an ArgumentError."
+     "\n\n# Arguments\n- `x`: a non-empty tensor.\n\n# Keyword Arguments\n- `dims`: one dimension to search "
+     "along (no default: without it, the whole tensor).\n\n# Returns\nAn Int for a vector, a tuple of "
+     "indices for more dimensions; with `dims`, an Int64 tensor of positions, size 1 along `dims`." EX(
          "lx> argmax([3, 7, 5])\n2\n\nlx> argmax([1 5; 4 2])\n(1, 2)\n\nlx> argmax([1 5; 4 2]; dims = "
          "1)\n1×2 Tensor{Int64, 2}:\n 2  1\n")},
     {"argmin", "(x::Tensor; dims)", t_argmin,
-     "    argmin(x::Tensor; dims)\n\nThe position of the smallest element, as `argmax` gives positions." EX(
-         "lx> argmin([3, 7, 1])\n3\n")},
+     "    argmin(x::Tensor; dims)\n\nThe position of the smallest element, as `argmax` gives positions."
+     "\n\n# Arguments\n- `x`: a non-empty tensor.\n\n# Keyword Arguments\n- `dims`: one dimension to search "
+     "along (no default: without it, the whole tensor).\n\n# Returns\nAs `argmax`: an Int, a tuple of "
+     "indices, or with `dims` an Int64 tensor of positions." EX("lx> argmin([3, 7, 1])\n3\n")},
     {"findmax", "(x::Tensor; dims)", t_findmax,
      "    findmax(x::Tensor; dims)\n\n`(maximum, position)`: the largest element and where it is, its "
      "position as `argmax` gives it. With `dims`, a tensor of maxima and an Int64 tensor of their positions "
-     "along dims. The value is differentiable." EX(
+     "along dims. The value is differentiable."
+     "\n\n# Arguments\n- `x`: a non-empty tensor.\n\n# Keyword Arguments\n- `dims`: one dimension to search "
+     "along (no default: without it, the whole tensor).\n\n# Returns\nA tuple `(value, position)`; with "
+     "`dims`, `(tensor of maxima, Int64 tensor of positions)`." EX(
          "lx> findmax([3, 7, 5])\n(7, 2)\n\nlx> findmax([1.0 5.0; 4.0 2.0])\n(5.0f0, (1, 2))\n")},
     {"findmin", "(x::Tensor; dims)", t_findmin,
-     "    findmin(x::Tensor; dims)\n\n`(minimum, position)`, as `findmax`." EX(
-         "lx> findmin([3, 7, 1])\n(1, 3)\n")},
+     "    findmin(x::Tensor; dims)\n\n`(minimum, position)`, as `findmax`."
+     "\n\n# Arguments\n- `x`: a non-empty tensor.\n\n# Keyword Arguments\n- `dims`: one dimension to search "
+     "along (no default: without it, the whole tensor).\n\n# Returns\nA tuple `(value, position)`; with "
+     "`dims`, `(tensor of minima, Int64 tensor of positions)`." EX("lx> findmin([3, 7, 1])\n(1, 3)\n")},
     {"extrema", "(x::Tensor; dims)", t_extrema,
      "    extrema(x::Tensor; dims)\n\n`(minimum(x), maximum(x))`; with `dims`, a tuple of the two reduced "
-     "tensors (Julia gives a tensor of tuples)." EX("lx> extrema([3, 7, 1])\n(1, 7)\n")},
+     "tensors (Julia gives a tensor of tuples)."
+     "\n\n# Arguments\n- `x`: a non-empty tensor.\n- `f`: a function applied to each element first.\n\n# "
+     "Keyword Arguments\n- `dims`: the dimensions to reduce (no default: without it, all).\n\n# Returns\nA "
+     "tuple `(min, max)` of numbers; with `dims`, of two tensors." EX("lx> extrema([3, 7, 1])\n(1, 7)\n")},
     {"extrema", "(f, x::Tensor; dims)", t_extrema, ""},
     {"softmax", "(x::Tensor; dims = 1)", t_softmax,
      "    softmax(x::Tensor; dims = 1)\n\n`exp.(x) ./ sum(exp.(x); dims)`, computed without overflow: each "
      "column (by default) becomes positive weights summing to 1. `dims` is one dimension or `:` (all "
-     "elements). Differentiable." EX(
+     "elements). Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims = 1`: one dimension, or `:` for all "
+     "elements.\n\n# Returns\nA tensor of x's size and float type (Float32 for integers)." EX(
          "lx> softmax([1.0 2.0; 1.0 0.0])\n2×2 Tensor{Float32, 2}:\n 0.5  0.880797\n 0.5  0.119203\n")},
     {"logsoftmax", "(x::Tensor; dims = 1)", t_logsoftmax,
      "    logsoftmax(x::Tensor; dims = 1)\n\n`log.(softmax(x; dims))`, computed directly (accurate for very "
-     "negative results). Differentiable." EX(
+     "negative results). Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims = 1`: one dimension, or `:` for all "
+     "elements.\n\n# Returns\nA tensor of x's size and float type (Float32 for integers)." EX(
          "lx> logsoftmax([0.0, 0.0])\n2-element Tensor{Float32, 1}:\n -0.6931472\n -0.6931472\n")},
     {"cumsum", "(x::Tensor; dims)", t_cumsum,
      "    cumsum(x::Tensor; dims)\n\nThe running sums along dimension `dims` (required past one dimension, "
-     "as in Julia), of x's shape; Bool elements count as Int64. Differentiable." EX(
+     "as in Julia), of x's shape; Bool elements count as Int64. Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims`: the dimension to run along; no "
+     "default, needed unless x is a vector.\n\n# Returns\nA new tensor of x's shape (Int64 for Bool "
+     "elements)." EX(
          "lx> cumsum([1, 2, 3])\n3-element Tensor{Int64, 1}:\n 1\n 3\n 6\n\nlx> cumsum([1 2; 3 4]; dims = "
          "2)\n2×2 Tensor{Int64, 2}:\n 1  3\n 3  7\n")},
     {"cumprod", "(x::Tensor; dims)", t_cumprod,
      "    cumprod(x::Tensor; dims)\n\nThe running products along dimension `dims` (required past one "
-     "dimension). Differentiable (also through zeros)." EX(
+     "dimension). Differentiable (also through zeros)."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims`: the dimension to run along; no "
+     "default, needed unless x is a vector.\n\n# Returns\nA new tensor of x's shape." EX(
          "lx> cumprod([1.0, 2.0, 3.0])\n3-element Tensor{Float32, 1}:\n 1.0\n 2.0\n 6.0\n")},
     {"count", "(x::Tensor; dims = :)", t_count,
      "    count(x::Tensor; dims = :)\n    count(f, x::Tensor; dims = :)\n\nThe number of true elements of a "
      "Bool tensor (of `f` applied to each); other element types are a TypeError. With `dims`, an Int64 "
-     "tensor of counts." EX("lx> count([1, 5, 7] .> 2)\n2\n\nlx> count(iseven, [1, 2, 4])\n2\n")},
+     "tensor of counts."
+     "\n\n# Arguments\n- `x`: a Bool tensor (another element type is a TypeError, unless `f` maps it to "
+     "Bool).\n- `f`: a predicate applied to each element first.\n\n# Keyword Arguments\n- `dims = :`: the "
+     "dimensions to reduce: an Int, a tuple of them, or `:` for all.\n\n# Returns\nAn Int; with `dims`, an "
+     "Int64 tensor of counts." EX("lx> count([1, 5, 7] .> 2)\n2\n\nlx> count(iseven, [1, 2, 4])\n2\n")},
     {"count", "(f, x::Tensor; dims = :)", t_count, ""},
     {"any", "(x::Tensor; dims = :)", t_any,
      "    any(x::Tensor; dims = :)\n    any(f, x::Tensor; dims = :)\n\nWhether any element of a Bool tensor "
-     "(of `f` applied to each) is true; false when empty. With `dims`, a Bool tensor." EX(
-         "lx> any([1, 2, 3] .> 2)\ntrue\n\nlx> any(isnan, [1.0, 2.0])\nfalse\n")},
+     "(of `f` applied to each) is true; false when empty. With `dims`, a Bool tensor."
+     "\n\n# Arguments\n- `x`: a Bool tensor (another element type is a TypeError, unless `f` maps it to "
+     "Bool).\n- `f`: a predicate applied to each element first.\n\n# Keyword Arguments\n- `dims = :`: the "
+     "dimensions to reduce: an Int, a tuple of them, or `:` for all.\n\n# Returns\nA Bool; with `dims`, a "
+     "Bool tensor." EX("lx> any([1, 2, 3] .> 2)\ntrue\n\nlx> any(isnan, [1.0, 2.0])\nfalse\n")},
     {"any", "(f, x::Tensor; dims = :)", t_any, ""},
     {"all", "(x::Tensor; dims = :)", t_all,
      "    all(x::Tensor; dims = :)\n    all(f, x::Tensor; dims = :)\n\nWhether every element of a Bool "
      "tensor "
-     "(of `f` applied to each) is true; true when empty. With `dims`, a Bool tensor." EX(
+     "(of `f` applied to each) is true; true when empty. With `dims`, a Bool tensor."
+     "\n\n# Arguments\n- `x`: a Bool tensor (another element type is a TypeError, unless `f` maps it to "
+     "Bool).\n- `f`: a predicate applied to each element first.\n\n# Keyword Arguments\n- `dims = :`: the "
+     "dimensions to reduce: an Int, a tuple of them, or `:` for all.\n\n# Returns\nA Bool; with `dims`, a "
+     "Bool tensor." EX(
          "lx> all([1, 2, 3] .> 0)\ntrue\n\nlx> all([true false; true true]; dims = 1)\n1×2 Tensor{Bool, "
          "2}:\n 1  0\n")},
     {"all", "(f, x::Tensor; dims = :)", t_all, ""},

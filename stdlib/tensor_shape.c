@@ -589,27 +589,38 @@ static const lxL_Reg shape_lib[] = {
      "column-major "
      "order, as a tensor of the given size (the same element count, a DimensionMismatch otherwise); one "
      "size may be `:`, inferred from the others. The result shares x's memory (writes into one show in the "
-     "other, as in Julia). Differentiable." EX(
+     "other, as in Julia). Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `dims...`: the new sizes, as separate Ints or one tuple; one may "
+     "be `:`.\n\n# Returns\nA tensor of the given size sharing x's memory." EX(
          "lx> reshape([1, 2, 3, 4, 5, 6], 2, 3)\n2×3 Tensor{Int64, 2}:\n 1  3  5\n 2  4  6\n\nlx> "
          "size(reshape(zeros(6), :, 2))\n(3, 2)\n")},
     {"vec", "(x::Tensor)", t_vec,
      "    vec(x::Tensor)\n\nx's elements as a vector, in column-major order (sharing x's memory). "
-     "Differentiable." EX("lx> vec([1 2; 3 4])\n4-element Tensor{Int64, 1}:\n 1\n 3\n 2\n 4\n")},
+     "Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nA vector of `length(x)` elements sharing x's "
+     "memory." EX("lx> vec([1 2; 3 4])\n4-element Tensor{Int64, 1}:\n 1\n 3\n 2\n 4\n")},
     {"permutedims", "(x::Tensor, perm = (2, 1))", t_permutedims,
      "    permutedims(x::Tensor, perm)\n    permutedims(x::Tensor)\n\nx with its dimensions reordered: "
      "dimension i of the result is dimension `perm[i]` of x (a copy). Without perm, a matrix is transposed "
-     "and a vector becomes a 1×n row. Differentiable." EX(
-         "lx> size(permutedims(zeros(2, 3, 4), (3, 1, 2)))\n(4, 2, 3)\n\nlx> permutedims([1, 2])\n1×2 "
-         "Tensor{Int64, 2}:\n 1  2\n")},
+     "and a vector becomes a 1×n row. Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `perm`: a permutation of `1:ndims(x)`, a tuple or vector "
+     "(optional for a vector or matrix).\n\n# Returns\nA new tensor of size `size(x)[perm]` and x's element "
+     "type." EX("lx> size(permutedims(zeros(2, 3, 4), (3, 1, 2)))\n(4, 2, 3)\n\nlx> permutedims([1, 2])\n1×2 "
+                "Tensor{Int64, 2}:\n 1  2\n")},
     {"transpose", "(x::Tensor)", t_transpose,
      "    transpose(x::Tensor)\n\nThe transpose of a matrix (a copy, not Julia's lazy wrapper), or a vector "
      "as "
      "a 1×n row; a 0-d tensor is its own. Other shapes are an ArgumentError (use permutedims). "
-     "Differentiable." EX("lx> transpose([1 2; 3 4])\n2×2 Tensor{Int64, 2}:\n 1  3\n 2  4\n")},
+     "Differentiable."
+     "\n\n# Arguments\n- `x`: a matrix, a vector or a 0-d tensor.\n\n# Returns\nA new tensor: the `(n, m)` "
+     "transpose, a 1×n row for a vector." EX(
+         "lx> transpose([1 2; 3 4])\n2×2 Tensor{Int64, 2}:\n 1  3\n 2  4\n")},
     {"adjoint", "(x::Tensor)", t_transpose,
      "    adjoint(x)\n    x'\n\nThe adjoint: for real tensors the same as `transpose` (a matrix transposed, "
      "a "
-     "vector as a 1×n row); a number is its own adjoint. Differentiable." EX(
+     "vector as a 1×n row); a number is its own adjoint. Differentiable."
+     "\n\n# Arguments\n- `x`: a vector, a matrix, a 0-d tensor or a number.\n\n# Returns\nA new tensor: the "
+     "transposed matrix, or a 1×n row for a vector; a number for a number." EX(
          "lx> [1, 2, 3]'\n1×3 Tensor{Int64, 2}:\n 1  2  3\n\nlx> 2.5'\n2.5\n")},
     {"adjoint", "(x::Number)", n_adjoint, ""},
     {"transpose", "(x::Number)", n_adjoint, ""},
@@ -617,69 +628,102 @@ static const lxL_Reg shape_lib[] = {
      "    cat(xs...; dims)\n\nThe tensors joined along dimension `dims` (a number counts as a one-element "
      "tensor; missing trailing dimensions count as 1, so vectors join as columns with dims = 2). The other "
      "dimensions must agree (a DimensionMismatch naming the sizes). Element types promote as arithmetic "
-     "does. Differentiable." EX("lx> cat([1, 2], [3, 4]; dims = 2)\n2×2 Tensor{Int64, 2}:\n 1  3\n 2  "
-                                "4\n\nlx> size(cat(zeros(2, 2), "
-                                "ones(2, 2); dims = 3))\n(2, 2, 2)\n")},
+     "does. Differentiable."
+     "\n\n# Arguments\n- `xs...`: tensors (or numbers) to join.\n\n# Keyword Arguments\n- `dims`: the "
+     "dimension to join along, an Int (no default).\n\n# Returns\nA new tensor, in the promoted element "
+     "type, its size along `dims` the sum of the inputs'." EX(
+         "lx> cat([1, 2], [3, 4]; dims = 2)\n2×2 Tensor{Int64, 2}:\n 1  3\n 2  "
+         "4\n\nlx> size(cat(zeros(2, 2), "
+         "ones(2, 2); dims = 3))\n(2, 2, 2)\n")},
     {"vcat", "(x::Tensor, xs...)", t_vcat,
      "    vcat(x::Tensor, xs...)\n\nTensors (and numbers) joined along dimension 1: `cat(xs...; dims = 1)`. "
-     "Differentiable." EX(
+     "Differentiable."
+     "\n\n# Arguments\n- `x`, `xs...`: tensors (or numbers) whose other dimensions agree.\n\n# Returns\nA "
+     "new tensor, in the promoted element type." EX(
          "lx> vcat([1, 2], 3)\n3-element Tensor{Int64, 1}:\n 1\n 2\n 3\n\nlx> size(vcat(zeros(2, 3), ones(1, "
          "3)))\n(3, 3)\n")},
     {"vcat", "(a::Number, x::Tensor, xs...)", t_vcat, ""},
     {"hcat", "(x::Tensor, xs...)", t_hcat,
      "    hcat(x::Tensor, xs...)\n\nTensors joined along dimension 2: `cat(xs...; dims = 2)`; vectors "
-     "become columns. Differentiable." EX("lx> hcat([1, 2], [3, 4])\n2×2 Tensor{Int64, 2}:\n 1  3\n 2  4\n")},
+     "become columns. Differentiable."
+     "\n\n# Arguments\n- `x`, `xs...`: tensors (vectors as columns) with the same number of rows.\n\n# "
+     "Returns\nA new tensor, in the promoted element type." EX(
+         "lx> hcat([1, 2], [3, 4])\n2×2 Tensor{Int64, 2}:\n 1  3\n 2  4\n")},
     {"hcat", "(a::Number, x::Tensor, xs...)", t_hcat, ""},
     {"stack", "(xs::List; dims = ndims + 1)", t_stack,
      "    stack(xs; dims)\n\nTensors of one size (a List or a tuple of them; numbers count as 0-d) joined "
      "along a new dimension `dims`, by default after their last: a List of n vectors of length k becomes a "
-     "k×n matrix. A DimensionMismatch when the sizes differ. Differentiable." EX(
-         "lx> stack([[1, 2], [3, 4], [5, 6]])\n2×3 Tensor{Int64, 2}:\n 1  3  5\n 2  4  6\n\nlx> "
-         "size(stack(([1, 2], [3, 4]); dims = 1))\n(2, 2)\n")},
+     "k×n matrix. A DimensionMismatch when the sizes differ. Differentiable."
+     "\n\n# Arguments\n- `xs`: a List or a tuple of tensors of one size (or numbers).\n\n# Keyword "
+     "Arguments\n- `dims`: where the new dimension goes; by default after the inputs' last (`ndims + "
+     "1`).\n\n# Returns\nA new tensor of size `(size(x)..., length(xs))` by default, in the promoted element "
+     "type." EX("lx> stack([[1, 2], [3, 4], [5, 6]])\n2×3 Tensor{Int64, 2}:\n 1  3  5\n 2  4  6\n\nlx> "
+                "size(stack(([1, 2], [3, 4]); dims = 1))\n(2, 2)\n")},
     {"stack", "(xs::Tuple; dims = ndims + 1)", t_stack, ""},
     {"stack", "(x::Tensor; dims = 1)", t_stack, ""},
     {"dropdims", "(x::Tensor; dims)", t_dropdims,
      "    dropdims(x::Tensor; dims)\n\nx without the given dimensions (an Int or a tuple), which must have "
      "size "
-     "1 (an ArgumentError otherwise). Shares x's memory; differentiable." EX(
-         "lx> size(dropdims(zeros(2, 1, 3); dims = 2))\n(2, 3)\n")},
+     "1 (an ArgumentError otherwise). Shares x's memory; differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims`: the dimensions to drop, an Int or "
+     "a tuple of them (no default); each must have size 1.\n\n# Returns\nA tensor with those dimensions "
+     "removed, sharing x's memory." EX("lx> size(dropdims(zeros(2, 1, 3); dims = 2))\n(2, 3)\n")},
     {"selectdim", "(x::Tensor, d::Integer, i)", t_selectdim,
      "    selectdim(x::Tensor, d, i)\n\nx indexed with i along dimension d and `:` along the others: "
      "`selectdim(x, 2, 3)` is `x[:, 3, :, ...]`; an integer i drops the dimension, a range or a vector keeps "
      "it. A view of x's memory when the selection is contiguous, a copy otherwise, as `view` makes it. "
-     "Differentiable." EX("lx> selectdim([1 2; 3 4], 2, 1)\n2-element Tensor{Int64, 1}:\n 1\n 3\n")},
+     "Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `d`: the dimension, an Int from 1 to `ndims(x)`.\n- `i`: an Int, "
+     "a range or a vector of Ints.\n\n# Returns\nA tensor (a view or a copy, as above); an integer `i` gives "
+     "one dimension fewer." EX("lx> selectdim([1 2; 3 4], 2, 1)\n2-element Tensor{Int64, 1}:\n 1\n 3\n")},
     {"eachcol", "(x::Tensor)", t_eachcol,
      "    eachcol(x::Tensor)\n\nThe columns of a matrix as a List of vectors (views of x; Julia returns a "
-     "lazy generator)." EX("lx> eachcol([1 2; 3 4])[2]\n2-element Tensor{Int64, 1}:\n 2\n 4\n")},
+     "lazy generator)."
+     "\n\n# Arguments\n- `x`: a matrix.\n\n# Returns\nA List of `size(x, 2)` vectors, views of x's "
+     "columns." EX("lx> eachcol([1 2; 3 4])[2]\n2-element Tensor{Int64, 1}:\n 2\n 4\n")},
     {"eachrow", "(x::Tensor)", t_eachrow,
-     "    eachrow(x::Tensor)\n\nThe rows of a matrix as a List of vectors (copies)." EX(
+     "    eachrow(x::Tensor)\n\nThe rows of a matrix as a List of vectors (copies)."
+     "\n\n# Arguments\n- `x`: a matrix.\n\n# Returns\nA List of `size(x, 1)` vectors, copies of x's rows." EX(
          "lx> length(eachrow(zeros(3, 2)))\n3\n")},
     {"eachslice", "(x::Tensor; dims)", t_eachslice,
      "    eachslice(x::Tensor; dims)\n\nThe slices of x along dimension `dims` (one dimension) as a List of "
      "tensors: slice i is x with index i along `dims` and `:` along the others. `eachslice(x; dims = 3)` "
-     "of a W×H×N batch gives the N images." EX("lx> size(eachslice(zeros(2, 3, 4); dims = 3)[1])\n(2, 3)\n")},
+     "of a W×H×N batch gives the N images."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims`: the one dimension to slice along "
+     "(no default).\n\n# Returns\nA List of `size(x, dims)` tensors, each with that dimension dropped." EX(
+         "lx> size(eachslice(zeros(2, 3, 4); dims = 3)[1])\n(2, 3)\n")},
     {"repeat", "(x::Tensor, counts...; inner = 1, outer = 1)", t_repeat,
      "    repeat(x::Tensor, counts...)\n    repeat(x::Tensor; inner, outer)\n\nx tiled: `repeat(x, m, n)` "
      "repeats it m times along dimension 1 and n times along dimension 2 (counts past x's dimensions add "
      "dimensions). With keywords, `inner` repeats each element and `outer` the whole tensor, per dimension "
-     "(an Int or a tuple). Differentiable (repeats accumulate their gradients)." EX(
+     "(an Int or a tuple). Differentiable (repeats accumulate their gradients)."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `counts...`: the repetitions per dimension, Ints.\n\n# Keyword "
+     "Arguments\n- `inner`: repetitions of each element per dimension, an Int or a tuple (no default: "
+     "none).\n- `outer`: repetitions of the whole tensor per dimension, an Int or a tuple (no default: "
+     "none).\n\n# Returns\nA new tensor of x's element type." EX(
          "lx> repeat([1, 2], 2)\n4-element Tensor{Int64, 1}:\n 1\n 2\n 1\n 2\n\nlx> repeat([1, 2]; inner = "
          "2)\n4-element Tensor{Int64, 1}:\n 1\n 1\n 2\n 2\n\nlx> repeat([1 2], 2, 1)\n2×2 Tensor{Int64, "
          "2}:\n "
          "1  2\n 1  2\n")},
     {"reverse", "(x::Tensor; dims = :)", t_reverse,
      "    reverse(x::Tensor; dims = :)\n\nx read backwards along dimension `dims` (an Int or a tuple), or "
-     "along all of them by default. Differentiable." EX(
+     "along all of them by default. Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword Arguments\n- `dims = :`: the dimensions to reverse, an "
+     "Int or a tuple, or `:` for all.\n\n# Returns\nA new tensor of x's size and element type." EX(
          "lx> reverse([1, 2, 3])\n3-element Tensor{Int64, 1}:\n 3\n 2\n 1\n\nlx> reverse([1 2; 3 4]; dims = "
          "2)\n2×2 Tensor{Int64, 2}:\n 2  1\n 4  3\n")},
     {"circshift", "(x::Tensor, shifts)", t_circshift,
      "    circshift(x::Tensor, shifts)\n\nx shifted circularly: element i moves to i + shift along each "
-     "dimension (an Int shifts dimension 1; a tuple gives one shift per dimension). Differentiable." EX(
-         "lx> circshift([1, 2, 3, 4], 1)\n4-element Tensor{Int64, 1}:\n 4\n 1\n 2\n 3\n")},
+     "dimension (an Int shifts dimension 1; a tuple gives one shift per dimension). Differentiable."
+     "\n\n# Arguments\n- `x`: a tensor.\n- `shifts`: an Int (dimension 1) or a tuple of Ints, one per "
+     "dimension; negative shifts move towards the start.\n\n# Returns\nA new tensor of x's size and element "
+     "type." EX("lx> circshift([1, 2, 3, 4], 1)\n4-element Tensor{Int64, 1}:\n 4\n 1\n 2\n 3\n")},
     {"copyto!", "(dst::Tensor, src)", t_copyto,
      "    copyto!(dst::Tensor, src)\n\nCopies src's elements (a tensor, a List or a range), in column-major "
      "order, into the first `length(src)` elements of dst, whatever the shapes; returns dst. A BoundsError "
-     "when dst has fewer elements." EX(
+     "when dst has fewer elements."
+     "\n\n# Arguments\n- `dst`: the tensor written into (mutated).\n- `src`: a tensor, a List or a range, "
+     "with at most `length(dst)` elements.\n\n# Returns\n`dst`." EX(
          "lx> x = zeros(2, 2);\n\nlx> copyto!(x, [1, 2, 3]);\n\nlx> x\n2×2 Tensor{Float32, 2}:\n 1.0  3.0\n "
          "2.0  0.0\n")},
     {NULL, NULL, NULL, NULL}};

@@ -546,14 +546,17 @@ static lx_Value t_repr_mime(lx_State *L, lx_Value *a, int n, lx_Value kw)
 static const lxL_Reg show_lib[] = {
     {"summary", "(x::Tensor)", t_summary,
      "    summary(x)\n\nThe one-line description of a tensor the REPL prints above its elements: its size "
-     "and type." EX("lx> summary(zeros(2, 3))\n\"2×3 Tensor{Float32, 2}\"\n\nlx> summary([1, 2, "
-                    "3])\n\"3-element Tensor{Int64, 1}\"\n")},
+     "and type."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nA String, e.g. `\"2×3 Tensor{Float32, 2}\"`." EX(
+         "lx> summary(zeros(2, 3))\n\"2×3 Tensor{Float32, 2}\"\n\nlx> summary([1, 2, "
+         "3])\n\"3-element Tensor{Int64, 1}\"\n")},
     {"repr", "(mime::AbstractString, x::Tensor)", t_repr_mime,
      "    repr(\"text/plain\", x::Tensor)\n\nThe tensor's full display (what the REPL and `show(x)` print) "
      "as a "
-     "String; `repr(x)` is its compact form." EX(
-         "lx> repr(\"text/plain\", [1, 2])\n\"2-element Tensor{Int64, "
-         "1}:\\n 1\\n 2\"\n\nlx> repr([1, 2])\n\"[1, 2]\"\n")},
+     "String; `repr(x)` is its compact form."
+     "\n\n# Arguments\n- `\"text/plain\"`: the MIME type, a String.\n- `x`: a tensor.\n\n# Returns\nA "
+     "String." EX("lx> repr(\"text/plain\", [1, 2])\n\"2-element Tensor{Int64, "
+                  "1}:\\n 1\\n 2\"\n\nlx> repr([1, 2])\n\"[1, 2]\"\n")},
     {NULL, NULL, NULL, NULL}};
 
 void lxL_open_tensor_show(lx_State *L)
