@@ -1103,7 +1103,7 @@ static const lxL_Reg math_lib[] = {
      "number of digits after the point to keep (negative: before it).\n- `sigdigits = nothing`: an Int ≥ 1, "
      "the number of significant digits to keep (not with `digits`).\n- `base = 10`: an Int ≥ 2, the base the "
      "digits are counted in.\n\n# Returns\nA value of x's type (an integer x is returned as it is unless "
-     "digits are negative), or of T with\n`floor(T, x)`." EX(
+     "digits are negative), or of T with `floor(T, x)`." EX(
          "lx> floor(2.7)\n2.0\n\nlx> floor(Int, -2.5)\n-3\n\nlx> floor(3.14159; digits = 2)\n3.14\n")},
     {"floor", "(T::Type, x::Real)", m_floor, ""},
     {"ceil", "(x::Real; digits = nothing, sigdigits = nothing, base = 10)", m_ceil,
@@ -1114,7 +1114,7 @@ static const lxL_Reg math_lib[] = {
      "number of digits after the point to keep (negative: before it).\n- `sigdigits = nothing`: an Int ≥ 1, "
      "the number of significant digits to keep (not with `digits`).\n- `base = 10`: an Int ≥ 2, the base the "
      "digits are counted in.\n\n# Returns\nA value of x's type (an integer x is returned as it is unless "
-     "digits are negative), or of T with\n`ceil(T, x)`." EX("lx> ceil(2.1)\n3.0\n\nlx> ceil(Int, 2.1)\n3\n")},
+     "digits are negative), or of T with `ceil(T, x)`." EX("lx> ceil(2.1)\n3.0\n\nlx> ceil(Int, 2.1)\n3\n")},
     {"ceil", "(T::Type, x::Real)", m_ceil, ""},
     {"round", "(x::Real; digits = nothing, sigdigits = nothing, base = 10)", m_round,
      "    round(x; digits, sigdigits, base = 10)\n    round(T, x)\n\nThe nearest integral value, halves to "
@@ -1126,7 +1126,7 @@ static const lxL_Reg math_lib[] = {
      "number of digits after the point to keep (negative: before it).\n- `sigdigits = nothing`: an Int ≥ 1, "
      "the number of significant digits to keep (not with `digits`).\n- `base = 10`: an Int ≥ 2, the base the "
      "digits are counted in.\n\n# Returns\nA value of x's type (an integer x is returned as it is unless "
-     "digits are negative), or of T with\n`round(T, x)`." EX(
+     "digits are negative), or of T with `round(T, x)`." EX(
          "lx> round(2.5)\n2.0\n\nlx> round(Int, 3.5)\n4\n\nlx> round(π; digits = 3)\n3.142\n\nlx> "
          "round(12345.678; sigdigits = 2)\n12000.0\n\nlx> round(1234; digits = -2)\n1200\n")},
     {"round", "(T::Type, x::Real)", m_round, ""},
@@ -1138,7 +1138,7 @@ static const lxL_Reg math_lib[] = {
      "number of digits after the point to keep (negative: before it).\n- `sigdigits = nothing`: an Int ≥ 1, "
      "the number of significant digits to keep (not with `digits`).\n- `base = 10`: an Int ≥ 2, the base the "
      "digits are counted in.\n\n# Returns\nA value of x's type (an integer x is returned as it is unless "
-     "digits are negative), or of T with\n`trunc(T, x)`." EX(
+     "digits are negative), or of T with `trunc(T, x)`." EX(
          "lx> trunc(-2.7)\n-2.0\n\nlx> trunc(Int, 9.99)\n9\n")},
     {"trunc", "(T::Type, x::Real)", m_trunc, ""},
     {"div", "(x::Real, y::Real)", m_div,
@@ -1199,7 +1199,7 @@ static const lxL_Reg math_lib[] = {
      "NaN); other values by `isless`. For the smallest element of a collection use `minimum`."
      "\n\n# Arguments\n- `x`, `y`, `zs...`: two or more numbers, or other values ordered by `isless` "
      "(strings, tuples, ...).\n\n# Returns\nThe smallest argument: for numbers, of their common type "
-     "(Float32 wins over Float64); otherwise the\nargument itself." EX(
+     "(Float32 wins over Float64); otherwise the argument itself." EX(
          "lx> min(3, 1, 2)\n1\n\nlx> min(1, 2.5)\n1.0\n\nlx> min(\"b\", \"a\")\n\"a\"\n")},
     {"min", "(x, y, zs...)", m_min_any, ""},
     {"max", "(x::Real, y::Real, zs::Real...)", m_max,
@@ -1207,7 +1207,7 @@ static const lxL_Reg math_lib[] = {
      "NaN); other values by `isless`. For the largest element of a collection use `maximum`."
      "\n\n# Arguments\n- `x`, `y`, `zs...`: two or more numbers, or other values ordered by `isless` "
      "(strings, tuples, ...).\n\n# Returns\nThe largest argument: for numbers, of their common type (Float32 "
-     "wins over Float64); otherwise the\nargument itself." EX(
+     "wins over Float64); otherwise the argument itself." EX(
          "lx> max(3, 1, 2)\n3\n\nlx> max(1f0, 2)\n2.0f0\n")},
     {"max", "(x, y, zs...)", m_max_any, ""},
     {"minmax", "(x, y)", m_minmax,

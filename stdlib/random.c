@@ -437,18 +437,17 @@ static const lxL_Reg random_lib[] = {
      "or tensor, a random element of it (several: a tensor by the literal rule). rng defaults to "
      "`Random.default_rng()`."
      "\n\n# Arguments\n- `rng`: a generator (`Xoshiro`); `Random.default_rng()` when left out.\n- `T`: the "
-     "element type: Float32, Float64, Int64, Int32 or Bool (Float32 for a tensor when left out,\n  Float64 "
-     "for `rand()`).\n- `dims...`: the size, as integers or one tuple; left out, one number.\n- "
-     "`collection`: a List, Tuple, Range or tensor (non-empty) to pick elements of.\n\n# Returns\nA number "
-     "of type T; a new tensor of size dims; or an element of the collection (with dims, a tensor\nof them, "
-     "or a List when they are not numbers)." EX(
-         "lx> rng = Xoshiro(0);\n\nlx> size(rand(rng, Float32, 3, 4))\n(3, "
-         "4)\n\nlx> 0 <= rand(rng) < 1\ntrue\n\nlx> rand(rng, 1:6) in 1:6\ntrue\n")},
+     "element type: Float32, Float64, Int64, Int32 or Bool (Float32 for a tensor when left out, Float64 for "
+     "`rand()`).\n- `dims...`: the size, as integers or one tuple; left out, one number.\n- `collection`: a "
+     "List, Tuple, Range or tensor (non-empty) to pick elements of.\n\n# Returns\nA number of type T; a new "
+     "tensor of size dims; or an element of the collection (with dims, a tensor of them, or a List when they "
+     "are not numbers)." EX("lx> rng = Xoshiro(0);\n\nlx> size(rand(rng, Float32, 3, 4))\n(3, "
+                            "4)\n\nlx> 0 <= rand(rng) < 1\ntrue\n\nlx> rand(rng, 1:6) in 1:6\ntrue\n")},
     {"randn", "(args...)", r_randn,
      "    randn([rng], [T], [dims...])\n\nStandard normal random numbers (mean 0, variance 1): a Float64 for "
      "`randn()`, a tensor of the given size otherwise (Float32 unless T is Float64)."
      "\n\n# Arguments\n- `rng`: a generator (`Xoshiro`); `Random.default_rng()` when left out.\n- `T`: the "
-     "element type: Float32 or Float64 (Float32 for a tensor when left out, Float64 for\n  `randn()`).\n- "
+     "element type: Float32 or Float64 (Float32 for a tensor when left out, Float64 for `randn()`).\n- "
      "`dims...`: the size, as integers or one tuple; left out, one number.\n\n# Returns\nA number of type T, "
      "or a new tensor of size dims." EX("lx> x = randn(Xoshiro(1), 1000); abs(sum(x) / 1000) < 0.2\ntrue\n")},
     {"rand!", "(args...)", r_rand_,

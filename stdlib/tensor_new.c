@@ -1327,7 +1327,7 @@ static const lxL_Reg new_lib[] = {
      "\n\n# Arguments\n- `v`: the value: a number, a 0-d tensor (whose element type is kept), or any other "
      "value (for a List).\n- `dims...`: the size: non-negative integers, or one tuple of them (none: a 0-d "
      "tensor).\n\n# Returns\nA new tensor of size dims; for a v that is not a number, a new List of "
-     "`dims[1]` copies of v (the\nsame object each time)." EX(
+     "`dims[1]` copies of v (the same object each time)." EX(
          "lx> fill(1.5, 2, 2)\n2×2 Tensor{Float32, 2}:\n 1.5  1.5\n 1.5  1.5\n\nlx> fill(7, 3)\n3-element "
          "Tensor{Int64, 1}:\n 7\n 7\n 7\n")},
     {"fill!", "(x::Tensor, v)", t_fill_,
@@ -1394,7 +1394,7 @@ static const lxL_Reg new_lib[] = {
      "naming "
      "the size otherwise (convert each element with `Float32.(x)`)."
      "\n\n# Arguments\n- `x`: a tensor with exactly one element (on the CPU).\n\n# Returns\nA number of the "
-     "type named: Float32, Float64, Int (Int64 and Int32 give an Int) or Bool; an\nInexactError when the "
+     "type named: Float32, Float64, Int (Int64 and Int32 give an Int) or Bool; an InexactError when the "
      "element does not fit it." EX("lx> Float64([2.5])\n2.5\n\nlx> Int(ones(1, 1))\n1\n")},
     {"Float64", "(x::Tensor)", t_float64, ""},
     {"Int64", "(x::Tensor)", t_int64, ""},
@@ -1412,7 +1412,7 @@ static const lxL_Reg new_lib[] = {
      "for a "
      "List."
      "\n\n# Arguments\n- `x`: any value.\n\n# Returns\nA type: the tensor's element type (Float32, Float64, "
-     "Int64, Int32, Bool), Int64 or Float64 for a\nRange, String for a String, Any for anything else." EX(
+     "Int64, Int32, Bool), Int64 or Float64 for a Range, String for a String, Any for anything else." EX(
          "lx> eltype([1.0, 2.0])\nFloat32\n\nlx> eltype(Float64[1, 2])\nFloat64\n\nlx> eltype(Any[1, "
          "2])\nAny\n")},
     {"isempty", "(x::Tensor)", t_isempty,
@@ -1451,12 +1451,12 @@ static const lxL_Reg new_lib[] = {
      "Float64, 0 for integers) unless atol is given. y may be a List of numbers; different sizes are a "
      "DimensionMismatch."
      "\n\n# Arguments\n- `x`, `y`: tensors of the same size (on the CPU), or one of them a List of numbers; "
-     "two 0-d or\n  one-element tensors compare as numbers.\n\n# Keyword Arguments\n- `atol = 0`: a number, "
-     "the absolute tolerance on `norm(x - y)`.\n- `rtol = √eps`: a number, the tolerance relative to "
-     "`max(norm(x), norm(y))`: `sqrt(eps)` of the wider\n  float element type (Float32's unless one is "
-     "Float64; 0 for integers) when atol is 0, else 0.\n\n# Returns\nA Bool (false when a difference is "
-     "NaN)." EX("lx> [1.0, 2.0] ≈ [1.0, 2.00001]\ntrue\n\nlx> isapprox([1.0], [1.1]; atol = "
-                "0.2)\ntrue\n")},
+     "two 0-d or one-element tensors compare as numbers.\n\n# Keyword Arguments\n- `atol = 0`: a number, the "
+     "absolute tolerance on `norm(x - y)`.\n- `rtol = √eps`: a number, the tolerance relative to "
+     "`max(norm(x), norm(y))`: `sqrt(eps)` of the wider float element type (Float32's unless one is Float64; "
+     "0 for integers) when atol is 0, else 0.\n\n# Returns\nA Bool (false when a difference is NaN)." EX(
+         "lx> [1.0, 2.0] ≈ [1.0, 2.00001]\ntrue\n\nlx> isapprox([1.0], [1.1]; atol = "
+         "0.2)\ntrue\n")},
     {"isapprox", "(x::Tensor, y; atol = 0, rtol = √eps)", t_isapprox, ""},
     {"isapprox", "(x, y::Tensor; atol = 0, rtol = √eps)", t_isapprox, ""},
     /* growing */
