@@ -1657,144 +1657,207 @@ FIX2(c_fix_in, "in")
 static const lxL_Reg collections_lib[] = {
     {"length", "(x)", c_length,
      "    length(x)\n\nThe number of elements of a List, Tuple, NamedTuple, Dict, Range, Pair or String "
-     "(characters).\n\n# Examples\n```\nlx> length([1, \"a\", :b])\n3\n\nlx> length(Dict(:a => 1))\n1\n\nlx> "
+     "(characters).\n\n# Arguments\n- `x`: a List, Tuple, NamedTuple, Dict, Range, Pair or String.\n\n# "
+     "Returns\nAn Int.\n\n# Examples\n```\nlx> length([1, \"a\", :b])\n3\n\nlx> length(Dict(:a => "
+     "1))\n1\n\nlx> "
      "length(0:0.25:1)\n5\n```"},
     {"isempty", "(x)", c_isempty,
      "    isempty(x)\n\nWhether a collection has no elements (for other iterables: whether `iterate(x)` is "
-     "`nothing`).\n\n# Examples\n```\nlx> isempty([])\ntrue\n\nlx> isempty((1,))\nfalse\n\nlx> "
+     "`nothing`).\n\n# Arguments\n- `x`: a collection, or any iterable.\n\n# Returns\nA Bool.\n\n# "
+     "Examples\n```\nlx> isempty([])\ntrue\n\nlx> isempty((1,))\nfalse\n\nlx> "
      "isempty(Dict())\ntrue\n```"},
     {"size", "(x, d = all)", c_size,
      "    size(x)\n    size(x, d)\n\nThe shape of a List, Tuple or Range as a tuple `(n,)` (they are "
-     "one-dimensional); `size(x, 1)` is n and higher dimensions are 1.\n\n# Examples\n```\nlx> size([1, 2, "
+     "one-dimensional); `size(x, 1)` is n and higher dimensions are 1.\n\n# Arguments\n- `x`: a List, Tuple "
+     "or Range (or a number: `()`).\n- `d`: a dimension, an Int ≥ 1; left out, all of them.\n\n# Returns\nA "
+     "tuple `(n,)` of Ints; with d, an Int (1 for d > 1).\n\n# Examples\n```\nlx> size([1, 2, "
      "3])\n(3,)\n\nlx> size(1:4, 2)\n1\n```"},
     {"ndims", "(x)", c_ndims,
      "    ndims(x)\n\nThe number of dimensions: 1 for lists, tuples and ranges, 0 for numbers.\n\n# "
+     "Arguments\n- `x`: a List, Tuple, Range or number.\n\n# Returns\nAn Int: 1, or 0 for a number.\n\n# "
      "Examples\n```\nlx> ndims([1, 2])\n1\n```"},
     {"firstindex", "(x, d = 1)", c_firstindex,
-     "    firstindex(x)\n\nThe first index of a sequence: always 1 (what `x[begin]` uses).\n\n# "
+     "    firstindex(x)\n\nThe first index of a sequence: always 1 (what `x[begin]` uses).\n\n# Arguments\n- "
+     "`x`: a List, Tuple, NamedTuple, Range or String.\n- `d = 1`: a dimension.\n\n# Returns\nThe Int "
+     "1.\n\n# "
      "Examples\n```\nlx> firstindex((5, 6))\n1\n```"},
     {"lastindex", "(x, d = 1)", c_lastindex,
      "    lastindex(x)\n    lastindex(x, d)\n\nThe last index of a List, Tuple, NamedTuple or Range (its "
      "length; 1 for d > 1), or of a String (the byte index where its last character starts). `x[end]` calls "
-     "it.\n\n# Examples\n```\nlx> lastindex([4, 5, 6])\n3\n\nlx> (10:10:50)[end]\n50\n```"},
+     "it.\n\n# Arguments\n- `x`: a List, Tuple, NamedTuple, Range or String.\n- `d = 1`: a dimension.\n\n# "
+     "Returns\nAn Int.\n\n# Examples\n```\nlx> lastindex([4, 5, 6])\n3\n\nlx> (10:10:50)[end]\n50\n```"},
     {"eachindex", "(x, ys...)", c_eachindex,
      "    eachindex(x, ys...)\n\nThe indices of a sequence, `1:length(x)` (for a Dict, its keys). With "
-     "several arguments they must have the same length.\n\n# Examples\n```\nlx> eachindex([:a, :b, "
+     "several arguments they must have the same length.\n\n# Arguments\n- `x`: a List, Tuple, NamedTuple, "
+     "Range, String or Dict.\n- `ys...`: more sequences, of x's length.\n\n# Returns\nA Range `1:length(x)`; "
+     "for a Dict, a List of its keys.\n\n# Examples\n```\nlx> eachindex([:a, :b, "
      ":c])\n1:3\n```"},
     {"push!", "(c, xs...)", c_push,
      "    push!(list, xs...)\n    push!(dict, pairs...)\n\nAppends the values to the end of a List (or sets "
-     "the `key => value` pairs in a Dict) and returns the collection.\n\n# Examples\n```\nlx> l = [1]; "
+     "the `key => value` pairs in a Dict) and returns the collection.\n\n# Arguments\n- `c`: a List, or a "
+     "Dict.\n- `xs...`: the values to append; for a Dict, `key => value` pairs.\n\n# Returns\nc, "
+     "mutated.\n\n# Examples\n```\nlx> l = [1]; "
      "push!(l, 2, 3); l == [1, 2, 3]\ntrue\n\nlx> push!(Dict(), :a => 1)\nDict with 1 entry:\n  :a => "
      "1\n```"},
     {"pushfirst!", "(l::List, xs...)", c_pushfirst,
      "    pushfirst!(list, xs...)\n\nInserts the values at the front of a List, in the order given, and "
-     "returns it.\n\n# Examples\n```\nlx> l = [3]; pushfirst!(l, 1, 2); l == [1, 2, 3]\ntrue\n```"},
+     "returns it.\n\n# Arguments\n- `list`: a List.\n- `xs...`: the values to insert.\n\n# Returns\nlist, "
+     "mutated.\n\n# Examples\n```\nlx> l = [3]; pushfirst!(l, 1, 2); l == [1, 2, 3]\ntrue\n```"},
     {"pop!", "(c, key = last, default = none)", c_pop,
      "    pop!(list)\n    pop!(dict, key[, default])\n\nRemoves and returns the last element of a List (an "
      "ArgumentError when it is empty), or the value at `key` of a Dict (a KeyError when absent, unless a "
-     "default is given).\n\n# Examples\n```\nlx> l = [1, 2, 3]; pop!(l)\n3\n\nlx> d = Dict(:a => 1); pop!(d, "
+     "default is given).\n\n# Arguments\n- `list`: a non-empty List.\n- `dict`: a Dict.\n- `key`: the key to "
+     "remove from dict.\n- `default`: returned when dict has no key (left out: a KeyError).\n\n# "
+     "Returns\nThe removed element (or value), or default; the collection is mutated.\n\n# "
+     "Examples\n```\nlx> l = [1, 2, 3]; pop!(l)\n3\n\nlx> d = Dict(:a => 1); pop!(d, "
      ":a), length(d)\n(1, 0)\n\nlx> pop!(Dict(), :b, 0)\n0\n```"},
     {"popfirst!", "(l::List)", c_popfirst,
-     "    popfirst!(list)\n\nRemoves and returns the first element of a List.\n\n# Examples\n```\nlx> l = "
+     "    popfirst!(list)\n\nRemoves and returns the first element of a List.\n\n# Arguments\n- `list`: a "
+     "non-empty List.\n\n# Returns\nThe removed first element; list is mutated.\n\n# Examples\n```\nlx> l = "
      "[1, 2, 3]; popfirst!(l), length(l)\n(1, 2)\n```"},
     {"insert!", "(l::List, i, x)", c_insert,
      "    insert!(list, i, x)\n\nInserts x so that it becomes `list[i]` (1 ≤ i ≤ length + 1) and returns the "
-     "list.\n\n# Examples\n```\nlx> l = [1, 3]; insert!(l, 2, 2); l == [1, 2, 3]\ntrue\n```"},
+     "list.\n\n# Arguments\n- `list`: a List.\n- `i`: an Int, 1 ≤ i ≤ `length(list) + 1`.\n- `x`: the value "
+     "to insert.\n\n# Returns\nlist, mutated.\n\n# Examples\n```\nlx> l = [1, 3]; insert!(l, 2, 2); l == [1, "
+     "2, 3]\ntrue\n```"},
     {"deleteat!", "(l::List, i)", c_deleteat,
      "    deleteat!(list, i)\n\nRemoves the elements at i (an Int, a Range, a sorted List of Ints or a Bool "
-     "mask) and returns the list.\n\n# Examples\n```\nlx> l = [1, 2, 3, 4]; deleteat!(l, 2:3); l == [1, "
+     "mask) and returns the list.\n\n# Arguments\n- `list`: a List.\n- `i`: an Int, a Range, a sorted List "
+     "of Ints, or a Bool mask of list's length.\n\n# Returns\nlist, mutated.\n\n# Examples\n```\nlx> l = [1, "
+     "2, 3, 4]; deleteat!(l, 2:3); l == [1, "
      "4]\ntrue\n```"},
     {"empty!", "(c)", c_empty,
-     "    empty!(c)\n\nRemoves every element of a List or Dict and returns it.\n\n# Examples\n```\nlx> d = "
+     "    empty!(c)\n\nRemoves every element of a List or Dict and returns it.\n\n# Arguments\n- `c`: a List "
+     "or Dict.\n\n# Returns\nc, mutated (now empty).\n\n# Examples\n```\nlx> d = "
      "Dict(1 => 2); empty!(d); length(d)\n0\n```"},
     {"append!", "(l::List, collections...)", c_append,
      "    append!(list, collections...)\n\nPushes every element of each collection (any iterable: a List, "
      "Tuple, NamedTuple's values, Range, String's characters, Dict's pairs, or a type with `iterate` "
-     "methods) onto the list, and returns it.\n\n# Examples\n```\nlx> l = [1]; append!(l, (2, 3), 4:5); l == "
+     "methods) onto the list, and returns it.\n\n# Arguments\n- `list`: a List.\n- `collections...`: "
+     "iterables whose elements are pushed, in order.\n\n# Returns\nlist, mutated.\n\n# Examples\n```\nlx> l "
+     "= [1]; append!(l, (2, 3), 4:5); l == "
      "[1, 2, 3, 4, 5]\ntrue\n\nlx> append!([], \"ab\")\n2-element List:\n \"a\"\n \"b\"\n```"},
     {"prepend!", "(l::List, collections...)", c_prepend,
      "    prepend!(list, collections...)\n\nInserts the elements of the collections at the front of the "
-     "list, in order, and returns it.\n\n# Examples\n```\nlx> l = [3]; prepend!(l, 1:2); l == [1, 2, "
+     "list, in order, and returns it.\n\n# Arguments\n- `list`: a List.\n- `collections...`: iterables whose "
+     "elements are inserted at the front, in order.\n\n# Returns\nlist, mutated.\n\n# Examples\n```\nlx> l = "
+     "[3]; prepend!(l, 1:2); l == [1, 2, "
      "3]\ntrue\n```"},
     {"resize!", "(l::List, n)", c_resize,
      "    resize!(list, n)\n\nShortens the list to n elements or extends it with `nothing`s; returns "
-     "it.\n\n# Examples\n```\nlx> resize!([1, 2, 3], 2) == [1, 2]\ntrue\n```"},
+     "it.\n\n# Arguments\n- `list`: a List.\n- `n`: the new length, an Int ≥ 0.\n\n# Returns\nlist, "
+     "mutated.\n\n# Examples\n```\nlx> resize!([1, 2, 3], 2) == [1, 2]\ntrue\n```"},
     {"collect", "(x)", c_collect,
      "    collect(x)\n    collect(T, x)\n\nA new List of the elements of any iterable: a tuple's items, a "
      "named tuple's values, a string's characters (one-character strings), a dict's pairs, a generator's "
      "values (a range or a tensor gives a tensor: see `collect(r::Range)`). `collect(T, x)` converts each "
-     "element to T.\n\n# Examples\n```\nlx> collect((1, 2, 3))\n3-element List:\n 1\n 2\n 3\n\nlx> "
+     "element to T.\n\n# Arguments\n- `x`: any iterable.\n- `T`: the element type to convert each element "
+     "to.\n\n# Returns\nA new List.\n\n# Examples\n```\nlx> collect((1, 2, 3))\n3-element List:\n 1\n 2\n "
+     "3\n\nlx> "
      "collect(\"hé\")\n2-element List:\n \"h\"\n \"é\"\n\nlx> collect(Float64, (1, 2))\n2-element "
      "List:\n 1.0\n 2.0\n```"},
     {"collect", "(T::Type, x)", c_collect, ""},
     {"Tuple", "(xs = ())", c_tuple_ctor,
-     "    Tuple(xs)\n\nA tuple of the elements of an iterable.\n\n# Examples\n```\nlx> Tuple([1, 2])\n(1, "
+     "    Tuple(xs)\n\nA tuple of the elements of an iterable.\n\n# Arguments\n- `xs`: any iterable; left "
+     "out, none.\n\n# Returns\nA Tuple.\n\n# Examples\n```\nlx> Tuple([1, 2])\n(1, "
      "2)\n\nlx> Tuple(1:3)\n(1, 2, 3)\n```"},
     {"NamedTuple", "(pairs = ())", c_namedtuple_ctor,
      "    NamedTuple()\n    NamedTuple(pairs)\n\nThe empty named tuple, or one made from an iterable of "
-     "`:name => value` pairs (or a Dict with Symbol keys).\n\n# Examples\n```\nlx> "
+     "`:name => value` pairs (or a Dict with Symbol keys).\n\n# Arguments\n- `pairs`: an iterable of `:name "
+     "=> value` pairs, or a Dict with Symbol keys; left out, none.\n\n# Returns\nA NamedTuple.\n\n# "
+     "Examples\n```\nlx> "
      "NamedTuple()\nNamedTuple()\n\nlx> NamedTuple([:a => 1, :b => 2])\n(a = 1, b = 2)\n```"},
     {"__namedtuple", "(names, values)", c_namedtuple_internal, ""},
     {"Dict", "(pairs...)", c_dict_ctor,
      "    Dict()\n    Dict(pairs...)\n    Dict(iterable)\n\nA dictionary (insertion-ordered hash table) from "
      "`key => value` pairs, or from an iterable of pairs or 2-tuples (a named tuple gives Symbol keys). Keys "
-     "compare with `isequal`.\n\n# Examples\n```\nlx> d = Dict(\"a\" => 1, \"b\" => 2)\nDict with 2 "
+     "compare with `isequal`.\n\n# Arguments\n- `pairs...`: `key => value` pairs.\n- `iterable`: a "
+     "collection of pairs or 2-tuples, or a NamedTuple.\n\n# Returns\nA new Dict.\n\n# Examples\n```\nlx> d "
+     "= Dict(\"a\" => 1, \"b\" => 2)\nDict with 2 "
      "entries:\n  \"a\" => 1\n  \"b\" => 2\n\nlx> d[\"b\"]\n2\n\nlx> Dict([(1, :x)])\nDict with 1 entry:\n  "
      "1 => :x\n```"},
     {"vcat", "(xs...)", c_vcat,
      "    vcat(xs...)\n\nA new List: the elements of each List or Range argument in turn, and any other "
-     "argument as one element.\n\n# Examples\n```\nlx> vcat([1, 2], 3, 4:5) == [1, 2, 3, 4, 5]\ntrue\n```"},
+     "argument as one element.\n\n# Arguments\n- `xs...`: Lists, Ranges and other values.\n\n# Returns\nA "
+     "new List.\n\n# Examples\n```\nlx> vcat([1, 2], 3, 4:5) == [1, 2, 3, 4, 5]\ntrue\n```"},
     {"copy", "(x)", c_copy,
      "    copy(x)\n\nA shallow copy of a List, Dict or mutable struct (the elements are shared); other "
-     "values are returned as they are.\n\n# Examples\n```\nlx> a = [[1]]; b = copy(a); push!(b, 2); "
+     "values are returned as they are.\n\n# Arguments\n- `x`: any value.\n\n# Returns\nA new List, Dict or "
+     "struct sharing x's elements; x itself for other values.\n\n# Examples\n```\nlx> a = [[1]]; b = "
+     "copy(a); push!(b, 2); "
      "length(a), b[1] === a[1]\n(1, true)\n```"},
     {"deepcopy", "(x)", c_deepcopy,
      "    deepcopy(x)\n\nA copy of x and, recursively, of everything it contains (lists, dicts, tuples, "
-     "structs); shared and cyclic references stay shared in the copy.\n\n# Examples\n```\nlx> a = "
+     "structs); shared and cyclic references stay shared in the copy.\n\n# Arguments\n- `x`: any value.\n\n# "
+     "Returns\nA copy of x, sharing nothing with it that can be mutated.\n\n# Examples\n```\nlx> a = "
      "Any[Any[1]]; b = deepcopy(a); push!(b[1], 2); a[1] == [1]\ntrue\n```"},
     {"keys", "(x)", c_keys,
      "    keys(x)\n\nThe keys of a Dict (a List, in insertion order), a NamedTuple's field names (a tuple of "
-     "symbols), or the indices `1:n` of a List, Tuple or Range.\n\n# Examples\n```\nlx> keys((a = 1, b = "
+     "symbols), or the indices `1:n` of a List, Tuple or Range.\n\n# Arguments\n- `x`: a Dict, NamedTuple, "
+     "List, Tuple or Range.\n\n# Returns\nA List (Dict), a Tuple of Symbols (NamedTuple) or a Range "
+     "`1:n`.\n\n# Examples\n```\nlx> keys((a = 1, b = "
      "2))\n(:a, :b)\n\nlx> keys(Dict(:x => 1))\n1-element List:\n :x\n```"},
     {"values", "(x)", c_values,
      "    values(x)\n\nThe values of a Dict (a List, in insertion order) or of a NamedTuple (a tuple); a "
-     "List, Tuple or Range itself.\n\n# Examples\n```\nlx> values((a = 1, b = 2))\n(1, 2)\n```"},
+     "List, Tuple or Range itself.\n\n# Arguments\n- `x`: a Dict, NamedTuple, List, Tuple or Range.\n\n# "
+     "Returns\nA List (Dict), a Tuple (NamedTuple), or x itself.\n\n# Examples\n```\nlx> values((a = 1, b = "
+     "2))\n(1, 2)\n```"},
     {"pairs", "(x)", c_pairs,
      "    pairs(x)\n\nA List of `key => value` pairs: a Dict's entries, a NamedTuple's `:name => value`, or "
      "a sequence's `index => element`. (Julia returns a lazy iterator; lx builds the list.)\n\n# "
+     "Arguments\n- `x`: a Dict, NamedTuple, or a sequence (List, Tuple, Range).\n\n# Returns\nA new List of "
+     "Pairs.\n\n# "
      "Examples\n```\nlx> pairs((a = 1, b = 2))\n2-element List:\n :a => 1\n :b => 2\n\nlx> for (k, v) in "
      "pairs([:x, :y]) println(k, \" \", v) end\n1 x\n2 y\n```"},
     {"haskey", "(c, key)", c_haskey,
      "    haskey(c, key)\n\nWhether a Dict has the key (a NamedTuple the field; a sequence the index).\n\n# "
+     "Arguments\n- `c`: a Dict, NamedTuple or sequence.\n- `key`: the key (a Symbol for a NamedTuple, an Int "
+     "index for a sequence).\n\n# Returns\nA Bool.\n\n# "
      "Examples\n```\nlx> haskey(Dict(:a => 1), :a)\ntrue\n\nlx> haskey((a = 1,), :b)\nfalse\n```"},
     {"get", "(c, key, default)", c_get,
      "    get(c, key, default)\n    get(f, c, key)\n\nThe value at key in a Dict (a NamedTuple's field, a "
      "sequence's index), or default when there is none; with a function first, `f()` is called for the "
-     "default.\n\n# Examples\n```\nlx> get(Dict(:a => 1), :b, 0)\n0\n\nlx> get((a = 1,), :a, 0)\n1\n\nlx> "
+     "default.\n\n# Arguments\n- `f`: a function of no arguments, called for the default.\n- `c`: a Dict, "
+     "NamedTuple or sequence.\n- `key`: the key (a Symbol for a NamedTuple, an Int index for a sequence).\n- "
+     "`default`: the value when c has no key.\n\n# Returns\nThe value at key, else default (or `f()`); c is "
+     "not changed.\n\n# Examples\n```\nlx> get(Dict(:a => 1), :b, 0)\n0\n\nlx> get((a = 1,), :a, "
+     "0)\n1\n\nlx> "
      "get(() -> \"none\", Dict(), 1)\n\"none\"\n```"},
     {"get!", "(d, key, default)", c_getbang,
      "    get!(d, key, default)\n    get!(f, d, key)\n\nThe value at key in the Dict; when absent, stores "
-     "default (or `f()`) there first and returns it.\n\n# Examples\n```\nlx> d = Dict(); get!(d, :n, "
+     "default (or `f()`) there first and returns it.\n\n# Arguments\n- `f`: a function of no arguments, "
+     "called for the default.\n- `d`: a Dict.\n- `key`: the key.\n- `default`: the value stored when d has "
+     "no key.\n\n# Returns\nThe value at key (stored there when it was absent).\n\n# Examples\n```\nlx> d = "
+     "Dict(); get!(d, :n, "
      "0)\n0\n\nlx> d = Dict(); push!(get!(() -> [], d, :xs), 1); d[:xs] == [1]\ntrue\n```"},
     {"delete!", "(d, key)", c_delete,
-     "    delete!(d, key)\n\nRemoves key (if present) from the Dict and returns it.\n\n# Examples\n```\nlx> "
+     "    delete!(d, key)\n\nRemoves key (if present) from the Dict and returns it.\n\n# Arguments\n- `d`: a "
+     "Dict.\n- `key`: the key to remove.\n\n# Returns\nd, mutated.\n\n# Examples\n```\nlx> "
      "d = Dict(:a => 1, :b => 2); delete!(d, :a)\nDict with 1 entry:\n  :b => 2\n```"},
     {"merge", "(a::Dict, bs...)", c_merge_dict,
      "    merge(d, others...)\n\nA new Dict with the entries of each dict in turn (later values win).\n\n# "
+     "Arguments\n- `d`: a Dict.\n- `others...`: more Dicts.\n\n# Returns\nA new Dict; the arguments are not "
+     "changed.\n\n# "
      "Examples\n```\nlx> merge(Dict(:a => 1), Dict(:a => 2, :b => 3))\nDict with 2 entries:\n  :a => 2\n  :b "
      "=> 3\n```"},
     {"first", "(x, n = 1)", c_first,
      "    first(x)\n    first(x, n)\n\nThe first element (a Dict's first pair, a Pair's first half), or the "
      "first n elements (a List for a List, a Tuple for a Tuple, a Range for a Range, a String for a String). "
-     "An empty sequence is a BoundsError.\n\n# Examples\n```\nlx> first([3, 4, 5])\n3\n\nlx> first(1:10, "
+     "An empty sequence is a BoundsError.\n\n# Arguments\n- `x`: a List, Tuple, Range, String, Dict, Pair or "
+     "other iterable.\n- `n`: an Int ≥ 0, how many elements.\n\n# Returns\nOne element; with n, a collection "
+     "of x's kind.\n\n# Examples\n```\nlx> first([3, 4, 5])\n3\n\nlx> first(1:10, "
      "3)\n1:3\n\nlx> first(\"hello\", 2)\n\"he\"\n```"},
     {"last", "(x, n = 1)", c_last,
      "    last(x)\n    last(x, n)\n\nThe last element (a Pair's second half), or the last n elements, as "
-     "`first` does from the front.\n\n# Examples\n```\nlx> last((1, 2, 3))\n3\n\nlx> last((1, 2, 3), 2)\n(2, "
+     "`first` does from the front.\n\n# Arguments\n- `x`: a List, Tuple, Range, String or Pair.\n- `n`: an "
+     "Int ≥ 0, how many elements.\n\n# Returns\nOne element; with n, a collection of x's kind.\n\n# "
+     "Examples\n```\nlx> last((1, 2, 3))\n3\n\nlx> last((1, 2, 3), 2)\n(2, "
      "3)\n```"},
     {"in", "(x, c)", c_in,
      "    in(x, c)\n    x ∈ c\n\nWhether some element of c is `==` to x. For a Dict, x must be a pair `key "
      "=> value`; for a String, x a one-character string; for an Int range the test is arithmetic.\n\n# "
+     "Arguments\n- `x`: the value looked for.\n- `c`: a collection (for a Dict, x is a `key => value` pair; "
+     "for a String, a one-character string).\n\n# Returns\nA Bool.\n\n# "
      "Examples\n```\nlx> 2 in [1, 2, 3]\ntrue\n\nlx> 2.0 ∈ 1:3\ntrue\n\nlx> (:a => 1) in Dict(:a => "
      "1)\ntrue\n```"},
     {"==", "(x)", c_fix_eq, ""},
@@ -1806,79 +1869,118 @@ static const lxL_Reg collections_lib[] = {
     {"isequal", "(x)", c_fix_isequal,
      "    isequal(x)\n    ==(x)\n    in(c)\n\nOne-argument forms of `isequal`, `==`, `!=`, `<`, `<=`, `>`, "
      "`>=` and `in` give the function `y -> f(y, x)` (Julia's `Base.Fix2`), for predicates such as "
-     "`findfirst(isequal(3), xs)` or `filter(in(allowed), xs)`.\n\n# Examples\n```\nlx> "
+     "`findfirst(isequal(3), xs)` or `filter(in(allowed), xs)`.\n\n# Arguments\n- `x`: the value to compare "
+     "with (for `in(c)`, the collection).\n\n# Returns\nA function of one argument `y`, returning `f(y, x)` "
+     "(a Bool).\n\n# Examples\n```\nlx> "
      "findfirst(isequal(3), [1, 3, 3])\n2\n\nlx> count(isequal(\"a\"), [\"a\", \"b\", \"a\"])\n2\n```"},
     {"in", "(c)", c_fix_in, ""},
-    {"∉", "(x, c)", c_notin, "    x ∉ c\n\n`!(x in c)`.\n\n# Examples\n```\nlx> 4 ∉ (1, 2, 3)\ntrue\n```"},
+    {"∉", "(x, c)", c_notin,
+     "    x ∉ c\n\n`!(x in c)`.\n\n# Arguments\n- `x`: the value looked for.\n- `c`: a collection.\n\n# "
+     "Returns\nA Bool.\n\n# Examples\n```\nlx> 4 ∉ (1, 2, 3)\ntrue\n```"},
     {"unique", "(xs)", c_unique,
      "    unique(xs)\n    unique(f, xs)\n\nA List of the distinct elements of xs (by `isequal`), in the "
-     "order they first appear; with f, the elements with distinct `f(x)`.\n\n# Examples\n```\nlx> unique([3, "
+     "order they first appear; with f, the elements with distinct `f(x)`.\n\n# Arguments\n- `f`: a function "
+     "of one element; left out, the elements themselves are compared.\n- `xs`: any iterable.\n\n# Returns\nA "
+     "new List.\n\n# Examples\n```\nlx> unique([3, "
      "1, 3, 2, 1]) == [3, 1, 2]\ntrue\n\nlx> unique(x -> x % 3, [1, 4, 2]) == [1, 2]\ntrue\n```"},
     {"reverse", "(xs)", c_reverse,
      "    reverse(xs)\n\nThe elements in reverse order: a new List for a List, a Tuple for a Tuple, a Range "
-     "for a Range, a String for a String.\n\n# Examples\n```\nlx> reverse((1, 2, 3))\n(3, 2, 1)\n\nlx> "
+     "for a Range, a String for a String.\n\n# Arguments\n- `xs`: a List, Tuple, Range or String.\n\n# "
+     "Returns\nA new List, Tuple, Range or String.\n\n# Examples\n```\nlx> reverse((1, 2, 3))\n(3, 2, "
+     "1)\n\nlx> "
      "reverse(1:3)\n3:-1:1\n```"},
     {"reverse!", "(l::List)", c_reverse_bang,
-     "    reverse!(list)\n\nReverses the list in place and returns it.\n\n# Examples\n```\nlx> l = [1, 2, "
+     "    reverse!(list)\n\nReverses the list in place and returns it.\n\n# Arguments\n- `list`: a "
+     "List.\n\n# Returns\nlist, mutated.\n\n# Examples\n```\nlx> l = [1, 2, "
      "3]; reverse!(l); l == [3, 2, 1]\ntrue\n```"},
     {"getindex", "(c, i...)", c_getindex,
      "    getindex(c, i...)\n    c[i]\n\nIndexing: an element by Int (1-based), a Dict value by key, a "
      "NamedTuple field by Symbol. A Range, a List of Ints or a Bool mask selects several elements: a List "
      "from a List, a Tuple from a Tuple, a Range from a Range indexed by a Range. Out of range is a "
-     "BoundsError.\n\n# Examples\n```\nlx> (10, 20, 30)[2:3]\n(20, 30)\n\nlx> (1:10)[2:2:6]\n2:2:6\n\nlx> "
+     "BoundsError.\n\n# Arguments\n- `c`: a List, Tuple, NamedTuple, Range, Dict or String.\n- `i`: an Int, "
+     "a key, a Symbol, or (for sequences) a Range, a List of Ints or a Bool mask.\n\n# Returns\nThe element, "
+     "or a collection of c's kind holding the selected elements.\n\n# Examples\n```\nlx> (10, 20, "
+     "30)[2:3]\n(20, 30)\n\nlx> (1:10)[2:2:6]\n2:2:6\n\nlx> "
      "[\"a\", \"b\", \"c\"][[true, false, true]] == [\"a\", \"c\"]\ntrue\n```"},
     {"setindex!", "(c, v, i...)", c_setindex,
      "    setindex!(c, v, i)\n    c[i] = v\n\nStores v at index i of a List (or key i of a Dict) and returns "
      "the collection. With a Range, List of Ints or mask, v must be a collection of as many values (use "
-     "`c[i] .= v` to store one value at each place).\n\n# Examples\n```\nlx> l = [1, 2, 3, 4]; l[2:3] = [0, "
+     "`c[i] .= v` to store one value at each place).\n\n# Arguments\n- `c`: a List or Dict.\n- `v`: the "
+     "value; with several indices, a collection of as many values.\n- `i`: an Int or key, or a Range, a List "
+     "of Ints or a Bool mask.\n\n# Returns\nc, mutated.\n\n# Examples\n```\nlx> l = [1, 2, 3, 4]; l[2:3] = "
+     "[0, "
      "0]; l == [1, 0, 0, 4]\ntrue\n```"},
     {"__dotsetindex!", "(c, v, i...)", c_dotsetindex, ""},
     {"iterate", "(x, state = start)", c_iterate,
      "    iterate(x)\n    iterate(x, state)\n\nThe iteration protocol: `nothing` when done, else `(item, "
      "nextstate)`. Built-in containers, strings, numbers and pairs implement it; add methods for your own "
      "types to make `for`, `collect`, splatting and the other collection functions work on them.\n\n# "
+     "Arguments\n- `x`: any iterable.\n- `state`: the state the previous call returned; left out, the "
+     "start.\n\n# Returns\n`nothing` when done, else a tuple `(item, nextstate)`.\n\n# "
      "Examples\n```\nlx> iterate([10, 20])\n(10, 2)\n\nlx> iterate([10, 20], 3)\n\nlx> struct Countdown n "
      "end\n\nlx> iterate(c::Countdown, s = c.n) = s < 1 ? nothing : (s, s - 1);\n\nlx> collect(Countdown(3)) "
      "== [3, 2, 1]\ntrue\n```"},
     {"step", "(r::Range)", c_step,
-     "    step(r)\n\nThe step of a range.\n\n# Examples\n```\nlx> step(1:2:9)\n2\n\nlx> "
+     "    step(r)\n\nThe step of a range.\n\n# Arguments\n- `r`: a Range.\n\n# Returns\nThe step, an Int or "
+     "Float64.\n\n# Examples\n```\nlx> step(1:2:9)\n2\n\nlx> "
      "step(0:0.5:1)\n0.5\n```"},
     {"range", "(start, stop = nothing, length = nothing; stop = nothing, length = nothing, step = nothing)",
      c_range,
      "    range(start, stop; length, step)\n    range(start; stop, length, step)\n\nA range from start: to "
      "stop by step (default 1), or of the given length (with stop: evenly spaced Float64 values, as Julia's "
-     "`range(0, 1, length = 5)`).\n\n# Examples\n```\nlx> range(0, 1; length = 5)\n0.0:0.25:1.0\n\nlx> "
+     "`range(0, 1, length = 5)`).\n\n# Arguments\n- `start`: the first value, a number.\n- `stop`: the last "
+     "value (positional or keyword).\n\n# Keyword Arguments\n- `stop = nothing`: the last value.\n- `length "
+     "= nothing`: an Int, the number of values.\n- `step = nothing`: the step (1 when stop is given without "
+     "length).\n\n# Returns\nA Range (Float64 values when it is given by stop and length, or when a value is "
+     "a float).\n\n# Examples\n```\nlx> range(0, 1; length = 5)\n0.0:0.25:1.0\n\nlx> "
      "range(1; step = 2, length = 4)\n1:2:7\n\nlx> range(2, 5)\n2:5\n```"},
     {"sort", "(xs; by = identity, lt = isless, rev = false)", c_sort,
      "    sort(xs; by = identity, lt = isless, rev = false)\n\nA sorted copy of xs (a List from a List, "
      "Range or other iterable; a Tuple from a Tuple). The sort is stable: elements that compare equal keep "
      "their order. `by` maps each element to the key compared, `lt` is the less-than test, `rev = true` "
-     "sorts in descending order.\n\n# Examples\n```\nlx> sort([3, 1, 2]) == [1, 2, 3]\ntrue\n\nlx> "
+     "sorts in descending order.\n\n# Arguments\n- `xs`: a List, Tuple, Range or other iterable.\n\n# "
+     "Keyword Arguments\n- `by = identity`: a function of one element, the key compared.\n- `lt = isless`: "
+     "the less-than test on keys.\n- `rev = false`: true for descending order.\n\n# Returns\nA new List, or "
+     "a Tuple for a Tuple.\n\n# Examples\n```\nlx> sort([3, 1, 2]) == [1, 2, 3]\ntrue\n\nlx> "
      "sort((\"bb\", \"a\", \"ccc\"); by = length, rev = true)\n(\"ccc\", \"bb\", \"a\")\n\nlx> sort([(1, "
      ":b), (0, :a), (1, :a)]; by = first)\n3-element List:\n (0, :a)\n (1, :b)\n (1, :a)\n```"},
     {"sort!", "(l::List; by = identity, lt = isless, rev = false)", c_sort_bang,
      "    sort!(list; by = identity, lt = isless, rev = false)\n\nSorts the list in place (stably) and "
-     "returns it; the keywords are `sort`'s.\n\n# Examples\n```\nlx> l = [3, 1, 2]; sort!(l; rev = true); l "
+     "returns it; the keywords are `sort`'s.\n\n# Arguments\n- `list`: a List.\n\n# Keyword Arguments\n- `by "
+     "= identity`: a function of one element, the key compared.\n- `lt = isless`: the less-than test on "
+     "keys.\n- `rev = false`: true for descending order.\n\n# Returns\nlist, mutated.\n\n# "
+     "Examples\n```\nlx> l = [3, 1, 2]; sort!(l; rev = true); l "
      "== [3, 2, 1]\ntrue\n```"},
     {"sortperm", "(xs; by = identity, lt = isless, rev = false)", c_sortperm,
      "    sortperm(xs; by = identity, lt = isless, rev = false)\n\nThe permutation (a List of indices) that "
-     "sorts xs: `xs[sortperm(xs)] == sort(xs)`.\n\n# Examples\n```\nlx> sortperm([30, 10, 20]) == [2, 3, "
+     "sorts xs: `xs[sortperm(xs)] == sort(xs)`.\n\n# Arguments\n- `xs`: a List, Tuple, Range or other "
+     "iterable.\n\n# Keyword Arguments\n- `by = identity`: a function of one element, the key compared.\n- "
+     "`lt = isless`: the less-than test on keys.\n- `rev = false`: true for descending order.\n\n# "
+     "Returns\nA new List of Ints.\n\n# Examples\n```\nlx> sortperm([30, 10, 20]) == [2, 3, "
      "1]\ntrue\n```"},
     {"<", "(a::List, b::List)", c_list_less, ""},
     {"issorted", "(xs; by = identity, lt = isless, rev = false)", c_issorted,
      "    issorted(xs; by = identity, lt = isless, rev = false)\n\nWhether xs is already in the order `sort` "
-     "would give.\n\n# Examples\n```\nlx> issorted(1:3)\ntrue\n\nlx> issorted([2, 1])\nfalse\n```"},
+     "would give.\n\n# Arguments\n- `xs`: a List, Tuple, Range or other iterable.\n\n# Keyword Arguments\n- "
+     "`by = identity`: a function of one element, the key compared.\n- `lt = isless`: the less-than test on "
+     "keys.\n- `rev = false`: true for descending order.\n\n# Returns\nA Bool.\n\n# Examples\n```\nlx> "
+     "issorted(1:3)\ntrue\n\nlx> issorted([2, 1])\nfalse\n```"},
     {"broadcast", "(f, xs...)", c_broadcast,
      "    broadcast(f, xs...)\n    f.(xs...)\n\nCalls f elementwise over the Lists, Tuples and Ranges among "
      "the arguments; other arguments (numbers, strings, ...) are scalars used for every element, and a "
      "collection of length 1 stretches to the others' length. The result is a List, or a Tuple when every "
      "collection argument is a tuple; with only scalars it is `f(xs...)`. Collections of different lengths "
-     "are a DimensionMismatch. (Tensors broadcast by their own rules.)\n\n# Examples\n```\nlx> (1, 2, 3) .+ "
+     "are a DimensionMismatch. (Tensors broadcast by their own rules.)\n\n# Arguments\n- `f`: a function.\n- "
+     "`xs...`: Lists, Tuples and Ranges (of one common length, or length 1), and scalars.\n\n# Returns\nA "
+     "new List, or a Tuple when every collection is a tuple; `f(xs...)` when all are scalars.\n\n# "
+     "Examples\n```\nlx> (1, 2, 3) .+ "
      "1\n(2, 3, 4)\n\nlx> broadcast((s, t) -> string(s, t), [\"a\", \"b\"], \"!\") == [\"a!\", "
      "\"b!\"]\ntrue\n\nlx> (x -> 2x).(3)\n6\n```"},
     {"broadcast!", "(f, dest, xs...)", c_broadcast_bang,
      "    broadcast!(f, dest, xs...)\n\n`broadcast(f, xs...)` written into the List dest, which keeps its "
-     "length; returns dest. `x .= y` is `broadcast!(identity, x, y)`.\n\n# Examples\n```\nlx> x = [1, 2, 3]; "
+     "length; returns dest. `x .= y` is `broadcast!(identity, x, y)`.\n\n# Arguments\n- `f`: a function.\n- "
+     "`dest`: the List written into.\n- `xs...`: Lists, Tuples and Ranges (of dest's length, or length 1), "
+     "and scalars.\n\n# Returns\ndest, mutated.\n\n# Examples\n```\nlx> x = [1, 2, 3]; "
      "x .= 0; x == [0, 0, 0]\ntrue\n\nlx> x = [1, 2]; broadcast!((a, b) -> a + b, x, x, 10); x == [11, "
      "12]\ntrue\n```"},
     {NULL, NULL, NULL, NULL}};

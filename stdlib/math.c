@@ -903,235 +903,428 @@ static lx_Value m_fma(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 static const lxL_Reg math_lib[] = {
     {"\\", "(a::Number, b::Number)", m_ldiv,
-     "    a \\ b\n\nLeft division: `b / a` for numbers (for a matrix A, `A \\ b` solves `A x = b`)." EX(
-         "lx> 2 \\ 6\n3.0\n")},
+     "    a \\ b\n\nLeft division: `b / a` for numbers (for a matrix A, `A \\ b` solves `A x = b`)."
+     "\n\n# Arguments\n- `a`: the divisor, a number.\n- `b`: the dividend, a number.\n\n# Returns\n`b / a`: "
+     "a Float64 for integers, a Float32 when either is a Float32." EX("lx> 2 \\ 6\n3.0\n")},
     {"abs", "(x::Real)", m_abs,
      "    abs(x)\n\nThe absolute value of x, of x's type. As in Julia, `abs(typemin(Int))` wraps around to "
-     "`typemin(Int)`." EX("lx> abs(-3)\n3\n\nlx> abs(-2.5f0)\n2.5f0\n")},
+     "`typemin(Int)`."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`abs.(x)`.\n\n# Returns\nA value of x's type (Bool stays Bool): `-x` when x is negative, else x." EX(
+         "lx> abs(-3)\n3\n\nlx> abs(-2.5f0)\n2.5f0\n")},
     {"abs2", "(x::Real)", m_abs2,
-     "    abs2(x)\n\nThe square of x's absolute value, `x * x`, of x's type." EX(
+     "    abs2(x)\n\nThe square of x's absolute value, `x * x`, of x's type."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`abs2.(x)`.\n\n# Returns\nA value of x's type: `x * x` (an Int wraps around on overflow)." EX(
          "lx> abs2(-3)\n9\n\nlx> abs2(1.5)\n2.25\n")},
     {"sign", "(x::Real)", m_sign,
      "    sign(x)\n\n-1, 0 or 1 by the sign of x, of x's type; a float zero keeps its sign and NaN stays "
-     "NaN." EX("lx> sign(-7)\n-1\n\nlx> sign(2.5)\n1.0\n\nlx> sign(-0.0)\n-0.0\n")},
+     "NaN."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`sign.(x)`.\n\n# Returns\nA value of x's type: -1, 0 or 1 (±0.0 and NaN unchanged)." EX(
+         "lx> sign(-7)\n-1\n\nlx> sign(2.5)\n1.0\n\nlx> sign(-0.0)\n-0.0\n")},
     {"signbit", "(x::Real)", m_signbit,
-     "    signbit(x)\n\nWhether the sign bit of x is set: true for negative numbers and for -0.0." EX(
-         "lx> signbit(-0.0)\ntrue\n\nlx> signbit(3)\nfalse\n")},
+     "    signbit(x)\n\nWhether the sign bit of x is set: true for negative numbers and for -0.0."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`signbit.(x)`.\n\n# Returns\nA Bool." EX("lx> signbit(-0.0)\ntrue\n\nlx> signbit(3)\nfalse\n")},
     {"copysign", "(x::Real, y::Real)", m_copysign,
-     "    copysign(x, y)\n\nx's magnitude with y's sign, of x's type." EX(
+     "    copysign(x, y)\n\nx's magnitude with y's sign, of x's type."
+     "\n\n# Arguments\n- `x`: the real number whose magnitude is kept.\n- `y`: the real number whose sign "
+     "(sign bit, so -0.0 counts as negative) is taken.\n\n# Returns\nA value of x's type." EX(
          "lx> copysign(3, -0.0)\n-3\n\nlx> copysign(-2.5, 1)\n2.5\n")},
     {"flipsign", "(x::Real, y::Real)", m_flipsign,
-     "    flipsign(x, y)\n\nx negated when y is negative (its sign bit is set), else x; of x's type." EX(
+     "    flipsign(x, y)\n\nx negated when y is negative (its sign bit is set), else x; of x's type."
+     "\n\n# Arguments\n- `x`: the real number to negate or keep.\n- `y`: a real number; only its sign bit is "
+     "read.\n\n# Returns\nA value of x's type: `-x` when y's sign bit is set, else x." EX(
          "lx> flipsign(5, -1)\n-5\n\nlx> flipsign(-5.0, -2)\n5.0\n")},
     {"sqrt", "(x::Real)", m_sqrt,
      "    sqrt(x)\n    √x\n\nThe square root. A negative argument is a DomainError (scalar math follows "
      "Julia; elementwise math on tensors gives NaN, spec §5). Integers give a Float64, Float32 stays "
-     "Float32." EX(
+     "Float32."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`sqrt.(x)`., x ≥ 0 (a DomainError below).\n\n# Returns\nA Float64, or a Float32 when x is a Float32 "
+     "(integers give Float64)." EX(
          "lx> sqrt(16)\n4.0\n\nlx> √2f0\n1.4142135f0\n\nlx> try sqrt(-1.0) catch e; sprint(showerror, e) "
          "end\n\"DomainError with -1.0:\\nsqrt was called with a negative real argument but will only return "
          "a complex result if called with a complex argument. Try sqrt(Complex(x)).\"\n")},
     {"cbrt", "(x::Real)", m_cbrt,
-     "    cbrt(x)\n\nThe real cube root (defined for negative x too)." EX("lx> cbrt(-27)\n-3.0\n")},
+     "    cbrt(x)\n\nThe real cube root (defined for negative x too)."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`cbrt.(x)`.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give Float64)." EX(
+         "lx> cbrt(-27)\n-3.0\n")},
     {"exp", "(x::Real)", m_exp,
-     "    exp(x)\n\nThe natural exponential e^x." EX("lx> exp(0)\n1.0\n\nlx> exp(1.0f0)\n2.7182817f0\n")},
-    {"exp2", "(x::Real)", m_exp2, "    exp2(x)\n\n2^x as a float." EX("lx> exp2(10)\n1024.0\n")},
-    {"exp10", "(x::Real)", m_exp10, "    exp10(x)\n\n10^x as a float." EX("lx> exp10(3)\n1000.0\n")},
+     "    exp(x)\n\nThe natural exponential e^x."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`exp.(x)`.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give Float64)." EX(
+         "lx> exp(0)\n1.0\n\nlx> exp(1.0f0)\n2.7182817f0\n")},
+    {"exp2", "(x::Real)", m_exp2,
+     "    exp2(x)\n\n2^x as a float."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`exp2.(x)`.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give Float64)." EX(
+         "lx> exp2(10)\n1024.0\n")},
+    {"exp10", "(x::Real)", m_exp10,
+     "    exp10(x)\n\n10^x as a float."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`exp10.(x)`.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give Float64)." EX(
+         "lx> exp10(3)\n1000.0\n")},
     {"expm1", "(x::Real)", m_expm1,
-     "    expm1(x)\n\n`exp(x) - 1`, accurate for x near zero." EX("lx> expm1(1e-10)\n1.00000000005e-10\n")},
+     "    expm1(x)\n\n`exp(x) - 1`, accurate for x near zero."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`expm1.(x)`.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give Float64)." EX(
+         "lx> expm1(1e-10)\n1.00000000005e-10\n")},
     {"log", "(x::Real)", m_log,
      "    log(x)\n    log(b, x)\n\nThe natural logarithm of x, or its logarithm in base b (`log(x) / "
-     "log(b)`, as Julia computes it). `log(0)` is `-Inf`; a negative argument is a DomainError." EX(
+     "log(b)`, as Julia computes it). `log(0)` is `-Inf`; a negative argument is a DomainError."
+     "\n\n# Arguments\n- `x`: a real number, x ≥ 0 (a DomainError below); for a tensor, broadcast: "
+     "`log.(x)`.\n- `b`: the base, a real number ≥ 0.\n\n# Returns\nA Float64, or a Float32 when an argument "
+     "is a Float32." EX(
          "lx> log(1)\n0.0\n\nlx> log(2, 8)\n3.0\n\nlx> log(0.0)\n-Inf\n\nlx> try log(-1) catch e; e isa "
          "DomainError end\ntrue\n")},
     {"log", "(b::Real, x::Real)", m_log, ""},
     {"log2", "(x::Real)", m_log2,
-     "    log2(x)\n\nThe base-2 logarithm; a negative argument is a DomainError." EX(
-         "lx> log2(1024)\n10.0\n")},
+     "    log2(x)\n\nThe base-2 logarithm; a negative argument is a DomainError."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`log2.(x)`., x ≥ 0.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> log2(1024)\n10.0\n")},
     {"log10", "(x::Real)", m_log10,
-     "    log10(x)\n\nThe base-10 logarithm; a negative argument is a DomainError." EX(
-         "lx> log10(1000)\n3.0\n")},
+     "    log10(x)\n\nThe base-10 logarithm; a negative argument is a DomainError."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`log10.(x)`., x ≥ 0.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> log10(1000)\n3.0\n")},
     {"log1p", "(x::Real)", m_log1p,
-     "    log1p(x)\n\n`log(1 + x)`, accurate for x near zero; x < -1 is a DomainError." EX(
-         "lx> log1p(0)\n0.0\n\nlx> log1p(1e-20)\n1.0e-20\n")},
+     "    log1p(x)\n\n`log(1 + x)`, accurate for x near zero; x < -1 is a DomainError."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`log1p.(x)`., x ≥ -1.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> log1p(0)\n0.0\n\nlx> log1p(1e-20)\n1.0e-20\n")},
     {"sin", "(x::Real)", m_sin,
-     "    sin(x)\n\nThe sine of x in radians; an infinite x is a DomainError." EX(
-         "lx> sin(0)\n0.0\n\nlx> sin(π / 2)\n1.0\n")},
+     "    sin(x)\n\nThe sine of x in radians; an infinite x is a DomainError."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`sin.(x)`., finite.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> sin(0)\n0.0\n\nlx> sin(π / 2)\n1.0\n")},
     {"cos", "(x::Real)", m_cos,
-     "    cos(x)\n\nThe cosine of x in radians; an infinite x is a DomainError." EX(
-         "lx> cos(0.0f0)\n1.0f0\n\nlx> cos(π)\n-1.0\n")},
+     "    cos(x)\n\nThe cosine of x in radians; an infinite x is a DomainError."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`cos.(x)`., finite.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> cos(0.0f0)\n1.0f0\n\nlx> cos(π)\n-1.0\n")},
     {"tan", "(x::Real)", m_tan,
-     "    tan(x)\n\nThe tangent of x in radians; an infinite x is a DomainError." EX("lx> tan(0)\n0.0\n")},
+     "    tan(x)\n\nThe tangent of x in radians; an infinite x is a DomainError."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`tan.(x)`., finite.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> tan(0)\n0.0\n")},
     {"asin", "(x::Real)", m_asin,
-     "    asin(x)\n\nThe inverse sine, in radians; |x| > 1 is a DomainError." EX(
-         "lx> asin(1)\n1.5707963267948966\n")},
+     "    asin(x)\n\nThe inverse sine, in radians; |x| > 1 is a DomainError."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`asin.(x)`., -1 ≤ x ≤ 1.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> asin(1)\n1.5707963267948966\n")},
     {"acos", "(x::Real)", m_acos,
-     "    acos(x)\n\nThe inverse cosine, in radians; |x| > 1 is a DomainError." EX("lx> acos(1)\n0.0\n")},
+     "    acos(x)\n\nThe inverse cosine, in radians; |x| > 1 is a DomainError."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`acos.(x)`., -1 ≤ x ≤ 1.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> acos(1)\n0.0\n")},
     {"atan", "(x::Real)", m_atan,
      "    atan(x)\n    atan(y, x)\n\nThe inverse tangent; with two arguments, the angle of the point (x, y) "
-     "from the x axis, in (-π, π]." EX("lx> atan(1) == π / 4\ntrue\n\nlx> atan(1, -1)\n2.356194490192345\n")},
+     "from the x axis, in (-π, π]."
+     "\n\n# Arguments\n- `x`: a real number; for a tensor, broadcast: `atan.(x)`.\n- `y`: with two "
+     "arguments, the point's y coordinate (x is then its x coordinate).\n\n# Returns\nAn angle in radians: a "
+     "Float64, or a Float32 when an argument is a Float32." EX(
+         "lx> atan(1) == π / 4\ntrue\n\nlx> atan(1, -1)\n2.356194490192345\n")},
     {"atan", "(y::Real, x::Real)", m_atan, ""},
-    {"sinh", "(x::Real)", m_sinh, "    sinh(x)\n\nThe hyperbolic sine." EX("lx> sinh(0)\n0.0\n")},
-    {"cosh", "(x::Real)", m_cosh, "    cosh(x)\n\nThe hyperbolic cosine." EX("lx> cosh(0)\n1.0\n")},
+    {"sinh", "(x::Real)", m_sinh,
+     "    sinh(x)\n\nThe hyperbolic sine."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`sinh.(x)`.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give Float64)." EX(
+         "lx> sinh(0)\n0.0\n")},
+    {"cosh", "(x::Real)", m_cosh,
+     "    cosh(x)\n\nThe hyperbolic cosine."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`cosh.(x)`.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give Float64)." EX(
+         "lx> cosh(0)\n1.0\n")},
     {"tanh", "(x::Real)", m_tanh,
-     "    tanh(x)\n\nThe hyperbolic tangent." EX("lx> tanh(0.5f0)\n0.46211717f0\n")},
-    {"asinh", "(x::Real)", m_asinh, "    asinh(x)\n\nThe inverse hyperbolic sine." EX("lx> asinh(0)\n0.0\n")},
+     "    tanh(x)\n\nThe hyperbolic tangent."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`tanh.(x)`.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give Float64)." EX(
+         "lx> tanh(0.5f0)\n0.46211717f0\n")},
+    {"asinh", "(x::Real)", m_asinh,
+     "    asinh(x)\n\nThe inverse hyperbolic sine."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`asinh.(x)`.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give Float64)." EX(
+         "lx> asinh(0)\n0.0\n")},
     {"acosh", "(x::Real)", m_acosh,
-     "    acosh(x)\n\nThe inverse hyperbolic cosine; x < 1 is a DomainError." EX("lx> acosh(1)\n0.0\n")},
+     "    acosh(x)\n\nThe inverse hyperbolic cosine; x < 1 is a DomainError."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`acosh.(x)`., x ≥ 1.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> acosh(1)\n0.0\n")},
     {"atanh", "(x::Real)", m_atanh,
-     "    atanh(x)\n\nThe inverse hyperbolic tangent; |x| > 1 is a DomainError (±1 give ±Inf)." EX(
-         "lx> atanh(0)\n0.0\n\nlx> atanh(1)\nInf\n")},
+     "    atanh(x)\n\nThe inverse hyperbolic tangent; |x| > 1 is a DomainError (±1 give ±Inf)."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`atanh.(x)`., -1 ≤ x ≤ 1.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> atanh(0)\n0.0\n\nlx> atanh(1)\nInf\n")},
     {"sinpi", "(x::Real)", m_sinpi,
-     "    sinpi(x)\n\n`sin(π * x)`, exact at integers and half-integers." EX(
-         "lx> sinpi(1)\n0.0\n\nlx> sinpi(0.5)\n1.0\n")},
+     "    sinpi(x)\n\n`sin(π * x)`, exact at integers and half-integers."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`sinpi.(x)`., finite.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> sinpi(1)\n0.0\n\nlx> sinpi(0.5)\n1.0\n")},
     {"cospi", "(x::Real)", m_cospi,
-     "    cospi(x)\n\n`cos(π * x)`, exact at integers and half-integers." EX(
-         "lx> cospi(1)\n-1.0\n\nlx> cospi(0.5)\n0.0\n")},
+     "    cospi(x)\n\n`cos(π * x)`, exact at integers and half-integers."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`cospi.(x)`., finite.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> cospi(1)\n-1.0\n\nlx> cospi(0.5)\n0.0\n")},
     {"sincos", "(x::Real)", m_sincos,
-     "    sincos(x)\n\n`(sin(x), cos(x))`." EX("lx> sincos(0)\n(0.0, 1.0)\n")},
+     "    sincos(x)\n\n`(sin(x), cos(x))`."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`sincos.(x)`., finite.\n\n# Returns\nA tuple `(sin(x), cos(x))` of two Float64s (Float32s for a "
+     "Float32 x)." EX("lx> sincos(0)\n(0.0, 1.0)\n")},
     {"hypot", "(x::Real, y::Real, zs::Real...)", m_hypot,
-     "    hypot(x, y, zs...)\n\n`sqrt(x^2 + y^2 + ...)` without overflow or underflow in the squares." EX(
-         "lx> hypot(3, 4)\n5.0\n")},
-    {"inv", "(x::Real)", m_inv, "    inv(x)\n\n`1 / x`, as a float." EX("lx> inv(4)\n0.25\n")},
+     "    hypot(x, y, zs...)\n\n`sqrt(x^2 + y^2 + ...)` without overflow or underflow in the squares."
+     "\n\n# Arguments\n- `x`, `y`, `zs...`: two or more real numbers.\n\n# Returns\nA Float64, or a Float32 "
+     "when an argument is a Float32." EX("lx> hypot(3, 4)\n5.0\n")},
+    {"inv", "(x::Real)", m_inv,
+     "    inv(x)\n\n`1 / x`, as a float."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`inv.(x)`. (`inv(0)` is Inf).\n\n# Returns\nA Float64, or a Float32 when x is a Float32 (integers give "
+     "Float64)." EX("lx> inv(4)\n0.25\n")},
     {"deg2rad", "(x::Real)", m_deg2rad,
-     "    deg2rad(x)\n\nDegrees to radians." EX("lx> deg2rad(180)\n3.141592653589793\n")},
+     "    deg2rad(x)\n\nDegrees to radians."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`deg2rad.(x)`., an angle in degrees.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 "
+     "(integers give Float64)." EX("lx> deg2rad(180)\n3.141592653589793\n")},
     {"rad2deg", "(x::Real)", m_rad2deg,
-     "    rad2deg(x)\n\nRadians to degrees." EX("lx> rad2deg(π)\n180.0\n")},
+     "    rad2deg(x)\n\nRadians to degrees."
+     "\n\n# Arguments\n- `x`: a real number (Bool, Int, Float64 or Float32); for a tensor, broadcast: "
+     "`rad2deg.(x)`., an angle in radians.\n\n# Returns\nA Float64, or a Float32 when x is a Float32 "
+     "(integers give Float64)." EX("lx> rad2deg(π)\n180.0\n")},
     {"floor", "(x::Real; digits = nothing, sigdigits = nothing, base = 10)", m_floor,
      "    floor(x; digits, sigdigits, base = 10)\n    floor(T, x)\n\nThe largest integral value not above x, "
      "of x's type; with `digits` (or `sigdigits`), rounded down at that many digits after the point "
      "(significant digits). `floor(T, x)` converts the result to T (Int, Float64, Float32, Bool); an "
-     "InexactError when it does not fit." EX(
+     "InexactError when it does not fit."
+     "\n\n# Arguments\n- `x`: a real number; for a tensor, broadcast: `floor.(x)`.\n- `T`: the type of the "
+     "result: Int, Float64, Float32 or Bool.\n\n# Keyword Arguments\n- `digits = nothing`: an Int, the "
+     "number of digits after the point to keep (negative: before it).\n- `sigdigits = nothing`: an Int ≥ 1, "
+     "the number of significant digits to keep (not with `digits`).\n- `base = 10`: an Int ≥ 2, the base the "
+     "digits are counted in.\n\n# Returns\nA value of x's type (an integer x is returned as it is unless "
+     "digits are negative), or of T with `floor(T, x)`." EX(
          "lx> floor(2.7)\n2.0\n\nlx> floor(Int, -2.5)\n-3\n\nlx> floor(3.14159; digits = 2)\n3.14\n")},
     {"floor", "(T::Type, x::Real)", m_floor, ""},
     {"ceil", "(x::Real; digits = nothing, sigdigits = nothing, base = 10)", m_ceil,
      "    ceil(x; digits, sigdigits, base = 10)\n    ceil(T, x)\n\nThe smallest integral value not below x, "
-     "of x's type; `digits`, `sigdigits` and a type first work as for `floor`." EX(
-         "lx> ceil(2.1)\n3.0\n\nlx> ceil(Int, 2.1)\n3\n")},
+     "of x's type; `digits`, `sigdigits` and a type first work as for `floor`."
+     "\n\n# Arguments\n- `x`: a real number; for a tensor, broadcast: `ceil.(x)`.\n- `T`: the type of the "
+     "result: Int, Float64, Float32 or Bool.\n\n# Keyword Arguments\n- `digits = nothing`: an Int, the "
+     "number of digits after the point to keep (negative: before it).\n- `sigdigits = nothing`: an Int ≥ 1, "
+     "the number of significant digits to keep (not with `digits`).\n- `base = 10`: an Int ≥ 2, the base the "
+     "digits are counted in.\n\n# Returns\nA value of x's type (an integer x is returned as it is unless "
+     "digits are negative), or of T with `ceil(T, x)`." EX("lx> ceil(2.1)\n3.0\n\nlx> ceil(Int, 2.1)\n3\n")},
     {"ceil", "(T::Type, x::Real)", m_ceil, ""},
     {"round", "(x::Real; digits = nothing, sigdigits = nothing, base = 10)", m_round,
      "    round(x; digits, sigdigits, base = 10)\n    round(T, x)\n\nThe nearest integral value, halves to "
      "the even neighbour (Julia's RoundNearest), of x's type. `digits = n` rounds at n digits after the "
      "point (before it when negative), `sigdigits = n` to n significant digits; `round(T, x)` converts the "
-     "result to T (Int, Float64, Float32, Bool), an InexactError when it does not fit." EX(
+     "result to T (Int, Float64, Float32, Bool), an InexactError when it does not fit."
+     "\n\n# Arguments\n- `x`: a real number; for a tensor, broadcast: `round.(x)`.\n- `T`: the type of the "
+     "result: Int, Float64, Float32 or Bool.\n\n# Keyword Arguments\n- `digits = nothing`: an Int, the "
+     "number of digits after the point to keep (negative: before it).\n- `sigdigits = nothing`: an Int ≥ 1, "
+     "the number of significant digits to keep (not with `digits`).\n- `base = 10`: an Int ≥ 2, the base the "
+     "digits are counted in.\n\n# Returns\nA value of x's type (an integer x is returned as it is unless "
+     "digits are negative), or of T with `round(T, x)`." EX(
          "lx> round(2.5)\n2.0\n\nlx> round(Int, 3.5)\n4\n\nlx> round(π; digits = 3)\n3.142\n\nlx> "
          "round(12345.678; sigdigits = 2)\n12000.0\n\nlx> round(1234; digits = -2)\n1200\n")},
     {"round", "(T::Type, x::Real)", m_round, ""},
     {"trunc", "(x::Real; digits = nothing, sigdigits = nothing, base = 10)", m_trunc,
      "    trunc(x; digits, sigdigits, base = 10)\n    trunc(T, x)\n\nx rounded toward zero, of x's type; "
-     "`digits`, `sigdigits` and a type first work as for `floor`." EX(
+     "`digits`, `sigdigits` and a type first work as for `floor`."
+     "\n\n# Arguments\n- `x`: a real number; for a tensor, broadcast: `trunc.(x)`.\n- `T`: the type of the "
+     "result: Int, Float64, Float32 or Bool.\n\n# Keyword Arguments\n- `digits = nothing`: an Int, the "
+     "number of digits after the point to keep (negative: before it).\n- `sigdigits = nothing`: an Int ≥ 1, "
+     "the number of significant digits to keep (not with `digits`).\n- `base = 10`: an Int ≥ 2, the base the "
+     "digits are counted in.\n\n# Returns\nA value of x's type (an integer x is returned as it is unless "
+     "digits are negative), or of T with `trunc(T, x)`." EX(
          "lx> trunc(-2.7)\n-2.0\n\nlx> trunc(Int, 9.99)\n9\n")},
     {"trunc", "(T::Type, x::Real)", m_trunc, ""},
     {"div", "(x::Real, y::Real)", m_div,
      "    div(x, y)\n    x ÷ y\n\nThe quotient truncated toward zero. Integer division by zero is a "
-     "DivideError." EX("lx> div(7, 2)\n3\n\nlx> div(-7, 2)\n-3\n\nlx> div(7.5, 2)\n3.0\n")},
+     "DivideError."
+     "\n\n# Arguments\n- `x`: the dividend, a real number.\n- `y`: the divisor, a real number (an integer 0 "
+     "is a DivideError).\n\n# Returns\nA value of the common type of x and y: an Int for integers, a float "
+     "holding an integral value for floats." EX(
+         "lx> div(7, 2)\n3\n\nlx> div(-7, 2)\n-3\n\nlx> div(7.5, 2)\n3.0\n")},
     {"rem", "(x::Real, y::Real)", m_rem,
      "    rem(x, y)\n    x % y\n\nThe remainder of `div(x, y)`: it has x's sign. Integer division by zero is "
-     "a DivideError." EX("lx> rem(-7, 3)\n-1\n\nlx> rem(7.5, 2)\n1.5\n")},
+     "a DivideError."
+     "\n\n# Arguments\n- `x`: the dividend, a real number.\n- `y`: the divisor, a real number (an integer 0 "
+     "is a DivideError).\n\n# Returns\nA value of the common type of x and y, with x's sign, `abs(result) < "
+     "abs(y)`." EX("lx> rem(-7, 3)\n-1\n\nlx> rem(7.5, 2)\n1.5\n")},
     {"mod", "(x::Real, y::Real)", m_mod,
      "    mod(x, y)\n\nThe remainder of `fld(x, y)`: it has y's sign, so `mod(x, n)` of a positive n is in "
-     "`0:n-1`. Integer division by zero is a DivideError." EX(
-         "lx> mod(-7, 3)\n2\n\nlx> mod(7, -3)\n-2\n\nlx> mod(-1.5, 1)\n0.5\n")},
+     "`0:n-1`. Integer division by zero is a DivideError."
+     "\n\n# Arguments\n- `x`: the dividend, a real number.\n- `y`: the divisor, a real number (an integer 0 "
+     "is a DivideError).\n\n# Returns\nA value of the common type of x and y, with y's sign, `abs(result) < "
+     "abs(y)`." EX("lx> mod(-7, 3)\n2\n\nlx> mod(7, -3)\n-2\n\nlx> mod(-1.5, 1)\n0.5\n")},
     {"fld", "(x::Real, y::Real)", m_fld,
-     "    fld(x, y)\n\nThe quotient rounded down (toward -Inf)." EX(
-         "lx> fld(-7, 2)\n-4\n\nlx> fld(7, 2)\n3\n")},
+     "    fld(x, y)\n\nThe quotient rounded down (toward -Inf)."
+     "\n\n# Arguments\n- `x`: the dividend, a real number.\n- `y`: the divisor, a real number (an integer 0 "
+     "is a DivideError).\n\n# Returns\nA value of the common type of x and y: an Int for integers, an "
+     "integral float for floats." EX("lx> fld(-7, 2)\n-4\n\nlx> fld(7, 2)\n3\n")},
     {"cld", "(x::Real, y::Real)", m_cld,
-     "    cld(x, y)\n\nThe quotient rounded up (toward +Inf)." EX(
-         "lx> cld(7, 2)\n4\n\nlx> cld(-7, 2)\n-3\n")},
+     "    cld(x, y)\n\nThe quotient rounded up (toward +Inf)."
+     "\n\n# Arguments\n- `x`: the dividend, a real number.\n- `y`: the divisor, a real number (an integer 0 "
+     "is a DivideError).\n\n# Returns\nA value of the common type of x and y: an Int for integers, an "
+     "integral float for floats." EX("lx> cld(7, 2)\n4\n\nlx> cld(-7, 2)\n-3\n")},
     {"divrem", "(x::Real, y::Real)", m_divrem,
-     "    divrem(x, y)\n\n`(div(x, y), rem(x, y))`." EX("lx> divrem(7, 3)\n(2, 1)\n")},
+     "    divrem(x, y)\n\n`(div(x, y), rem(x, y))`."
+     "\n\n# Arguments\n- `x`: the dividend, a real number.\n- `y`: the divisor, a real number (an integer 0 "
+     "is a DivideError).\n\n# Returns\nA tuple `(div(x, y), rem(x, y))`, both of the common type of x and "
+     "y." EX("lx> divrem(7, 3)\n(2, 1)\n")},
     {"gcd", "(x::Integer, y::Integer, zs::Integer...)", m_gcd,
-     "    gcd(x, y, zs...)\n\nThe greatest common divisor (non-negative; `gcd(0, 0)` is 0)." EX(
-         "lx> gcd(12, 18)\n6\n\nlx> gcd(-4, 6, 10)\n2\n")},
+     "    gcd(x, y, zs...)\n\nThe greatest common divisor (non-negative; `gcd(0, 0)` is 0)."
+     "\n\n# Arguments\n- `x`, `y`, `zs...`: two or more integers.\n\n# Returns\nA non-negative Int (an "
+     "OverflowError when it would be 2^63)." EX("lx> gcd(12, 18)\n6\n\nlx> gcd(-4, 6, 10)\n2\n")},
     {"lcm", "(x::Integer, y::Integer, zs::Integer...)", m_lcm,
      "    lcm(x, y, zs...)\n\nThe least common (non-negative) multiple; 0 when an argument is 0, an "
-     "OverflowError past Int64." EX("lx> lcm(4, 6)\n12\n")},
+     "OverflowError past Int64."
+     "\n\n# Arguments\n- `x`, `y`, `zs...`: two or more integers.\n\n# Returns\nA non-negative Int." EX(
+         "lx> lcm(4, 6)\n12\n")},
     {"factorial", "(n::Integer)", m_factorial,
      "    factorial(n)\n\nn! as an Int. A negative n is a DomainError; past 20 the result does not fit in "
-     "Int64, an OverflowError." EX("lx> factorial(5)\n120\n\nlx> factorial(20)\n2432902008176640000\n")},
+     "Int64, an OverflowError."
+     "\n\n# Arguments\n- `n`: an integer, 0 ≤ n ≤ 20.\n\n# Returns\nAn Int." EX(
+         "lx> factorial(5)\n120\n\nlx> factorial(20)\n2432902008176640000\n")},
     {"binomial", "(n::Integer, k::Integer)", m_binomial,
      "    binomial(n, k)\n\nThe binomial coefficient \"n choose k\" (0 when k < 0 or k > n >= 0; negative n "
-     "by Julia's extension). An OverflowError when it does not fit in Int64." EX(
-         "lx> binomial(5, 2)\n10\n\nlx> binomial(-5, 2)\n15\n")},
+     "by Julia's extension). An OverflowError when it does not fit in Int64."
+     "\n\n# Arguments\n- `n`: an integer (negative n too).\n- `k`: an integer, the number chosen.\n\n# "
+     "Returns\nAn Int." EX("lx> binomial(5, 2)\n10\n\nlx> binomial(-5, 2)\n15\n")},
     {"min", "(x::Real, y::Real, zs::Real...)", m_min,
      "    min(x, y, zs...)\n\nThe smallest argument, numbers promoted to their common type (NaN if any is "
-     "NaN); other values by `isless`. For the smallest element of a collection use `minimum`." EX(
+     "NaN); other values by `isless`. For the smallest element of a collection use `minimum`."
+     "\n\n# Arguments\n- `x`, `y`, `zs...`: two or more numbers, or other values ordered by `isless` "
+     "(strings, tuples, ...).\n\n# Returns\nThe smallest argument: for numbers, of their common type "
+     "(Float32 wins over Float64); otherwise the argument itself." EX(
          "lx> min(3, 1, 2)\n1\n\nlx> min(1, 2.5)\n1.0\n\nlx> min(\"b\", \"a\")\n\"a\"\n")},
     {"min", "(x, y, zs...)", m_min_any, ""},
     {"max", "(x::Real, y::Real, zs::Real...)", m_max,
      "    max(x, y, zs...)\n\nThe largest argument, numbers promoted to their common type (NaN if any is "
-     "NaN); other values by `isless`. For the largest element of a collection use `maximum`." EX(
+     "NaN); other values by `isless`. For the largest element of a collection use `maximum`."
+     "\n\n# Arguments\n- `x`, `y`, `zs...`: two or more numbers, or other values ordered by `isless` "
+     "(strings, tuples, ...).\n\n# Returns\nThe largest argument: for numbers, of their common type (Float32 "
+     "wins over Float64); otherwise the argument itself." EX(
          "lx> max(3, 1, 2)\n3\n\nlx> max(1f0, 2)\n2.0f0\n")},
     {"max", "(x, y, zs...)", m_max_any, ""},
     {"minmax", "(x, y)", m_minmax,
-     "    minmax(x, y)\n\n`(min(x, y), max(x, y))`." EX("lx> minmax(5, 2)\n(2, 5)\n")},
+     "    minmax(x, y)\n\n`(min(x, y), max(x, y))`."
+     "\n\n# Arguments\n- `x`, `y`: two numbers, or two values ordered by `isless`.\n\n# Returns\nA tuple "
+     "`(min(x, y), max(x, y))`." EX("lx> minmax(5, 2)\n(2, 5)\n")},
     {"clamp", "(x::Real, lo::Real, hi::Real)", m_clamp,
      "    clamp(x, lo, hi)\n\nx limited to `lo:hi`: lo when x < lo, hi when x > hi, else x; promoted to the "
-     "common type of the three." EX("lx> clamp(5, 1, 3)\n3\n\nlx> clamp(-1.5, 0, 1)\n0.0\n")},
+     "common type of the three."
+     "\n\n# Arguments\n- `x`: a real number; for a tensor, broadcast: `clamp.(x, lo, hi)`.\n- `lo`, `hi`: "
+     "real numbers, the bounds (`lo <= hi`).\n\n# Returns\nA value of the common type of x, lo and hi: "
+     "`min(max(x, lo), hi)`." EX("lx> clamp(5, 1, 3)\n3\n\nlx> clamp(-1.5, 0, 1)\n0.0\n")},
     {"cmp", "(x::Real, y::Real)", m_cmp,
      "    cmp(x, y)\n\n-1, 0 or 1 as x is less than, equal to or greater than y, in `isless`'s order (NaN "
-     "last, -0.0 before 0.0). Strings compare by bytes." EX("lx> cmp(1, 2)\n-1\n\nlx> cmp(2.0, 2)\n0\n")},
+     "last, -0.0 before 0.0). Strings compare by bytes."
+     "\n\n# Arguments\n- `x`, `y`: real numbers (or two strings).\n\n# Returns\nAn Int: -1, 0 or 1." EX(
+         "lx> cmp(1, 2)\n-1\n\nlx> cmp(2.0, 2)\n0\n")},
     {"isnan", "(x::Number)", m_isnan,
-     "    isnan(x)\n\nWhether x is a float NaN (\"not a number\")." EX(
-         "lx> isnan(0 / 0)\ntrue\n\nlx> isnan(1)\nfalse\n")},
+     "    isnan(x)\n\nWhether x is a float NaN (\"not a number\")."
+     "\n\n# Arguments\n- `x`: a number (an integer or Bool too); for a tensor, broadcast: `isnan.(x)`.\n\n# "
+     "Returns\nA Bool." EX("lx> isnan(0 / 0)\ntrue\n\nlx> isnan(1)\nfalse\n")},
     {"isinf", "(x::Number)", m_isinf,
-     "    isinf(x)\n\nWhether x is a float infinity." EX("lx> isinf(-Inf)\ntrue\n")},
+     "    isinf(x)\n\nWhether x is a float infinity."
+     "\n\n# Arguments\n- `x`: a number (an integer or Bool too); for a tensor, broadcast: `isinf.(x)`.\n\n# "
+     "Returns\nA Bool." EX("lx> isinf(-Inf)\ntrue\n")},
     {"isfinite", "(x::Number)", m_isfinite,
-     "    isfinite(x)\n\nWhether x is neither infinite nor NaN (integers always are)." EX(
-         "lx> isfinite(1e308)\ntrue\n\nlx> isfinite(NaN)\nfalse\n")},
+     "    isfinite(x)\n\nWhether x is neither infinite nor NaN (integers always are)."
+     "\n\n# Arguments\n- `x`: a number (an integer or Bool too); for a tensor, broadcast: "
+     "`isfinite.(x)`.\n\n# Returns\nA Bool." EX("lx> isfinite(1e308)\ntrue\n\nlx> isfinite(NaN)\nfalse\n")},
     {"iszero", "(x::Number)", m_iszero,
-     "    iszero(x)\n\nWhether `x == 0` (also for -0.0)." EX("lx> iszero(-0.0)\ntrue\n")},
-    {"isone", "(x::Number)", m_isone, "    isone(x)\n\nWhether `x == 1`." EX("lx> isone(1.0)\ntrue\n")},
+     "    iszero(x)\n\nWhether `x == 0` (also for -0.0)."
+     "\n\n# Arguments\n- `x`: a number (an integer or Bool too); for a tensor, broadcast: `iszero.(x)`.\n\n# "
+     "Returns\nA Bool." EX("lx> iszero(-0.0)\ntrue\n")},
+    {"isone", "(x::Number)", m_isone,
+     "    isone(x)\n\nWhether `x == 1`."
+     "\n\n# Arguments\n- `x`: a number (an integer or Bool too); for a tensor, broadcast: `isone.(x)`.\n\n# "
+     "Returns\nA Bool." EX("lx> isone(1.0)\ntrue\n")},
     {"iseven", "(x::Real)", m_iseven,
-     "    iseven(x)\n\nWhether x is an even integer (a float counts when it is integral)." EX(
-         "lx> iseven(4)\ntrue\n\nlx> iseven(3.0)\nfalse\n")},
+     "    iseven(x)\n\nWhether x is an even integer (a float counts when it is integral)."
+     "\n\n# Arguments\n- `x`: a real number (an integer, Bool or float); for a tensor, broadcast: "
+     "`iseven.(x)`.\n\n# Returns\nA Bool." EX("lx> iseven(4)\ntrue\n\nlx> iseven(3.0)\nfalse\n")},
     {"isodd", "(x::Real)", m_isodd,
-     "    isodd(x)\n\nWhether x is an odd integer (a float counts when it is integral)." EX(
-         "lx> isodd(-3)\ntrue\n")},
+     "    isodd(x)\n\nWhether x is an odd integer (a float counts when it is integral)."
+     "\n\n# Arguments\n- `x`: a real number (an integer, Bool or float); for a tensor, broadcast: "
+     "`isodd.(x)`.\n\n# Returns\nA Bool." EX("lx> isodd(-3)\ntrue\n")},
     {"isinteger", "(x::Real)", m_isinteger,
-     "    isinteger(x)\n\nWhether x has an integral value." EX(
-         "lx> isinteger(2.0)\ntrue\n\nlx> isinteger(2.5)\nfalse\n")},
+     "    isinteger(x)\n\nWhether x has an integral value."
+     "\n\n# Arguments\n- `x`: a real number (an integer, Bool or float); for a tensor, broadcast: "
+     "`isinteger.(x)`.\n\n# Returns\nA Bool." EX("lx> isinteger(2.0)\ntrue\n\nlx> isinteger(2.5)\nfalse\n")},
     {"zero", "(x::Number)", m_zero,
-     "    zero(x)\n    zero(T)\n\nThe zero of x's type, or of the number type T." EX(
+     "    zero(x)\n    zero(T)\n\nThe zero of x's type, or of the number type T."
+     "\n\n# Arguments\n- `x`: a number, whose type is used.\n- `T`: a number type: Int (Int64, Integer, "
+     "Signed), Float64 (AbstractFloat), Float32 or Bool.\n\n# Returns\n0 of that type (`false` for Bool)." EX(
          "lx> zero(2.5)\n0.0\n\nlx> zero(Int)\n0\n\nlx> zero(Float32)\n0.0f0\n")},
     {"zero", "(T::Type)", m_zero, ""},
     {"one", "(x::Number)", m_one,
-     "    one(x)\n    one(T)\n\nThe one of x's type, or of the number type T." EX(
+     "    one(x)\n    one(T)\n\nThe one of x's type, or of the number type T."
+     "\n\n# Arguments\n- `x`: a number, whose type is used.\n- `T`: a number type: Int (Int64, Integer, "
+     "Signed), Float64 (AbstractFloat), Float32 or Bool.\n\n# Returns\n1 of that type (`true` for Bool)." EX(
          "lx> one(3)\n1\n\nlx> one(Float64)\n1.0\n")},
     {"one", "(T::Type)", m_one, ""},
     {"typemax", "(x::Number)", m_typemax,
      "    typemax(T)\n\nThe largest value of a number type (or of x's type): `typemax(Int)` is 2^63 - 1, a "
-     "float type's is Inf." EX("lx> typemax(Int)\n9223372036854775807\n\nlx> typemax(Float32)\nInf32\n")},
+     "float type's is Inf."
+     "\n\n# Arguments\n- `T`: a number type: Int (Int64, Integer, Signed), Float64 (AbstractFloat), Float32 "
+     "or Bool.\n- `x`: a number, whose type is used instead.\n\n# Returns\nA value of that type: "
+     "`typemax(Int)` is 9223372036854775807, a float type's is Inf, Bool's is true." EX(
+         "lx> typemax(Int)\n9223372036854775807\n\nlx> typemax(Float32)\nInf32\n")},
     {"typemax", "(T::Type)", m_typemax, ""},
     {"typemin", "(x::Number)", m_typemin,
      "    typemin(T)\n\nThe smallest value of a number type (or of x's type): `typemin(Int)` is -2^63, a "
-     "float type's is -Inf." EX("lx> typemin(Int)\n-9223372036854775808\n\nlx> typemin(Float64)\n-Inf\n")},
+     "float type's is -Inf."
+     "\n\n# Arguments\n- `T`: a number type: Int (Int64, Integer, Signed), Float64 (AbstractFloat), Float32 "
+     "or Bool.\n- `x`: a number, whose type is used instead.\n\n# Returns\nA value of that type: "
+     "`typemin(Int)` is -9223372036854775808, a float type's is -Inf, Bool's is false." EX(
+         "lx> typemin(Int)\n-9223372036854775808\n\nlx> typemin(Float64)\n-Inf\n")},
     {"typemin", "(T::Type)", m_typemin, ""},
     {"floatmax", "(T::Type = Float64)", m_floatmax,
-     "    floatmax(T = Float64)\n\nThe largest finite value of a float type (or of x's type)." EX(
+     "    floatmax(T = Float64)\n\nThe largest finite value of a float type (or of x's type)."
+     "\n\n# Arguments\n- `T = Float64`: a float type, Float64 or Float32.\n- `x`: a float, whose type is "
+     "used instead.\n\n# Returns\nA value of that float type." EX(
          "lx> floatmax()\n1.7976931348623157e308\n\nlx> floatmax(Float32)\n3.4028235f38\n")},
     {"floatmax", "(x::AbstractFloat)", m_floatmax, ""},
     {"floatmin", "(T::Type = Float64)", m_floatmin,
-     "    floatmin(T = Float64)\n\nThe smallest positive normal value of a float type (or of x's type)." EX(
+     "    floatmin(T = Float64)\n\nThe smallest positive normal value of a float type (or of x's type)."
+     "\n\n# Arguments\n- `T = Float64`: a float type, Float64 or Float32.\n- `x`: a float, whose type is "
+     "used instead.\n\n# Returns\nA value of that float type." EX(
          "lx> floatmin()\n2.2250738585072014e-308\n\nlx> floatmin(Float32)\n1.1754944f-38\n")},
     {"floatmin", "(x::AbstractFloat)", m_floatmin, ""},
     {"eps", "(T::Type = Float64)", m_eps,
      "    eps(T = Float64)\n    eps(x)\n\nThe machine epsilon of a float type (the gap between 1 and the "
-     "next float), or the gap between x and the next float of larger magnitude." EX(
+     "next float), or the gap between x and the next float of larger magnitude."
+     "\n\n# Arguments\n- `T = Float64`: a float type, Float64 or Float32.\n- `x`: a float (Float64 or "
+     "Float32).\n\n# Returns\nA value of the float type (NaN for an infinite or NaN x)." EX(
          "lx> eps()\n2.220446049250313e-16\n\nlx> eps(Float32)\n1.1920929f-7\n\nlx> "
          "eps(1000.0)\n1.1368683772161603e-13\n")},
     {"eps", "(x::AbstractFloat)", m_eps, ""},
     {"nextfloat", "(x::AbstractFloat, n::Integer = 1)", m_nextfloat,
-     "    nextfloat(x, n = 1)\n\nThe float n steps above x (below for negative n)." EX(
+     "    nextfloat(x, n = 1)\n\nThe float n steps above x (below for negative n)."
+     "\n\n# Arguments\n- `x`: a float (Float64 or Float32).\n- `n = 1`: an integer, the number of "
+     "steps.\n\n# Returns\nA float of x's type (it stops at ±Inf; NaN stays NaN)." EX(
          "lx> nextfloat(1.0)\n1.0000000000000002\n")},
     {"prevfloat", "(x::AbstractFloat, n::Integer = 1)", m_prevfloat,
-     "    prevfloat(x, n = 1)\n\nThe float n steps below x (above for negative n)." EX(
+     "    prevfloat(x, n = 1)\n\nThe float n steps below x (above for negative n)."
+     "\n\n# Arguments\n- `x`: a float (Float64 or Float32).\n- `n = 1`: an integer, the number of "
+     "steps.\n\n# Returns\nA float of x's type (it stops at ±Inf; NaN stays NaN)." EX(
          "lx> prevfloat(1.0f0)\n0.99999994f0\n")},
     {"fma", "(x::Real, y::Real, z::Real)", m_fma,
-     "    fma(x, y, z)\n\n`x * y + z` with a single rounding (integers wrap around as `*` and `+` do)." EX(
+     "    fma(x, y, z)\n\n`x * y + z` with a single rounding (integers wrap around as `*` and `+` do)."
+     "\n\n# Arguments\n- `x`, `y`: the real numbers multiplied.\n- `z`: the real number added.\n\n# "
+     "Returns\nA value of the common type of x, y and z." EX(
          "lx> fma(2.0, 3.0, 1.0)\n7.0\n\nlx> fma(2, 3, 4)\n10\n")},
     {"muladd", "(x::Real, y::Real, z::Real)", m_fma,
      "    muladd(x, y, z)\n\n`x * y + z`, fused into one rounding where that is faster (in lx: always, as "
-     "`fma`)." EX("lx> muladd(2, 3, 1)\n7\n")},
+     "`fma`)."
+     "\n\n# Arguments\n- `x`, `y`: the real numbers multiplied.\n- `z`: the real number added.\n\n# "
+     "Returns\nA value of the common type of x, y and z." EX("lx> muladd(2, 3, 1)\n7\n")},
     {NULL, NULL, NULL, NULL}};
 
 void lxL_open_math(lx_State *L)

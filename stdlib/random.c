@@ -407,17 +407,23 @@ static const lxL_Reg random_lib[] = {
      "    Xoshiro(seed)\n    Xoshiro()\n\nA random number generator: lx's own Xoshiro256++ stream, seeded "
      "through SplitMix64, so a seed gives the same numbers on every machine (not the numbers Julia's Xoshiro "
      "gives). Without a seed it starts from the clock. It shows as `Xoshiro(s0, s1, s2, s3)`, its state, "
-     "which `Xoshiro(s0, s1, s2, s3)` reads back; `copy(rng)` is an independent copy of the stream." EX(
+     "which `Xoshiro(s0, s1, s2, s3)` reads back; `copy(rng)` is an independent copy of the stream."
+     "\n\n# Arguments\n- `seed`: an integer (a Bool counts); left out, a seed from the clock.\n- `s0, s1, "
+     "s2, s3`: four integers, a state as the generator shows it (not all zero).\n\n# Returns\nA new "
+     "`Xoshiro`, an `AbstractRNG`." EX(
          "lx> rng = Xoshiro(42);\n\nlx> rand(rng) == rand(Xoshiro(42))\ntrue\n\nlx> rng isa "
          "AbstractRNG\ntrue\n\nlx> Xoshiro(1, 2, 3, 4)\nXoshiro(1, 2, 3, 4)\n\nlx> (rng = Xoshiro(1, 2, 3, "
          "4),)\n(rng = Xoshiro(1, 2, 3, 4),)\n")},
     {"default_rng", "()", r_default_rng,
      "    Random.default_rng()\n\nThe state's default generator, which `rand`, `randn`, ... draw from when "
-     "given none; seeded from the clock when the state opens, reseeded by `Random.seed!(seed)`." EX(
-         "lx> Random.seed!(1); a = rand(); Random.seed!(1); a == rand(Random.default_rng())\ntrue\n")},
+     "given none; seeded from the clock when the state opens, reseeded by `Random.seed!(seed)`."
+     "\n\n# Returns\nThe default `Xoshiro` itself (not a copy): drawing from it advances the stream `rand()` "
+     "uses." EX("lx> Random.seed!(1); a = rand(); Random.seed!(1); a == rand(Random.default_rng())\ntrue\n")},
     {"seed!", "(args...)", r_seed,
      "    Random.seed!(seed)\n    Random.seed!(rng, seed)\n\nReseeds the default generator (or rng) so that "
-     "what follows is reproducible; without a seed, from the clock. Returns the generator." EX(
+     "what follows is reproducible; without a seed, from the clock. Returns the generator."
+     "\n\n# Arguments\n- `rng`: a generator (`Xoshiro`); `Random.default_rng()` when left out.\n- `seed`: an "
+     "integer; left out, a seed from the clock.\n\n# Returns\nThe generator, reseeded." EX(
          "lx> Random.seed!(7); x = randn(3);\n\nlx> Random.seed!(7); x == randn(3)\ntrue\n")},
     {"copy", "(rng::Xoshiro)", r_copy, ""},
     {"show", "(rng::Xoshiro)", r_show, ""},
@@ -429,31 +435,54 @@ static const lxL_Reg random_lib[] = {
      "otherwise (Float32 unless T is given; integer and Bool types draw any value). With a List, Tuple, "
      "Range "
      "or tensor, a random element of it (several: a tensor by the literal rule). rng defaults to "
-     "`Random.default_rng()`." EX("lx> rng = Xoshiro(0);\n\nlx> size(rand(rng, Float32, 3, 4))\n(3, "
-                                  "4)\n\nlx> 0 <= rand(rng) < 1\ntrue\n\nlx> rand(rng, 1:6) in 1:6\ntrue\n")},
+     "`Random.default_rng()`."
+     "\n\n# Arguments\n- `rng`: a generator (`Xoshiro`); `Random.default_rng()` when left out.\n- `T`: the "
+     "element type: Float32, Float64, Int64, Int32 or Bool (Float32 for a tensor when left out, Float64 for "
+     "`rand()`).\n- `dims...`: the size, as integers or one tuple; left out, one number.\n- `collection`: a "
+     "List, Tuple, Range or tensor (non-empty) to pick elements of.\n\n# Returns\nA number of type T; a new "
+     "tensor of size dims; or an element of the collection (with dims, a tensor of them, or a List when they "
+     "are not numbers)." EX("lx> rng = Xoshiro(0);\n\nlx> size(rand(rng, Float32, 3, 4))\n(3, "
+                            "4)\n\nlx> 0 <= rand(rng) < 1\ntrue\n\nlx> rand(rng, 1:6) in 1:6\ntrue\n")},
     {"randn", "(args...)", r_randn,
      "    randn([rng], [T], [dims...])\n\nStandard normal random numbers (mean 0, variance 1): a Float64 for "
-     "`randn()`, a tensor of the given size otherwise (Float32 unless T is Float64)." EX(
-         "lx> x = randn(Xoshiro(1), 1000); abs(sum(x) / 1000) < 0.2\ntrue\n")},
+     "`randn()`, a tensor of the given size otherwise (Float32 unless T is Float64)."
+     "\n\n# Arguments\n- `rng`: a generator (`Xoshiro`); `Random.default_rng()` when left out.\n- `T`: the "
+     "element type: Float32 or Float64 (Float32 for a tensor when left out, Float64 for `randn()`).\n- "
+     "`dims...`: the size, as integers or one tuple; left out, one number.\n\n# Returns\nA number of type T, "
+     "or a new tensor of size dims." EX("lx> x = randn(Xoshiro(1), 1000); abs(sum(x) / 1000) < 0.2\ntrue\n")},
     {"rand!", "(args...)", r_rand_,
      "    rand!([rng], x)\n\nRefills the tensor x with uniform random numbers (of its element type), in "
      "place; "
-     "returns x." EX("lx> x = zeros(2); rand!(Xoshiro(3), x); all(v -> 0 <= v < 1, List(x))\ntrue\n")},
+     "returns x."
+     "\n\n# Arguments\n- `rng`: a generator (`Xoshiro`); `Random.default_rng()` when left out.\n- `x`: the "
+     "tensor to fill (any element type; not one `gradient` is tracking).\n\n# Returns\nx, mutated: floats "
+     "uniform in [0, 1), integers and Bools any value." EX(
+         "lx> x = zeros(2); rand!(Xoshiro(3), x); all(v -> 0 <= v < 1, List(x))\ntrue\n")},
     {"randn!", "(args...)", r_randn_,
      "    randn!([rng], x)\n\nRefills the float tensor x with standard normal random numbers, in place; "
      "returns "
-     "x." EX("lx> x = zeros(3); randn!(Xoshiro(3), x) === x\ntrue\n")},
+     "x."
+     "\n\n# Arguments\n- `rng`: a generator (`Xoshiro`); `Random.default_rng()` when left out.\n- `x`: the "
+     "float tensor to fill (not one `gradient` is tracking).\n\n# Returns\nx, mutated." EX(
+         "lx> x = zeros(3); randn!(Xoshiro(3), x) === x\ntrue\n")},
     {"randperm", "(args...)", r_randperm,
-     "    randperm([rng], n)\n\nA random permutation of 1:n, as an Int64 vector." EX(
+     "    randperm([rng], n)\n\nA random permutation of 1:n, as an Int64 vector."
+     "\n\n# Arguments\n- `rng`: a generator (`Xoshiro`); `Random.default_rng()` when left out.\n- `n`: an "
+     "integer, the length.\n\n# Returns\nA new Int64 vector (a 1-d tensor) holding each of 1:n once." EX(
          "lx> sort(List(randperm(Xoshiro(5), 4)))\n4-element List:\n 1\n 2\n 3\n 4\n")},
     {"shuffle", "(args...)", r_shuffle,
      "    shuffle([rng], x)\n\nA copy of the tensor (all its elements, in linear order) or List x in random "
      "order; "
-     "a Range gives a shuffled vector." EX(
+     "a Range gives a shuffled vector."
+     "\n\n# Arguments\n- `rng`: a generator (`Xoshiro`); `Random.default_rng()` when left out.\n- `x`: a "
+     "tensor (on the CPU), a List or a Range.\n\n# Returns\nA new tensor of x's size and element type, or a "
+     "new List; x is left as it is." EX(
          "lx> sort(List(shuffle(Xoshiro(2), [1, 2, 3])))\n3-element List:\n 1\n "
          "2\n 3\n")},
     {"shuffle!", "(args...)", r_shuffle_,
-     "    shuffle!([rng], x)\n\nShuffles the tensor or List x in place; returns x." EX(
+     "    shuffle!([rng], x)\n\nShuffles the tensor or List x in place; returns x."
+     "\n\n# Arguments\n- `rng`: a generator (`Xoshiro`); `Random.default_rng()` when left out.\n- `x`: a "
+     "tensor (on the CPU, not one `gradient` is tracking) or a List.\n\n# Returns\nx, mutated." EX(
          "lx> l = Any[1, 2, 3]; shuffle!(Xoshiro(2), l) === l\ntrue\n")},
     {NULL, NULL, NULL, NULL}};
 

@@ -1295,95 +1295,139 @@ static const lxL_Reg new_lib[] = {
      "tuple "
      "of them), of element type T (Float32 when not given: Float64, Int64, Int32 and Bool are the others). "
      "Negative sizes are an ArgumentError, sizes too big to allocate an ArgumentError or "
-     "OutOfMemoryError." EX(
+     "OutOfMemoryError."
+     "\n\n# Arguments\n- `T`: the element type: Float32, Float64, Int64 (Int), Int32 or Bool; Float32 when "
+     "left out.\n- `dims...`: the size: non-negative integers, or one tuple of them (none: a 0-d "
+     "tensor).\n\n# Returns\nA new tensor of size dims and element type T, every element 0." EX(
          "lx> zeros(2, 3)\n2×3 Tensor{Float32, 2}:\n 0.0  0.0  0.0\n 0.0  0.0  0.0\n\nlx> zeros(Int, "
          "(2,))\n2-element Tensor{Int64, 1}:\n 0\n 0\n")},
     {"zeros", "(T::Type, dims...)", t_zeros, ""},
     {"ones", "(dims...)", t_ones,
-     "    ones(dims...)\n    ones(T, dims...)\n\nA tensor of ones, as `zeros`." EX(
+     "    ones(dims...)\n    ones(T, dims...)\n\nA tensor of ones, as `zeros`."
+     "\n\n# Arguments\n- `T`: the element type: Float32, Float64, Int64 (Int), Int32 or Bool; Float32 when "
+     "left out.\n- `dims...`: the size: non-negative integers, or one tuple of them (none: a 0-d "
+     "tensor).\n\n# Returns\nA new tensor of size dims and element type T, every element 1." EX(
          "lx> ones(Float64, 2)\n2-element Tensor{Float64, 1}:\n 1.0\n 1.0\n")},
     {"ones", "(T::Type, dims...)", t_ones, ""},
     {"trues", "(dims...)", t_trues,
-     "    trues(dims...)\n\nA Bool tensor of `true`s (shown as 1, as Julia shows Bool arrays)." EX(
+     "    trues(dims...)\n\nA Bool tensor of `true`s (shown as 1, as Julia shows Bool arrays)."
+     "\n\n# Arguments\n- `dims...`: the size: non-negative integers, or one tuple of them (none: a 0-d "
+     "tensor).\n\n# Returns\nA new Bool tensor of size dims, every element `true`." EX(
          "lx> trues(2, 2)\n2×2 Tensor{Bool, 2}:\n 1  1\n 1  1\n")},
     {"falses", "(dims...)", t_falses,
-     "    falses(dims...)\n\nA Bool tensor of `false`s." EX(
+     "    falses(dims...)\n\nA Bool tensor of `false`s."
+     "\n\n# Arguments\n- `dims...`: the size: non-negative integers, or one tuple of them (none: a 0-d "
+     "tensor).\n\n# Returns\nA new Bool tensor of size dims, every element `false`." EX(
          "lx> falses(3)\n3-element Tensor{Bool, 1}:\n 0\n 0\n 0\n")},
     {"fill", "(v, dims...)", t_fill,
      "    fill(v, dims...)\n\nA tensor of the given size with every element v; its element type comes from v "
      "by the literal rule (Int64 for an integer, Bool for a Bool, Float32 for any float). A value that is "
      "not "
-     "a number fills a List (one dimension only)." EX(
+     "a number fills a List (one dimension only)."
+     "\n\n# Arguments\n- `v`: the value: a number, a 0-d tensor (whose element type is kept), or any other "
+     "value (for a List).\n- `dims...`: the size: non-negative integers, or one tuple of them (none: a 0-d "
+     "tensor).\n\n# Returns\nA new tensor of size dims; for a v that is not a number, a new List of "
+     "`dims[1]` copies of v (the same object each time)." EX(
          "lx> fill(1.5, 2, 2)\n2×2 Tensor{Float32, 2}:\n 1.5  1.5\n 1.5  1.5\n\nlx> fill(7, 3)\n3-element "
          "Tensor{Int64, 1}:\n 7\n 7\n 7\n")},
     {"fill!", "(x::Tensor, v)", t_fill_,
-     "    fill!(x, v)\n\nSets every element of the tensor x to v, in place; returns x." EX(
+     "    fill!(x, v)\n\nSets every element of the tensor x to v, in place; returns x."
+     "\n\n# Arguments\n- `x`: the tensor to fill (not one `gradient` is tracking).\n- `v`: a number (or a "
+     "0-d tensor) that fits x's element type.\n\n# Returns\nx, mutated." EX(
          "lx> x = zeros(3); fill!(x, 2); x\n3-element Tensor{Float32, 1}:\n 2.0\n 2.0\n 2.0\n")},
     {"similar", "(x::Tensor, dims...)", t_similar,
      "    similar(x)\n    similar(x, T)\n    similar(x, dims...)\n    similar(x, T, dims...)\n\nA new tensor "
      "like x: x's element type unless T is given, x's size unless dims are. Its elements are zero (Julia "
-     "leaves them undefined)." EX("lx> similar([1, 2, 3], Float64, 2)\n2-element Tensor{Float64, 1}:\n 0.0\n "
-                                  "0.0\n")},
+     "leaves them undefined)."
+     "\n\n# Arguments\n- `x`: a tensor, the model for the new one.\n- `T`: an element type (Float32, "
+     "Float64, Int64, Int32 or Bool); x's when left out.\n- `dims...`: a size (integers or one tuple); x's "
+     "when left out.\n\n# Returns\nA new tensor of element type T and size dims, filled with zeros." EX(
+         "lx> similar([1, 2, 3], Float64, 2)\n2-element Tensor{Float64, 1}:\n 0.0\n "
+         "0.0\n")},
     {"copy", "(x::Tensor)", t_copy,
-     "    copy(x::Tensor)\n\nA new tensor with x's elements (differentiable under `gradient`)." EX(
-         "lx> x = [1, 2]; y = copy(x); y === x\nfalse\n")},
+     "    copy(x::Tensor)\n\nA new tensor with x's elements (differentiable under `gradient`)."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nA new tensor of x's size and element type, on x's "
+     "device; x is not shared." EX("lx> x = [1, 2]; y = copy(x); y === x\nfalse\n")},
     {"deepcopy", "(x::Tensor)", t_copy, ""},
     {"collect", "(x::Tensor)", t_copy,
      "    collect(x::Tensor)\n    collect(r::Range)\n\nA tensor's copy; a range's numbers as a vector by the "
      "literal rule: Int64 for an integer range, Float32 for a float range (`collect(0.0:0.5:1.0)` is "
      "Float32, "
-     "as `[0.0, 0.5, 1.0]` is). `collect(T, x)` gives element type T." EX(
+     "as `[0.0, 0.5, 1.0]` is). `collect(T, x)` gives element type T."
+     "\n\n# Arguments\n- `x`: a tensor or a Range.\n- `T`: an element type (Float32, Float64, Int64, Int32 "
+     "or Bool; another type collects a typed List).\n\n# Returns\nA new tensor: a copy of x, or a vector of "
+     "the range's numbers (of element type T when given)." EX(
          "lx> collect(1:3)\n3-element Tensor{Int64, 1}:\n 1\n 2\n 3\n\nlx> collect(Float64, 0:0.5:1)\n"
          "3-element Tensor{Float64, 1}:\n 0.0\n 0.5\n 1.0\n")},
     {"collect", "(r::Range)", t_collect_range, ""},
     {"collect", "(T::Type, x::Range)", t_collect_typed, ""},
     {"collect", "(T::Type, x::Tensor)", t_collect_typed, ""},
     {"zero", "(x::Tensor)", t_zero,
-     "    zero(x::Tensor)\n\nZeros of x's size and element type (the number 0 for a 0-d tensor)." EX(
-         "lx> zero([1.5, 2.5])\n2-element Tensor{Float32, 1}:\n 0.0\n 0.0\n")},
+     "    zero(x::Tensor)\n\nZeros of x's size and element type (the number 0 for a 0-d tensor)."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nA new tensor of x's size and element type filled with "
+     "0 (a 0-d x gives a 0-d zero)." EX("lx> zero([1.5, 2.5])\n2-element Tensor{Float32, 1}:\n 0.0\n 0.0\n")},
     {"one", "(x::Tensor)", t_one,
      "    one(x::Tensor)\n\nThe multiplicative identity: 1 for a 0-d tensor, the identity matrix for a "
      "square "
-     "matrix (a DimensionMismatch otherwise), as Julia's `one`." EX(
+     "matrix (a DimensionMismatch otherwise), as Julia's `one`."
+     "\n\n# Arguments\n- `x`: a square matrix (n×n tensor) or a 0-d tensor.\n\n# Returns\nA new n×n identity "
+     "matrix of x's element type (for a 0-d x, a 0-d one)." EX(
          "lx> one(zeros(2, 2))\n2×2 Tensor{Float32, 2}:\n 1.0  0.0\n 0.0  1.0\n")},
     {"Tensor", "(xs)", t_tensor_ctor,
      "    Tensor(xs)\n    convert(Tensor, xs)\n\nA List, Tuple or Range of numbers as a vector, by the "
      "literal "
-     "rule (Int64, Bool, or Float32 when a float is among them); a tensor is copied." EX(
+     "rule (Int64, Bool, or Float32 when a float is among them); a tensor is copied."
+     "\n\n# Arguments\n- `xs`: a List, Tuple or Range of numbers, or a tensor.\n\n# Returns\nA new vector "
+     "(1-d tensor), or a copy of the tensor." EX(
          "lx> Tensor((1, 2.5))\n2-element Tensor{Float32, 1}:\n 1.0\n 2.5\n\nlx> convert(Tensor, Any[1, "
          "2])\n2-element Tensor{Int64, 1}:\n 1\n 2\n")},
     {"List", "(xs = ())", t_list_ctor,
      "    List(xs)\n    List()\n\nA new List of the elements of xs: a tensor's in column-major order (as "
-     "`vec`), a tuple's, a range's, any iterable's." EX(
+     "`vec`), a tuple's, a range's, any iterable's."
+     "\n\n# Arguments\n- `xs`: a tensor, List, Tuple, Range or any iterable; left out, none.\n\n# Returns\nA "
+     "new List (a List xs is copied, not shared)." EX(
          "lx> List([1 2; 3 4])\n4-element List:\n 1\n 3\n 2\n 4\n\nlx> List()\n0-element List\n")},
     /* conversions to numbers */
     {"Float32", "(x::Tensor)", t_float32,
      "    Float32(x::Tensor)\n    Float64(x::Tensor)\n    Int(x::Tensor)\n    Bool(x::Tensor)\n\nThe number "
      "held by a tensor of one element (or a 0-d tensor, detaching it from `gradient`); an ArgumentError "
      "naming "
-     "the size otherwise (convert each element with `Float32.(x)`)." EX(
-         "lx> Float64([2.5])\n2.5\n\nlx> Int(ones(1, 1))\n1\n")},
+     "the size otherwise (convert each element with `Float32.(x)`)."
+     "\n\n# Arguments\n- `x`: a tensor with exactly one element (on the CPU).\n\n# Returns\nA number of the "
+     "type named: Float32, Float64, Int (Int64 and Int32 give an Int) or Bool; an InexactError when the "
+     "element does not fit it." EX("lx> Float64([2.5])\n2.5\n\nlx> Int(ones(1, 1))\n1\n")},
     {"Float64", "(x::Tensor)", t_float64, ""},
     {"Int64", "(x::Tensor)", t_int64, ""},
     {"Int32", "(x::Tensor)", t_int32, ""},
     {"Bool", "(x::Tensor)", t_bool, ""},
     {"item", "(x::Tensor)", t_item,
      "    item(x)\n\nThe one element of a tensor as a number (PyTorch's `x.item()`); an ArgumentError naming "
-     "the size when x has more or fewer elements." EX("lx> item([42])\n42\n")},
+     "the size when x has more or fewer elements."
+     "\n\n# Arguments\n- `x`: a tensor with exactly one element (on the CPU), or a number (returned as it "
+     "is).\n\n# Returns\nA number of x's element type (an Int for Int32 and Int64), not tracked by "
+     "`gradient`." EX("lx> item([42])\n42\n")},
     {"item", "(x::Number)", t_item_number, ""},
     {"eltype", "(x)", t_eltype,
      "    eltype(x)\n\nThe type of x's elements: a tensor's element type, Int64 or Float64 for a range, Any "
      "for a "
-     "List." EX("lx> eltype([1.0, 2.0])\nFloat32\n\nlx> eltype(Float64[1, 2])\nFloat64\n\nlx> eltype(Any[1, "
-                "2])\nAny\n")},
+     "List."
+     "\n\n# Arguments\n- `x`: any value.\n\n# Returns\nA type: the tensor's element type (Float32, Float64, "
+     "Int64, Int32, Bool), Int64 or Float64 for a Range, String for a String, Any for anything else." EX(
+         "lx> eltype([1.0, 2.0])\nFloat32\n\nlx> eltype(Float64[1, 2])\nFloat64\n\nlx> eltype(Any[1, "
+         "2])\nAny\n")},
     {"isempty", "(x::Tensor)", t_isempty,
-     "    isempty(x::Tensor)\n\nWhether the tensor has no elements." EX("lx> isempty(zeros(0, 3))\ntrue\n")},
+     "    isempty(x::Tensor)\n\nWhether the tensor has no elements."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nA Bool: whether `length(x) == 0`." EX(
+         "lx> isempty(zeros(0, 3))\ntrue\n")},
     /* equality */
     {"==", "(x::Tensor, y::Tensor)", t_eq,
      "    x == y (tensors)\n\nWhether two tensors have the same size and equal elements (of any element "
      "types: "
      "`[1, 2] == [1.0, 2.0]`); a vector also equals a List or Range of the same numbers. Different sizes are "
-     "unequal (a 2-element vector is not a 1×2 matrix)." EX(
+     "unequal (a 2-element vector is not a 1×2 matrix)."
+     "\n\n# Arguments\n- `x`, `y`: tensors on the CPU, or a vector and a List or Range (in either "
+     "order).\n\n# Returns\nA Bool (inside a broadcast `x .== y`, a Bool tensor of the elementwise "
+     "comparison)." EX(
          "lx> [1, 2] == [1.0, 2.0]\ntrue\n\nlx> [1, 2] == [1 2]\nfalse\n\nlx> [1, 2] == Any[1, 2]\ntrue\n")},
     {"==", "(x::Tensor, y::List)", t_eq, ""},
     {"==", "(x::List, y::Tensor)", t_eq, ""},
@@ -1391,31 +1435,45 @@ static const lxL_Reg new_lib[] = {
     {"==", "(x::Range, y::Tensor)", t_eq, ""},
     {"isequal", "(x::Tensor, y::Tensor)", t_isequal,
      "    isequal(x::Tensor, y::Tensor)\n\nAs `==`, but NaN equals NaN and -0.0 differs from 0.0 (Dict keys "
-     "compare this way)." EX("lx> isequal([NaN], [NaN])\ntrue\n")},
+     "compare this way)."
+     "\n\n# Arguments\n- `x`, `y`: tensors, or a vector and a List (in either order).\n\n# Returns\nA "
+     "Bool." EX("lx> isequal([NaN], [NaN])\ntrue\n")},
     {"isequal", "(x::Tensor, y::List)", t_isequal, ""},
     {"isequal", "(x::List, y::Tensor)", t_isequal, ""},
     {"hash", "(x::Tensor)", t_hash,
-     "    hash(x::Tensor)\n\nA hash of the size and the elements: isequal tensors hash alike." EX(
+     "    hash(x::Tensor)\n\nA hash of the size and the elements: isequal tensors hash alike."
+     "\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nAn Int." EX(
          "lx> hash([1, 2]) == hash([1.0, 2.0])\ntrue\n")},
     {"isapprox", "(x::Tensor, y::Tensor; atol = 0, rtol = √eps)", t_isapprox,
      "    isapprox(x::Tensor, y; atol = 0, rtol = √eps)\n\nJulia's rule for arrays: `norm(x - y) <= "
      "max(atol, "
      "rtol * max(norm(x), norm(y)))`, with rtol `sqrt(eps)` of the element type (Float32's when neither is "
      "Float64, 0 for integers) unless atol is given. y may be a List of numbers; different sizes are a "
-     "DimensionMismatch." EX("lx> [1.0, 2.0] ≈ [1.0, 2.00001]\ntrue\n\nlx> isapprox([1.0], [1.1]; atol = "
-                             "0.2)\ntrue\n")},
+     "DimensionMismatch."
+     "\n\n# Arguments\n- `x`, `y`: tensors of the same size (on the CPU), or one of them a List of numbers; "
+     "two 0-d or one-element tensors compare as numbers.\n\n# Keyword Arguments\n- `atol = 0`: a number, the "
+     "absolute tolerance on `norm(x - y)`.\n- `rtol = √eps`: a number, the tolerance relative to "
+     "`max(norm(x), norm(y))`: `sqrt(eps)` of the wider float element type (Float32's unless one is Float64; "
+     "0 for integers) when atol is 0, else 0.\n\n# Returns\nA Bool (false when a difference is NaN)." EX(
+         "lx> [1.0, 2.0] ≈ [1.0, 2.00001]\ntrue\n\nlx> isapprox([1.0], [1.1]; atol = "
+         "0.2)\ntrue\n")},
     {"isapprox", "(x::Tensor, y; atol = 0, rtol = √eps)", t_isapprox, ""},
     {"isapprox", "(x, y::Tensor; atol = 0, rtol = √eps)", t_isapprox, ""},
     /* growing */
     {"push!", "(x::Tensor, vs...)", t_push,
      "    push!(x::Tensor, vs...)\n\nAppends the numbers to the vector x (in place: every name for x sees "
      "the "
-     "longer vector); returns x. Each call copies the elements (lx tensors keep no spare room)." EX(
+     "longer vector); returns x. Each call copies the elements (lx tensors keep no spare room)."
+     "\n\n# Arguments\n- `x`: a vector (1-d tensor on the CPU, not one `gradient` is tracking).\n- `vs...`: "
+     "numbers (or 0-d tensors) that fit x's element type.\n\n# Returns\nx, mutated (grown by the values)." EX(
          "lx> x = [1, 2]; push!(x, 3); x == [1, 2, 3]\ntrue\n")},
     {"append!", "(x::Tensor, collections...)", t_append,
      "    append!(x::Tensor, collections...)\n\nAppends the numbers of each tensor, List, Tuple or Range to "
      "the "
-     "vector x, in place; returns x." EX(
+     "vector x, in place; returns x."
+     "\n\n# Arguments\n- `x`: a vector (1-d tensor on the CPU, not one `gradient` is tracking).\n- "
+     "`collections...`: tensors, Lists, Tuples or Ranges of numbers that fit x's element type.\n\n# "
+     "Returns\nx, mutated (grown by the values)." EX(
          "lx> x = [1.0]; append!(x, [2.0, 3.0], (4,)); x == [1, 2, 3, 4]\ntrue\n")},
     /* Julia's vector functions, through a List */
     {"pop!", "(x::Tensor)", t_pop, ""},
