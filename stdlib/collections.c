@@ -1657,12 +1657,12 @@ FIX2(c_fix_in, "in")
 static const lxL_Reg collections_lib[] = {
     {"length", "(x)", c_length,
      "    length(x)\n\nThe number of elements of a List, Tuple, NamedTuple, Dict, Range, Pair or String "
-     "(characters).\n\n# Examples\n```\nlx> length([1, \"a\", :b])\n3\n\nlx> length(Dict(:a => 1))\n1\n\nlx> "
-     "length(0:0.25:1)\n5\n```"},
+     "(characters).\n\n# Arguments\n- `x`: a collection.\n\n# Returns\nAn Int.\n\n# Examples\n```\nlx> "
+     "length([1, \"a\", :b])\n3\n\nlx> length(Dict(:a => 1))\n1\n\nlx> length(0:0.25:1)\n5\n```"},
     {"isempty", "(x)", c_isempty,
      "    isempty(x)\n\nWhether a collection has no elements (for other iterables: whether `iterate(x)` is "
-     "`nothing`).\n\n# Examples\n```\nlx> isempty([])\ntrue\n\nlx> isempty((1,))\nfalse\n\nlx> "
-     "isempty(Dict())\ntrue\n```"},
+     "`nothing`).\n\n# Arguments\n- `x`: a collection or any iterable.\n\n# Returns\nA Bool.\n\n# "
+     "Examples\n```\nlx> isempty([])\ntrue\n\nlx> isempty((1,))\nfalse\n\nlx> isempty(Dict())\ntrue\n```"},
     {"size", "(x, d = all)", c_size,
      "    size(x)\n    size(x, d)\n\nThe shape of a List, Tuple or Range as a tuple `(n,)` (they are "
      "one-dimensional); `size(x, 1)` is n and higher dimensions are 1.\n\n# Examples\n```\nlx> size([1, 2, "
@@ -1671,12 +1671,13 @@ static const lxL_Reg collections_lib[] = {
      "    ndims(x)\n\nThe number of dimensions: 1 for lists, tuples and ranges, 0 for numbers.\n\n# "
      "Examples\n```\nlx> ndims([1, 2])\n1\n```"},
     {"firstindex", "(x, d = 1)", c_firstindex,
-     "    firstindex(x)\n\nThe first index of a sequence: always 1 (what `x[begin]` uses).\n\n# "
-     "Examples\n```\nlx> firstindex((5, 6))\n1\n```"},
+     "    firstindex(x)\n\nThe first index of a sequence: always 1 (what `x[begin]` uses).\n\n# Arguments\n- "
+     "`x`: a sequence.\n\n# Returns\nThe Int 1.\n\n# Examples\n```\nlx> firstindex((5, 6))\n1\n```"},
     {"lastindex", "(x, d = 1)", c_lastindex,
      "    lastindex(x)\n    lastindex(x, d)\n\nThe last index of a List, Tuple, NamedTuple or Range (its "
      "length; 1 for d > 1), or of a String (the byte index where its last character starts). `x[end]` calls "
-     "it.\n\n# Examples\n```\nlx> lastindex([4, 5, 6])\n3\n\nlx> (10:10:50)[end]\n50\n```"},
+     "it.\n\n# Arguments\n- `x`: a List, Tuple, NamedTuple, Range or String.\n- `d`: a dimension.\n\n# "
+     "Returns\nAn Int.\n\n# Examples\n```\nlx> lastindex([4, 5, 6])\n3\n\nlx> (10:10:50)[end]\n50\n```"},
     {"eachindex", "(x, ys...)", c_eachindex,
      "    eachindex(x, ys...)\n\nThe indices of a sequence, `1:length(x)` (for a Dict, its keys). With "
      "several arguments they must have the same length.\n\n# Examples\n```\nlx> eachindex([:a, :b, "
@@ -1728,19 +1729,21 @@ static const lxL_Reg collections_lib[] = {
      "List:\n 1.0\n 2.0\n```"},
     {"collect", "(T::Type, x)", c_collect, ""},
     {"Tuple", "(xs = ())", c_tuple_ctor,
-     "    Tuple(xs)\n\nA tuple of the elements of an iterable.\n\n# Examples\n```\nlx> Tuple([1, 2])\n(1, "
-     "2)\n\nlx> Tuple(1:3)\n(1, 2, 3)\n```"},
+     "    Tuple(xs)\n\nA tuple of the elements of an iterable.\n\n# Arguments\n- `xs`: any iterable.\n\n# "
+     "Returns\nA Tuple.\n\n# Examples\n```\nlx> Tuple([1, 2])\n(1, 2)\n\nlx> Tuple(1:3)\n(1, 2, 3)\n```"},
     {"NamedTuple", "(pairs = ())", c_namedtuple_ctor,
      "    NamedTuple()\n    NamedTuple(pairs)\n\nThe empty named tuple, or one made from an iterable of "
-     "`:name => value` pairs (or a Dict with Symbol keys).\n\n# Examples\n```\nlx> "
+     "`:name => value` pairs (or a Dict with Symbol keys).\n\n# Arguments\n- `pairs`: an iterable of `Symbol "
+     "=> value` pairs, or a Dict with Symbol keys.\n\n# Returns\nA NamedTuple.\n\n# Examples\n```\nlx> "
      "NamedTuple()\nNamedTuple()\n\nlx> NamedTuple([:a => 1, :b => 2])\n(a = 1, b = 2)\n```"},
     {"__namedtuple", "(names, values)", c_namedtuple_internal, ""},
     {"Dict", "(pairs...)", c_dict_ctor,
      "    Dict()\n    Dict(pairs...)\n    Dict(iterable)\n\nA dictionary (insertion-ordered hash table) from "
      "`key => value` pairs, or from an iterable of pairs or 2-tuples (a named tuple gives Symbol keys). Keys "
-     "compare with `isequal`.\n\n# Examples\n```\nlx> d = Dict(\"a\" => 1, \"b\" => 2)\nDict with 2 "
-     "entries:\n  \"a\" => 1\n  \"b\" => 2\n\nlx> d[\"b\"]\n2\n\nlx> Dict([(1, :x)])\nDict with 1 entry:\n  "
-     "1 => :x\n```"},
+     "compare with `isequal`.\n\n# Arguments\n- `pairs`: `key => value` pairs.\n- `iterable`: an iterable of "
+     "pairs or 2-tuples, or a named tuple.\n\n# Returns\nA new Dict (empty with no arguments).\n\n# "
+     "Examples\n```\nlx> d = Dict(\"a\" => 1, \"b\" => 2)\nDict with 2 entries:\n  \"a\" => 1\n  \"b\" => "
+     "2\n\nlx> d[\"b\"]\n2\n\nlx> Dict([(1, :x)])\nDict with 1 entry:\n  1 => :x\n```"},
     {"vcat", "(xs...)", c_vcat,
      "    vcat(xs...)\n\nA new List: the elements of each List or Range argument in turn, and any other "
      "argument as one element.\n\n# Examples\n```\nlx> vcat([1, 2], 3, 4:5) == [1, 2, 3, 4, 5]\ntrue\n```"},
@@ -1781,17 +1784,21 @@ static const lxL_Reg collections_lib[] = {
      "d = Dict(:a => 1, :b => 2); delete!(d, :a)\nDict with 1 entry:\n  :b => 2\n```"},
     {"merge", "(a::Dict, bs...)", c_merge_dict,
      "    merge(d, others...)\n\nA new Dict with the entries of each dict in turn (later values win).\n\n# "
-     "Examples\n```\nlx> merge(Dict(:a => 1), Dict(:a => 2, :b => 3))\nDict with 2 entries:\n  :a => 2\n  :b "
-     "=> 3\n```"},
+     "Arguments\n- `d`: a Dict.\n- `others`: more Dicts.\n\n# Returns\nA new Dict.\n\n# Examples\n```\nlx> "
+     "merge(Dict(:a => 1), Dict(:a => 2, :b => 3))\nDict with 2 entries:\n  :a => 2\n  :b => 3\n```"},
     {"first", "(x, n = 1)", c_first,
      "    first(x)\n    first(x, n)\n\nThe first element (a Dict's first pair, a Pair's first half), or the "
      "first n elements (a List for a List, a Tuple for a Tuple, a Range for a Range, a String for a String). "
-     "An empty sequence is a BoundsError.\n\n# Examples\n```\nlx> first([3, 4, 5])\n3\n\nlx> first(1:10, "
-     "3)\n1:3\n\nlx> first(\"hello\", 2)\n\"he\"\n```"},
+     "An empty sequence is a BoundsError.\n\n# Arguments\n- `x`: a collection (List, Tuple, Range, String, "
+     "Dict, Pair, or any iterable).\n- `n`: the number of elements, an integer `>= 0`.\n\n# Returns\nThe "
+     "first element, or a collection of x's kind holding the first n.\n\n# Examples\n```\nlx> first([3, 4, "
+     "5])\n3\n\nlx> first(1:10, 3)\n1:3\n\nlx> first(\"hello\", 2)\n\"he\"\n```"},
     {"last", "(x, n = 1)", c_last,
      "    last(x)\n    last(x, n)\n\nThe last element (a Pair's second half), or the last n elements, as "
-     "`first` does from the front.\n\n# Examples\n```\nlx> last((1, 2, 3))\n3\n\nlx> last((1, 2, 3), 2)\n(2, "
-     "3)\n```"},
+     "`first` does from the front.\n\n# Arguments\n- `x`: a collection (List, Tuple, Range, String, Pair, or "
+     "any iterable).\n- `n`: the number of elements, an integer `>= 0`.\n\n# Returns\nThe last element, or a "
+     "collection of x's kind holding the last n.\n\n# Examples\n```\nlx> last((1, 2, 3))\n3\n\nlx> last((1, "
+     "2, 3), 2)\n(2, 3)\n```"},
     {"in", "(x, c)", c_in,
      "    in(x, c)\n    x ∈ c\n\nWhether some element of c is `==` to x. For a Dict, x must be a pair `key "
      "=> value`; for a String, x a one-character string; for an Int range the test is arithmetic.\n\n# "
@@ -1806,7 +1813,8 @@ static const lxL_Reg collections_lib[] = {
     {"isequal", "(x)", c_fix_isequal,
      "    isequal(x)\n    ==(x)\n    in(c)\n\nOne-argument forms of `isequal`, `==`, `!=`, `<`, `<=`, `>`, "
      "`>=` and `in` give the function `y -> f(y, x)` (Julia's `Base.Fix2`), for predicates such as "
-     "`findfirst(isequal(3), xs)` or `filter(in(allowed), xs)`.\n\n# Examples\n```\nlx> "
+     "`findfirst(isequal(3), xs)` or `filter(in(allowed), xs)`.\n\n# Arguments\n- `x`: the value compared "
+     "with (`c`: the collection for `in`).\n\n# Returns\nA Function of one argument.\n\n# Examples\n```\nlx> "
      "findfirst(isequal(3), [1, 3, 3])\n2\n\nlx> count(isequal(\"a\"), [\"a\", \"b\", \"a\"])\n2\n```"},
     {"in", "(c)", c_fix_in, ""},
     {"∉", "(x, c)", c_notin, "    x ∉ c\n\n`!(x in c)`.\n\n# Examples\n```\nlx> 4 ∉ (1, 2, 3)\ntrue\n```"},
@@ -1816,8 +1824,9 @@ static const lxL_Reg collections_lib[] = {
      "1, 3, 2, 1]) == [3, 1, 2]\ntrue\n\nlx> unique(x -> x % 3, [1, 4, 2]) == [1, 2]\ntrue\n```"},
     {"reverse", "(xs)", c_reverse,
      "    reverse(xs)\n\nThe elements in reverse order: a new List for a List, a Tuple for a Tuple, a Range "
-     "for a Range, a String for a String.\n\n# Examples\n```\nlx> reverse((1, 2, 3))\n(3, 2, 1)\n\nlx> "
-     "reverse(1:3)\n3:-1:1\n```"},
+     "for a Range, a String for a String.\n\n# Arguments\n- `xs`: a List, Tuple, Range or String.\n\n# "
+     "Returns\nA new List, Tuple, Range or String.\n\n# Examples\n```\nlx> reverse((1, 2, 3))\n(3, 2, "
+     "1)\n\nlx> reverse(1:3)\n3:-1:1\n```"},
     {"reverse!", "(l::List)", c_reverse_bang,
      "    reverse!(list)\n\nReverses the list in place and returns it.\n\n# Examples\n```\nlx> l = [1, 2, "
      "3]; reverse!(l); l == [3, 2, 1]\ntrue\n```"},
@@ -1825,8 +1834,11 @@ static const lxL_Reg collections_lib[] = {
      "    getindex(c, i...)\n    c[i]\n\nIndexing: an element by Int (1-based), a Dict value by key, a "
      "NamedTuple field by Symbol. A Range, a List of Ints or a Bool mask selects several elements: a List "
      "from a List, a Tuple from a Tuple, a Range from a Range indexed by a Range. Out of range is a "
-     "BoundsError.\n\n# Examples\n```\nlx> (10, 20, 30)[2:3]\n(20, 30)\n\nlx> (1:10)[2:2:6]\n2:2:6\n\nlx> "
-     "[\"a\", \"b\", \"c\"][[true, false, true]] == [\"a\", \"c\"]\ntrue\n```"},
+     "BoundsError.\n\n# Arguments\n- `c`: a List, Tuple, NamedTuple, Range, String or Dict.\n- `i`: an Int, "
+     "a key, a Symbol, or a Range, List of Ints or Bool mask selecting several elements.\n\n# Returns\nThe "
+     "element, or a collection of c's kind holding the selected elements.\n\n# Examples\n```\nlx> (10, 20, "
+     "30)[2:3]\n(20, 30)\n\nlx> (1:10)[2:2:6]\n2:2:6\n\nlx> [\"a\", \"b\", \"c\"][[true, false, true]] == "
+     "[\"a\", \"c\"]\ntrue\n```"},
     {"setindex!", "(c, v, i...)", c_setindex,
      "    setindex!(c, v, i)\n    c[i] = v\n\nStores v at index i of a List (or key i of a Dict) and returns "
      "the collection. With a Range, List of Ints or mask, v must be a collection of as many values (use "

@@ -255,9 +255,11 @@ static const lxL_Reg linalg_lib[] = {
      "divides B elementwise." EX(
          "lx> Float64[2 1; 1 3] \\ Float64[3, 5]\n2-element Tensor{Float64, 1}:\n 0.8\n 1.4\n")},
     {"/", "(A::Tensor, B::Tensor)", l_rdiv,
-     "    A / B\n\nRight division of matrices: X with `X * B == A`, that is `A * inv(B)`, computed as "
-     "`(B' \\ A')'`, for a square B and an A with as many columns (a vector A is one column). When either "
-     "side is a 0-d tensor (a scalar) it divides elementwise, as `x / 2` does." EX(
+     "    A / B\n\nRight division of matrices: X with `X * B == A`, that is `A * inv(B)`, computed as `(B' "
+     "\\ A')'`, for a square B and an A with as many columns (a vector A is one column). When either side is "
+     "a 0-d tensor (a scalar) it divides elementwise, as `x / 2` does.\n\n# Arguments\n- `A`: a matrix or "
+     "vector with as many columns as B.\n- `B`: a square matrix (or a 0-d tensor, dividing "
+     "elementwise).\n\n# Returns\nA new Tensor of A's size." EX(
          "lx> Float64[2 4; 6 8] / Float64[2 0; 0 4]\n2×2 Tensor{Float64, 2}:\n 1.0  1.0\n 3.0  2.0\n")},
     {"qr", "(A::Tensor)", l_qr,
      "    qr(A)\n\nThe thin QR factorization of a matrix A of size (m, n) (LAPACK's geqrf and orgqr): a "

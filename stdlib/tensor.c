@@ -209,8 +209,10 @@ void lxL_open_tensor(lx_State *L)
         L, "Tensor",
         "    Tensor\n\nAn n-dimensional array of `Float32` (the default), `Float64`, `Int32`, `Int64` or "
         "`Bool` elements, column-major and 1-based as Julia's arrays, with the batch dimension last. "
-        "Literals make them (`[1.0, 2.0]`, `Float32[1 2; 3 4]`), as do `zeros`, `ones`, `fill`, `rand` "
-        "and `randn`; arithmetic, broadcasting, indexing and reductions work as on Julia arrays, and "
-        "`gradient` differentiates through them.\n\n# Examples\n```\nlx> x = [1.0, 2.0, 3.0];\n\nlx> x "
-        "isa Tensor\ntrue\n\nlx> eltype(x)\nFloat32\n```");
+        "Literals make them (`[1.0, 2.0]`, `Float32[1 2; 3 4]`), as do `zeros`, `ones`, `fill`, `rand` and "
+        "`randn`; arithmetic, broadcasting, indexing and reductions work as on Julia arrays, and `gradient` "
+        "differentiates through them.\n\n# Returns\n`Tensor` is the type; its constructor `Tensor(xs)` "
+        "returns a new vector of the numbers of a List, Tuple or Range (by the literal rule: Int64, Bool, or "
+        "Float32 when a float is among them), or a copy of a tensor.\n\n# Examples\n```\nlx> x = [1.0, 2.0, "
+        "3.0];\n\nlx> x isa Tensor\ntrue\n\nlx> eltype(x)\nFloat32\n```");
 }

@@ -701,22 +701,29 @@ static lx_Value t_ifelse(lx_State *L, lx_Value *a, int n, lx_Value kw)
 static const lxL_Reg arith_lib[] = {
     {"+", "(x::Tensor, y::Tensor)", t_add,
      "    x::Tensor + y::Tensor\n\nElementwise sum of tensors of the same size (a DimensionMismatch "
-     "otherwise; "
-     "`.+` broadcasts). A 0-d tensor combines with anything, as a number does; a number and a larger tensor "
-     "need `.+`." EX("lx> [1, 2] + [10, 20]\n2-element Tensor{Int64, 1}:\n 11\n 22\n")},
+     "otherwise; `.+` broadcasts). A 0-d tensor combines with anything, as a number does; a number and a "
+     "larger tensor need `.+`.\n\n# Arguments\n- `x`, `y`: tensors of the same size, or a 0-d tensor and "
+     "anything a number combines with.\n\n# Returns\nA new Tensor of the promoted element type (a number "
+     "when both sides are 0-d tensors or numbers)." EX(
+         "lx> [1, 2] + [10, 20]\n2-element Tensor{Int64, 1}:\n 11\n 22\n")},
     {"+", "(x::Tensor, y::Number)", t_add, ""},
     {"+", "(x::Number, y::Tensor)", t_add, ""},
     {"+", "(x::Tensor)", t_add, ""},
     {"-", "(x::Tensor, y::Tensor)", t_sub,
      "    x::Tensor - y::Tensor\n    -x::Tensor\n\nElementwise difference of tensors of the same size, and "
-     "negation (integer tensors stay integer)." EX("lx> -[1, 2]\n2-element Tensor{Int64, 1}:\n -1\n -2\n")},
+     "negation (integer tensors stay integer).\n\n# Arguments\n- `x`, `y`: tensors of the same size (or 0-d "
+     "tensors and numbers).\n\n# Returns\nA new Tensor (a number when both sides are 0-d tensors or "
+     "numbers)." EX("lx> -[1, 2]\n2-element Tensor{Int64, 1}:\n -1\n -2\n")},
     {"-", "(x::Tensor, y::Number)", t_sub, ""},
     {"-", "(x::Number, y::Tensor)", t_sub, ""},
     {"-", "(x::Tensor)", t_sub, ""},
     {"*", "(x::Tensor, y::Tensor, zs...)", t_mul,
      "    A::Tensor * B::Tensor\n    a::Number * x::Tensor\n\nThe matrix product (matrix × matrix, matrix × "
      "vector, vector × 1-row matrix); with a number or a 0-d tensor on either side, the elementwise scaling. "
-     "A vector times a vector is a DimensionMismatch, as in Julia; `.*` multiplies elementwise." EX(
+     "A vector times a vector is a DimensionMismatch, as in Julia; `.*` multiplies elementwise.\n\n# "
+     "Arguments\n- `A`, `B`: matrices or vectors with matching inner sizes (a DimensionMismatch "
+     "otherwise).\n- `a`: a number or 0-d tensor scaling the other side.\n\n# Returns\nA new Tensor (for two "
+     "0-d tensors, the product as a number)." EX(
          "lx> [1 2; 3 4] * [1, 1]\n2-element Tensor{Int64, 1}:\n 3\n 7\n\nlx> 2 * [1.0, 2.0]\n2-element "
          "Tensor{Float32, 1}:\n 2.0\n 4.0\n")},
     {"*", "(x::Tensor, y::Number, zs...)", t_mul, ""},
@@ -729,44 +736,51 @@ static const lxL_Reg arith_lib[] = {
     {"/", "(x::Number, y::Tensor)", t_div, ""},
     {"^", "(x::Tensor, y::Tensor)", t_pow,
      "    A::Tensor ^ p\n\nThe matrix power of a square matrix by repeated products (p an integer; a "
-     "negative p uses `inv(A)`); a 0-d tensor to a power is the scalar power. `.^` is elementwise." EX(
+     "negative p uses `inv(A)`); a 0-d tensor to a power is the scalar power. `.^` is elementwise.\n\n# "
+     "Arguments\n- `A`: a square matrix (or a 0-d tensor).\n- `p`: an integer power (any number for a 0-d "
+     "tensor).\n\n# Returns\nA new Tensor of A's size (a number for a 0-d tensor)." EX(
          "lx> [1 1; 0 1] ^ 3\n2×2 Tensor{Int64, 2}:\n 1  3\n 0  1\n")},
     {"^", "(x::Tensor, y::Number)", t_pow, ""},
     {"^", "(x::Number, y::Tensor)", t_pow, ""},
     {"<", "(x::Tensor, y::Tensor)", t_lt,
      "    x::Tensor < y\n\nFor 0-d tensors (scalars inside `gradient`) and numbers, a plain Bool; `.<` "
-     "compares "
-     "elementwise (a larger tensor with `<` is an error)." EX(
-         "lx> gradient(x -> x < 1 ? 2x : x, 0.5)\n(2.0,)\n")},
+     "compares elementwise (a larger tensor with `<` is an error).\n\n# Arguments\n- `x`, `y`: 0-d tensors "
+     "or numbers.\n\n# Returns\nA Bool." EX("lx> gradient(x -> x < 1 ? 2x : x, 0.5)\n(2.0,)\n")},
     {"<", "(x::Tensor, y::Number)", t_lt, ""},
     {"<", "(x::Number, y::Tensor)", t_lt, ""},
     {"<=", "(x::Tensor, y::Tensor)", t_le,
-     "    x::Tensor <= y\n\nAs `<`: a Bool for 0-d tensors and numbers, `.<=` elementwise." EX(
+     "    x::Tensor <= y\n\nAs `<`: a Bool for 0-d tensors and numbers, `.<=` elementwise.\n\n# Arguments\n- "
+     "`x`, `y`: 0-d tensors or numbers.\n\n# Returns\nA Bool." EX(
          "lx> [1, 5] .<= 2\n2-element Tensor{Bool, 1}:\n 1\n 0\n")},
     {"<=", "(x::Tensor, y::Number)", t_le, ""},
     {"<=", "(x::Number, y::Tensor)", t_le, ""},
     {">", "(x::Tensor, y::Tensor)", t_gt,
-     "    x::Tensor > y\n\nAs `<`: a Bool for 0-d tensors and numbers, `.>` elementwise." EX(
+     "    x::Tensor > y\n\nAs `<`: a Bool for 0-d tensors and numbers, `.>` elementwise.\n\n# Arguments\n- "
+     "`x`, `y`: 0-d tensors or numbers.\n\n# Returns\nA Bool." EX(
          "lx> [1, 5] .> 2\n2-element Tensor{Bool, 1}:\n 0\n 1\n")},
     {">", "(x::Tensor, y::Number)", t_gt, ""},
     {">", "(x::Number, y::Tensor)", t_gt, ""},
     {">=", "(x::Tensor, y::Tensor)", t_ge,
-     "    x::Tensor >= y\n\nAs `<`: a Bool for 0-d tensors and numbers, `.>=` elementwise." EX(
+     "    x::Tensor >= y\n\nAs `<`: a Bool for 0-d tensors and numbers, `.>=` elementwise.\n\n# Arguments\n- "
+     "`x`, `y`: 0-d tensors or numbers.\n\n# Returns\nA Bool." EX(
          "lx> [1, 5] .>= 5\n2-element Tensor{Bool, 1}:\n 0\n 1\n")},
     {">=", "(x::Tensor, y::Number)", t_ge, ""},
     {">=", "(x::Number, y::Tensor)", t_ge, ""},
     {"==", "(x::Tensor, y::Number)", t_eq,
      "    x::Tensor == y::Number\n\nA 0-d tensor equals a number of the same value; a larger tensor never "
-     "does (as a Julia array); `.==` compares elementwise." EX("lx> [1, 2] == 1\nfalse\n")},
+     "does (as a Julia array); `.==` compares elementwise.\n\n# Arguments\n- `x`: a tensor.\n- `y`: a "
+     "number.\n\n# Returns\nA Bool." EX("lx> [1, 2] == 1\nfalse\n")},
     {"==", "(x::Number, y::Tensor)", t_eq, ""},
     {"!=", "(x::Tensor, y::Number)", t_ne,
-     "    x::Tensor != y::Number\n\n`!(x == y)`; `.!=` compares elementwise." EX(
+     "    x::Tensor != y::Number\n\n`!(x == y)`; `.!=` compares elementwise.\n\n# Arguments\n- `x`: a "
+     "tensor.\n- `y`: a number (or a tensor: `!(x == y)`).\n\n# Returns\nA Bool." EX(
          "lx> [1, 2] .!= 1\n2-element "
          "Tensor{Bool, 1}:\n 0\n 1\n")},
     {"!=", "(x::Number, y::Tensor)", t_ne, ""},
     {"!", "(x::Tensor)", t_not,
      "    !x::Tensor\n\nNot, for a 0-d Bool tensor; `.!x` (`broadcast(!, x)`) negates a Bool mask "
-     "elementwise." EX("lx> broadcast(!, [true, false])\n2-element Tensor{Bool, 1}:\n 0\n 1\n")},
+     "elementwise.\n\n# Arguments\n- `x`: a 0-d Bool tensor.\n\n# Returns\nA Bool." EX(
+         "lx> broadcast(!, [true, false])\n2-element Tensor{Bool, 1}:\n 0\n 1\n")},
     {"abs", "(x::Tensor)", t_abs,
      MATHDOC("abs", "The absolute value") EX("lx> abs.([-1, 2])\n2-element Tensor{Int64, 1}:\n 1\n 2\n")},
     {"abs2", "(x::Tensor)", t_abs2,
@@ -851,7 +865,9 @@ static const lxL_Reg arith_lib[] = {
     {"trunc", "(T::Type, x::Tensor)", t_trunc_t, ""},
     {"float", "(x::Tensor)", t_float,
      "    float(x::Tensor)\n\nA float tensor: x itself when it already is one, integer and Bool tensors as "
-     "Float32 (lx's default float)." EX("lx> float([1, 2])\n2-element Tensor{Float32, 1}:\n 1.0\n 2.0\n")},
+     "Float32 (lx's default float).\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nx itself when its "
+     "elements are floats, else a new Float32 Tensor of x's size." EX(
+         "lx> float([1, 2])\n2-element Tensor{Float32, 1}:\n 1.0\n 2.0\n")},
     {"isnan", "(x::Tensor)", t_isnan,
      MATHDOC("isnan", "Whether it is NaN, as a Bool,")
          EX("lx> isnan.([1.0, NaN])\n2-element Tensor{Bool, 1}:\n 0\n 1\n")},

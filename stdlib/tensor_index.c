@@ -521,14 +521,15 @@ static lx_Value t_iterate(lx_State *L, lx_Value *a, int n, lx_Value kw)
 static const lxL_Reg index_lib[] = {
     {"getindex", "(x::Tensor, i...)", t_getindex,
      "    getindex(x::Tensor, i...)\n    x[i]\n    x[i, j, ...]\n\nIndexing a tensor, as Julia indexes "
-     "arrays: one index per dimension, or a single index running over all the elements in column-major "
-     "order (linear indexing). An index is an integer (its dimension is dropped), a range (`2:end`, "
-     "`1:2:5`, `end:-1:1`), `:` (all of the dimension), an integer vector (an Int64 tensor or a List of "
-     "integers: those positions, repeats allowed) or a Bool mask of the dimension's length (or of x's "
-     "shape, with one index: `x[x .> 0]`). All integer indices give the element as a number (a tracked "
-     "0-d tensor inside `gradient`); anything else gives a new tensor (a copy, as in Julia: writing into it "
-     "leaves x as it was; `view` shares x's memory instead). Out-of-range positions are a BoundsError naming "
-     "the index and x's size. Differentiable." EX(
+     "arrays: one index per dimension, or a single index running over all the elements in column-major order "
+     "(linear indexing). An index is an integer (its dimension is dropped), a range (`2:end`, `1:2:5`, "
+     "`end:-1:1`), `:` (all of the dimension), an integer vector (an Int64 tensor or a List of integers: "
+     "those positions, repeats allowed) or a Bool mask of the dimension's length (or of x's shape, with one "
+     "index: `x[x .> 0]`). All integer indices give the element as a number (a tracked 0-d tensor inside "
+     "`gradient`); anything else gives a new tensor (a copy, as in Julia: writing into it leaves x as it "
+     "was; `view` shares x's memory instead). Out-of-range positions are a BoundsError naming the index and "
+     "x's size. Differentiable.\n\n# Arguments\n- `x`: a tensor.\n- `i`: the indices: one per dimension, or "
+     "a single linear index.\n\n# Returns\nA number when every index is an integer, else a new Tensor." EX(
          "lx> x = [1.0 3.0 5.0; 2.0 4.0 6.0];\n\nlx> x[2, 3]\n6.0f0\n\nlx> x[end]\n6.0f0\n\nlx> x[:, "
          "2]\n2-element Tensor{Float32, 1}:\n 3.0\n 4.0\n\nlx> x[x .> 3.5]\n3-element Tensor{Float32, 1}:\n "
          "4.0\n 5.0\n 6.0\n\nlx> try x[3, 1] catch e; sprint(showerror, e) end\n\"BoundsError: getindex: "
@@ -557,7 +558,8 @@ static const lxL_Reg index_lib[] = {
     {"size", "(x::Tensor, d)", t_size, ""},
     {"size", "(x::Tensor, d1, d2, ds...)", t_size, ""},
     {"length", "(x::Tensor)", t_length,
-     "    length(x::Tensor)\n\nThe number of elements." EX("lx> length(zeros(2, 3))\n6\n")},
+     "    length(x::Tensor)\n\nThe number of elements.\n\n# Arguments\n- `x`: a tensor.\n\n# Returns\nAn "
+     "Int." EX("lx> length(zeros(2, 3))\n6\n")},
     {"ndims", "(x::Tensor)", t_ndims,
      "    ndims(x::Tensor)\n\nThe number of dimensions (0 for a 0-d tensor)." EX(
          "lx> ndims(zeros(2, 3))\n2\n")},
@@ -566,12 +568,14 @@ static const lxL_Reg index_lib[] = {
      "(a tuple of them), or of dimension d." EX(
          "lx> axes(zeros(2, 3))\n(1:2, 1:3)\n\nlx> axes(zeros(2, 3), 2)\n1:3\n")},
     {"lastindex", "(x::Tensor, d = all)", t_lastindex,
-     "    lastindex(x::Tensor)\n    lastindex(x::Tensor, d)\n\nThe last linear index (the element count), "
-     "or the last index of dimension d: what `end` means inside `x[...]`." EX(
+     "    lastindex(x::Tensor)\n    lastindex(x::Tensor, d)\n\nThe last linear index (the element count), or "
+     "the last index of dimension d: what `end` means inside `x[...]`.\n\n# Arguments\n- `x`: a tensor.\n- "
+     "`d`: a dimension.\n\n# Returns\nAn Int." EX(
          "lx> lastindex(zeros(2, 3))\n6\n\nlx> lastindex(zeros(2, 3), 1)\n2\n")},
     {"firstindex", "(x::Tensor, d = all)", t_firstindex,
      "    firstindex(x::Tensor)\n    firstindex(x::Tensor, d)\n\n1: tensors are 1-based (what `begin` means "
-     "inside `x[...]`)." EX("lx> firstindex(zeros(3))\n1\n")},
+     "inside `x[...]`).\n\n# Arguments\n- `x`: a tensor.\n- `d`: a dimension.\n\n# Returns\nThe Int 1." EX(
+         "lx> firstindex(zeros(3))\n1\n")},
     {"eachindex", "(x::Tensor, ys...)", t_eachindex,
      "    eachindex(x::Tensor, ys...)\n\nThe linear indices of x, `1:length(x)`; with more arguments, they "
      "must all have x's length (a DimensionMismatch otherwise)." EX("lx> eachindex(zeros(2, 2))\n1:4\n")},

@@ -1348,20 +1348,22 @@ static const lxL_Reg new_lib[] = {
          "lx> one(zeros(2, 2))\n2×2 Tensor{Float32, 2}:\n 1.0  0.0\n 0.0  1.0\n")},
     {"Tensor", "(xs)", t_tensor_ctor,
      "    Tensor(xs)\n    convert(Tensor, xs)\n\nA List, Tuple or Range of numbers as a vector, by the "
-     "literal "
-     "rule (Int64, Bool, or Float32 when a float is among them); a tensor is copied." EX(
+     "literal rule (Int64, Bool, or Float32 when a float is among them); a tensor is copied.\n\n# "
+     "Arguments\n- `xs`: a List, Tuple or Range of numbers, or a tensor.\n\n# Returns\nA new vector (a copy "
+     "of xs when it is a tensor)." EX(
          "lx> Tensor((1, 2.5))\n2-element Tensor{Float32, 1}:\n 1.0\n 2.5\n\nlx> convert(Tensor, Any[1, "
          "2])\n2-element Tensor{Int64, 1}:\n 1\n 2\n")},
     {"List", "(xs = ())", t_list_ctor,
      "    List(xs)\n    List()\n\nA new List of the elements of xs: a tensor's in column-major order (as "
-     "`vec`), a tuple's, a range's, any iterable's." EX(
+     "`vec`), a tuple's, a range's, any iterable's.\n\n# Arguments\n- `xs`: a tensor, tuple, range or any "
+     "iterable (an empty List when left out).\n\n# Returns\nA new List." EX(
          "lx> List([1 2; 3 4])\n4-element List:\n 1\n 3\n 2\n 4\n\nlx> List()\n0-element List\n")},
     /* conversions to numbers */
     {"Float32", "(x::Tensor)", t_float32,
      "    Float32(x::Tensor)\n    Float64(x::Tensor)\n    Int(x::Tensor)\n    Bool(x::Tensor)\n\nThe number "
      "held by a tensor of one element (or a 0-d tensor, detaching it from `gradient`); an ArgumentError "
-     "naming "
-     "the size otherwise (convert each element with `Float32.(x)`)." EX(
+     "naming the size otherwise (convert each element with `Float32.(x)`).\n\n# Arguments\n- `x`: a tensor "
+     "of one element.\n\n# Returns\nA number of the type named (Float32, Float64, Int64 or Bool)." EX(
          "lx> Float64([2.5])\n2.5\n\nlx> Int(ones(1, 1))\n1\n")},
     {"Float64", "(x::Tensor)", t_float64, ""},
     {"Int64", "(x::Tensor)", t_int64, ""},
@@ -1377,13 +1379,14 @@ static const lxL_Reg new_lib[] = {
      "List." EX("lx> eltype([1.0, 2.0])\nFloat32\n\nlx> eltype(Float64[1, 2])\nFloat64\n\nlx> eltype(Any[1, "
                 "2])\nAny\n")},
     {"isempty", "(x::Tensor)", t_isempty,
-     "    isempty(x::Tensor)\n\nWhether the tensor has no elements." EX("lx> isempty(zeros(0, 3))\ntrue\n")},
+     "    isempty(x::Tensor)\n\nWhether the tensor has no elements.\n\n# Arguments\n- `x`: a tensor.\n\n# "
+     "Returns\nA Bool." EX("lx> isempty(zeros(0, 3))\ntrue\n")},
     /* equality */
     {"==", "(x::Tensor, y::Tensor)", t_eq,
      "    x == y (tensors)\n\nWhether two tensors have the same size and equal elements (of any element "
-     "types: "
-     "`[1, 2] == [1.0, 2.0]`); a vector also equals a List or Range of the same numbers. Different sizes are "
-     "unequal (a 2-element vector is not a 1×2 matrix)." EX(
+     "types: `[1, 2] == [1.0, 2.0]`); a vector also equals a List or Range of the same numbers. Different "
+     "sizes are unequal (a 2-element vector is not a 1×2 matrix).\n\n# Arguments\n- `x`, `y`: tensors, or a "
+     "tensor and a List or Range.\n\n# Returns\nA Bool." EX(
          "lx> [1, 2] == [1.0, 2.0]\ntrue\n\nlx> [1, 2] == [1 2]\nfalse\n\nlx> [1, 2] == Any[1, 2]\ntrue\n")},
     {"==", "(x::Tensor, y::List)", t_eq, ""},
     {"==", "(x::List, y::Tensor)", t_eq, ""},
@@ -1391,19 +1394,24 @@ static const lxL_Reg new_lib[] = {
     {"==", "(x::Range, y::Tensor)", t_eq, ""},
     {"isequal", "(x::Tensor, y::Tensor)", t_isequal,
      "    isequal(x::Tensor, y::Tensor)\n\nAs `==`, but NaN equals NaN and -0.0 differs from 0.0 (Dict keys "
-     "compare this way)." EX("lx> isequal([NaN], [NaN])\ntrue\n")},
+     "compare this way).\n\n# Arguments\n- `x`, `y`: tensors.\n\n# Returns\nA Bool." EX(
+         "lx> isequal([NaN], [NaN])\ntrue\n")},
     {"isequal", "(x::Tensor, y::List)", t_isequal, ""},
     {"isequal", "(x::List, y::Tensor)", t_isequal, ""},
     {"hash", "(x::Tensor)", t_hash,
-     "    hash(x::Tensor)\n\nA hash of the size and the elements: isequal tensors hash alike." EX(
+     "    hash(x::Tensor)\n\nA hash of the size and the elements: isequal tensors hash alike.\n\n# "
+     "Arguments\n- `x`: a tensor.\n\n# Returns\nAn Int64." EX(
          "lx> hash([1, 2]) == hash([1.0, 2.0])\ntrue\n")},
     {"isapprox", "(x::Tensor, y::Tensor; atol = 0, rtol = √eps)", t_isapprox,
      "    isapprox(x::Tensor, y; atol = 0, rtol = √eps)\n\nJulia's rule for arrays: `norm(x - y) <= "
-     "max(atol, "
-     "rtol * max(norm(x), norm(y)))`, with rtol `sqrt(eps)` of the element type (Float32's when neither is "
-     "Float64, 0 for integers) unless atol is given. y may be a List of numbers; different sizes are a "
-     "DimensionMismatch." EX("lx> [1.0, 2.0] ≈ [1.0, 2.00001]\ntrue\n\nlx> isapprox([1.0], [1.1]; atol = "
-                             "0.2)\ntrue\n")},
+     "max(atol, rtol * max(norm(x), norm(y)))`, with rtol `sqrt(eps)` of the element type (Float32's when "
+     "neither is Float64, 0 for integers) unless atol is given. y may be a List of numbers; different sizes "
+     "are a DimensionMismatch.\n\n# Arguments\n- `x`: a tensor.\n- `y`: a tensor of x's size, or a List of "
+     "numbers.\n\n# Keyword Arguments\n- `atol = 0`: the absolute tolerance on the norm of the "
+     "difference.\n- `rtol = √eps`: the relative tolerance; `sqrt(eps)` of the element type by default, 0 "
+     "when `atol` is given.\n\n# Returns\nA Bool." EX(
+         "lx> [1.0, 2.0] ≈ [1.0, 2.00001]\ntrue\n\nlx> isapprox([1.0], [1.1]; atol = "
+         "0.2)\ntrue\n")},
     {"isapprox", "(x::Tensor, y; atol = 0, rtol = √eps)", t_isapprox, ""},
     {"isapprox", "(x, y::Tensor; atol = 0, rtol = √eps)", t_isapprox, ""},
     /* growing */

@@ -550,7 +550,10 @@ static const lxL_Reg reduce_lib[] = {
     {"count", "(x::Tensor; dims = :)", t_count,
      "    count(x::Tensor; dims = :)\n    count(f, x::Tensor; dims = :)\n\nThe number of true elements of a "
      "Bool tensor (of `f` applied to each); other element types are a TypeError. With `dims`, an Int64 "
-     "tensor of counts." EX("lx> count([1, 5, 7] .> 2)\n2\n\nlx> count(iseven, [1, 2, 4])\n2\n")},
+     "tensor of counts.\n\n# Arguments\n- `x`: a Bool tensor (or, with f, any tensor).\n- `f`: a function of "
+     "an element returning a Bool.\n\n# Keyword Arguments\n- `dims = :`: the dimension(s) to count along (an "
+     "Int or a tuple); `:` counts all.\n\n# Returns\nAn Int64 for `dims = :`, else an Int64 Tensor with size "
+     "1 along dims." EX("lx> count([1, 5, 7] .> 2)\n2\n\nlx> count(iseven, [1, 2, 4])\n2\n")},
     {"count", "(f, x::Tensor; dims = :)", t_count, ""},
     {"any", "(x::Tensor; dims = :)", t_any,
      "    any(x::Tensor; dims = :)\n    any(f, x::Tensor; dims = :)\n\nWhether any element of a Bool tensor "

@@ -662,14 +662,20 @@ static const lxL_Reg shape_lib[] = {
      "    repeat(x::Tensor, counts...)\n    repeat(x::Tensor; inner, outer)\n\nx tiled: `repeat(x, m, n)` "
      "repeats it m times along dimension 1 and n times along dimension 2 (counts past x's dimensions add "
      "dimensions). With keywords, `inner` repeats each element and `outer` the whole tensor, per dimension "
-     "(an Int or a tuple). Differentiable (repeats accumulate their gradients)." EX(
+     "(an Int or a tuple). Differentiable (repeats accumulate their gradients).\n\n# Arguments\n- `x`: a "
+     "tensor.\n- `counts`: the number of copies along each dimension, integers.\n\n# Keyword Arguments\n- "
+     "`inner`: the copies of each element per dimension, an Int or a tuple (1 when left out).\n- `outer`: "
+     "the copies of the whole tensor per dimension, an Int or a tuple (1 when left out).\n\n# Returns\nA new "
+     "Tensor." EX(
          "lx> repeat([1, 2], 2)\n4-element Tensor{Int64, 1}:\n 1\n 2\n 1\n 2\n\nlx> repeat([1, 2]; inner = "
          "2)\n4-element Tensor{Int64, 1}:\n 1\n 1\n 2\n 2\n\nlx> repeat([1 2], 2, 1)\n2×2 Tensor{Int64, "
          "2}:\n "
          "1  2\n 1  2\n")},
     {"reverse", "(x::Tensor; dims = :)", t_reverse,
      "    reverse(x::Tensor; dims = :)\n\nx read backwards along dimension `dims` (an Int or a tuple), or "
-     "along all of them by default. Differentiable." EX(
+     "along all of them by default. Differentiable.\n\n# Arguments\n- `x`: a tensor.\n\n# Keyword "
+     "Arguments\n- `dims = :`: the dimension (an Int) or dimensions (a tuple) to reverse; `:` reverses "
+     "all.\n\n# Returns\nA new Tensor of x's size." EX(
          "lx> reverse([1, 2, 3])\n3-element Tensor{Int64, 1}:\n 3\n 2\n 1\n\nlx> reverse([1 2; 3 4]; dims = "
          "2)\n2×2 Tensor{Int64, 2}:\n 2  1\n 4  3\n")},
     {"circshift", "(x::Tensor, shifts)", t_circshift,

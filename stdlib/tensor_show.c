@@ -550,8 +550,8 @@ static const lxL_Reg show_lib[] = {
                     "3])\n\"3-element Tensor{Int64, 1}\"\n")},
     {"repr", "(mime::AbstractString, x::Tensor)", t_repr_mime,
      "    repr(\"text/plain\", x::Tensor)\n\nThe tensor's full display (what the REPL and `show(x)` print) "
-     "as a "
-     "String; `repr(x)` is its compact form." EX(
+     "as a String; `repr(x)` is its compact form.\n\n# Arguments\n- `\"text/plain\"`: the media type, a "
+     "String.\n- `x`: a tensor.\n\n# Returns\nA String." EX(
          "lx> repr(\"text/plain\", [1, 2])\n\"2-element Tensor{Int64, "
          "1}:\\n 1\\n 2\"\n\nlx> repr([1, 2])\n\"[1, 2]\"\n")},
     {NULL, NULL, NULL, NULL}};
