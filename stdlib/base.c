@@ -735,164 +735,238 @@ static const lxL_Reg base_lib[] = {
     {"include_string", "(code::String)", b_include_string,
      "    include_string([m,] code)\n\nRuns lx source code given as a string in the global scope (the module "
      "argument, for Julia's signature, is ignored) and returns the value of its last statement. A syntax "
-     "error is a ParseError.\n\n# Examples\n```\nlx> include_string(\"x = 20; x + 1\")\n21\n```"},
+     "error is a ParseError.\n\n# Arguments\n- `m`: a module (accepted for Julia's signature and "
+     "ignored).\n- `code`: the lx source, a String.\n\n# Returns\nThe value of the last statement of code "
+     "(`nothing` for empty code).\n\n# Examples\n```\nlx> include_string(\"x = 20; x + 1\")\n21\n```"},
     {"include_string", "(m::Module, code::String)", b_include_string, ""},
     {"include", "(path::String)", b_include,
      "    include(path)\n\nRuns the lx file at path (relative to the folder of the file that includes it) in "
-     "the global scope and returns the value of its last statement.\n\n# Examples\n```lx-nodoctest\nlx> "
-     "include(\"model.lx\")\n```"},
+     "the global scope and returns the value of its last statement.\n\n# Arguments\n- `path`: the file's "
+     "path, a String; a relative path is taken from the folder of the including file (from the working "
+     "directory at the top level).\n\n# Returns\nThe value of the file's last statement; an IOError when the "
+     "file cannot be read.\n\n# Examples\n```lx-nodoctest\nlx> include(\"model.lx\")\n```"},
     {"+", "(x::Number, y::Number)", b_add,
      "    x + y\n\nAddition. Integers wrap around on overflow; an integer or Float64 combined with a Float32 "
-     "gives Float32 (spec §5).\n\n# Examples\n```\nlx> 1 + 2\n3\n\nlx> 1.5f0 + 2\n3.5f0\n```"},
+     "gives Float32 (spec §5).\n\n# Arguments\n- `x`, `y`: numbers (Int64, Float64, Float32, Bool); `+x` "
+     "with one argument is x itself.\n\n# Returns\nThe sum, a number of the promoted type.\n\n# "
+     "Examples\n```\nlx> 1 + 2\n3\n\nlx> 1.5f0 + 2\n3.5f0\n```"},
     {"+", "(x::Number)", b_add, ""},
     {"-", "(x::Number, y::Number)", b_sub,
-     "    x - y\n    -x\n\nSubtraction, and negation with one argument.\n\n# Examples\n```\nlx> 5 - "
-     "7\n-2\n\nlx> -(3.0)\n-3.0\n```"},
+     "    x - y\n    -x\n\nSubtraction, and negation with one argument.\n\n# Arguments\n- `x`, `y`: numbers "
+     "(Int64, Float64, Float32, Bool).\n\n# Returns\nThe difference `x - y`, or `-x`, a number of the "
+     "promoted type.\n\n# Examples\n```\nlx> 5 - 7\n-2\n\nlx> -(3.0)\n-3.0\n```"},
     {"-", "(x::Number)", b_sub, ""},
     {"*", "(x::Number, y::Number, zs::Number...)", b_mul,
-     "    x * y\n\nMultiplication (for strings: concatenation).\n\n# Examples\n```\nlx> 6 * 7\n42\n\nlx> "
-     "\"ab\" * \"cd\"\n\"abcd\"\n```"},
+     "    x * y\n\nMultiplication (for strings: concatenation).\n\n# Arguments\n- `x`, `y`: numbers (more "
+     "factors may follow: `*(x, y, z)`), or two strings.\n\n# Returns\nThe product, a number of the promoted "
+     "type (for strings: the concatenated String).\n\n# Examples\n```\nlx> 6 * 7\n42\n\nlx> \"ab\" * "
+     "\"cd\"\n\"abcd\"\n```"},
     {"/", "(x::Number, y::Number)", b_div,
-     "    x / y\n\nDivision; two integers give a Float64.\n\n# Examples\n```\nlx> 7 / 2\n3.5\n```"},
+     "    x / y\n\nDivision; two integers give a Float64.\n\n# Arguments\n- `x`, `y`: numbers.\n\n# "
+     "Returns\nThe quotient: a Float64 for two integers, else a float of the promoted type.\n\n# "
+     "Examples\n```\nlx> 7 / 2\n3.5\n```"},
     {"^", "(x::Number, y::Number)", b_pow,
      "    x ^ y\n\nPower. An integer to a negative integer power is a DomainError, as in Julia.\n\n# "
-     "Examples\n```\nlx> 2 ^ 10\n1024\n\nlx> 2.0 ^ -1\n0.5\n```"},
+     "Arguments\n- `x`: the base, a number.\n- `y`: the exponent, a number.\n\n# Returns\nThe power, a "
+     "number of the promoted type.\n\n# Examples\n```\nlx> 2 ^ 10\n1024\n\nlx> 2.0 ^ -1\n0.5\n```"},
     {"%", "(x::Number, y::Number)", b_rem,
      "    x % y\n\nRemainder with the sign of x (Julia's rem); integer division by zero is a "
-     "DivideError.\n\n# Examples\n```\nlx> -7 % 3\n-1\n```"},
+     "DivideError.\n\n# Arguments\n- `x`, `y`: numbers (`y` nonzero for integers).\n\n# Returns\nThe "
+     "remainder `x - y * trunc(x / y)`, a number of the promoted type.\n\n# Examples\n```\nlx> -7 % "
+     "3\n-1\n```"},
     {"÷", "(x::Number, y::Number)", b_idiv,
-     "    x ÷ y\n\nInteger division, truncated toward zero (Julia's div).\n\n# Examples\n```\nlx> 7 ÷ "
-     "2\n3\n```"},
+     "    x ÷ y\n\nInteger division, truncated toward zero (Julia's div).\n\n# Arguments\n- `x`, `y`: "
+     "numbers (`y` nonzero for integers).\n\n# Returns\nThe quotient truncated toward zero, of the promoted "
+     "type (`7.5 ÷ 2` is `3.0`).\n\n# Examples\n```\nlx> 7 ÷ 2\n3\n```"},
     {"==", "(x, y)", b_eq,
      "    x == y\n\nEquality: numbers by value across types, containers element by element.\n\n# "
-     "Examples\n```\nlx> 1 == 1.0\ntrue\n\nlx> (1, \"a\") == (1, \"a\")\ntrue\n```"},
-    {"!=", "(x, y)", b_ne, "    x != y\n\nNot equal: `!(x == y)`.\n\n# Examples\n```\nlx> 1 != 2\ntrue\n```"},
+     "Arguments\n- `x`, `y`: any values.\n\n# Returns\nA Bool.\n\n# Examples\n```\nlx> 1 == 1.0\ntrue\n\nlx> "
+     "(1, \"a\") == (1, \"a\")\ntrue\n```"},
+    {"!=", "(x, y)", b_ne,
+     "    x != y\n\nNot equal: `!(x == y)`.\n\n# Arguments\n- `x`, `y`: any values.\n\n# Returns\nA "
+     "Bool.\n\n# Examples\n```\nlx> 1 != 2\ntrue\n```"},
     {"<", "(x, y)", b_lt,
      "    x < y\n\nLess than, for numbers, strings (by bytes), symbols and tuples (lexicographic).\n\n# "
-     "Examples\n```\nlx> 1 < 2.5\ntrue\n\nlx> \"abc\" < \"abd\"\ntrue\n```"},
-    {"<=", "(x, y)", b_le, "    x <= y\n\nLess than or equal.\n\n# Examples\n```\nlx> 2 <= 2\ntrue\n```"},
-    {">", "(x, y)", b_gt, "    x > y\n\nGreater than: `y < x`.\n\n# Examples\n```\nlx> 3 > 2\ntrue\n```"},
+     "Arguments\n- `x`, `y`: two numbers, two strings, two symbols or two tuples (a MethodError for other "
+     "pairs unless a method is added).\n\n# Returns\nA Bool.\n\n# Examples\n```\nlx> 1 < 2.5\ntrue\n\nlx> "
+     "\"abc\" < \"abd\"\ntrue\n```"},
+    {"<=", "(x, y)", b_le,
+     "    x <= y\n\nLess than or equal.\n\n# Arguments\n- `x`, `y`: values `<` compares (for other types, `x "
+     "<= y` is `!(y < x)`).\n\n# Returns\nA Bool.\n\n# Examples\n```\nlx> 2 <= 2\ntrue\n```"},
+    {">", "(x, y)", b_gt,
+     "    x > y\n\nGreater than: `y < x`.\n\n# Arguments\n- `x`, `y`: values `<` compares.\n\n# Returns\nA "
+     "Bool.\n\n# Examples\n```\nlx> 3 > 2\ntrue\n```"},
     {">=", "(x, y)", b_ge,
-     "    x >= y\n\nGreater than or equal: `y <= x`.\n\n# Examples\n```\nlx> 3 >= 3\ntrue\n```"},
+     "    x >= y\n\nGreater than or equal: `y <= x`.\n\n# Arguments\n- `x`, `y`: values `<=` compares.\n\n# "
+     "Returns\nA Bool.\n\n# Examples\n```\nlx> 3 >= 3\ntrue\n```"},
     {"isless", "(x, y)", b_isless,
-     "    isless(x, y)\n\nThe order `sort` uses: `<`, with NaN after every number.\n\n# Examples\n```\nlx> "
-     "isless(1, NaN)\ntrue\n```"},
-    {"!", "(x::Bool)", b_not, "    !x\n\nBoolean not.\n\n# Examples\n```\nlx> !true\nfalse\n```"},
+     "    isless(x, y)\n\nThe order `sort` uses: `<`, with NaN after every number.\n\n# Arguments\n- `x`, "
+     "`y`: values `<` compares (numbers, strings, symbols, tuples).\n\n# Returns\nA Bool.\n\n# "
+     "Examples\n```\nlx> isless(1, NaN)\ntrue\n```"},
+    {"!", "(x::Bool)", b_not,
+     "    !x\n\nBoolean not.\n\n# Arguments\n- `x`: a Bool (anything else is a TypeError).\n\n# Returns\nA "
+     "Bool.\n\n# Examples\n```\nlx> !true\nfalse\n```"},
     {"===", "(x, y)", b_egal,
      "    x === y\n\nIdentity: the same object, or immutable values with the same contents and type.\n\n# "
-     "Examples\n```\nlx> 1 === 1.0\nfalse\n\nlx> (1, 2) === (1, 2)\ntrue\n```"},
-    {"!==", "(x, y)", b_negal, "    x !== y\n\n`!(x === y)`.\n\n# Examples\n```\nlx> 1 !== 1.0\ntrue\n```"},
+     "Arguments\n- `x`, `y`: any values.\n\n# Returns\nA Bool.\n\n# Examples\n```\nlx> 1 === "
+     "1.0\nfalse\n\nlx> (1, 2) === (1, 2)\ntrue\n```"},
+    {"!==", "(x, y)", b_negal,
+     "    x !== y\n\n`!(x === y)`.\n\n# Arguments\n- `x`, `y`: any values.\n\n# Returns\nA Bool.\n\n# "
+     "Examples\n```\nlx> 1 !== 1.0\ntrue\n```"},
     {"isequal", "(x, y)", b_isequal,
      "    isequal(x, y)\n\nEquality as Dict keys see it: like `==`, but NaN equals NaN and -0.0 differs from "
-     "0.0.\n\n# Examples\n```\nlx> isequal(NaN, NaN)\ntrue\n```"},
+     "0.0.\n\n# Arguments\n- `x`, `y`: any values.\n\n# Returns\nA Bool.\n\n# Examples\n```\nlx> "
+     "isequal(NaN, NaN)\ntrue\n```"},
     {"objectid", "(x)", b_objectid,
      "    objectid(x) -> Int\n\nAn integer that identifies `x` as `===` does: two names bound to the same "
      "tensor, list or struct give the same id, equal copies give different ones. Keys of an identity "
-     "dictionary (how the optimisers find a tensor tied at several places).\n\n# Examples\n```\nlx> x = "
-     "ones(2); y = x;\n\nlx> objectid(x) == objectid(y), objectid(x) == objectid(copy(x))\n(true, "
-     "false)\n```"},
+     "dictionary (how the optimisers find a tensor tied at several places).\n\n# Arguments\n- `x`: any "
+     "value.\n\n# Returns\nAn Int64: the object's address for heap objects, the hash of the value for "
+     "numbers and other immediate values.\n\n# Examples\n```\nlx> x = ones(2); y = x;\n\nlx> objectid(x) == "
+     "objectid(y), objectid(x) == objectid(copy(x))\n(true, false)\n```"},
     {"hash", "(x)", b_hash,
-     "    hash(x)\n\nA hash code consistent with `isequal`.\n\n# Examples\n```\nlx> hash(1) == "
-     "hash(1.0)\ntrue\n```"},
+     "    hash(x)\n\nA hash code consistent with `isequal`.\n\n# Arguments\n- `x`: any value.\n\n# "
+     "Returns\nAn Int64.\n\n# Examples\n```\nlx> hash(1) == hash(1.0)\ntrue\n```"},
     {"isapprox", "(x, y; atol = 0, rtol = √eps)", b_isapprox,
      "    isapprox(x, y; atol = 0, rtol = √eps)\n    x ≈ y\n\nApproximate equality: `|x - y| <= max(atol, "
      "rtol * max(|x|, |y|))`; rtol defaults to the square root of the wider type's eps (0 when atol is "
-     "given). Tuples, lists and named tuples compare element by element.\n\n# Examples\n```\nlx> 0.1 + 0.2 ≈ "
+     "given). Tuples, lists and named tuples compare element by element.\n\n# Arguments\n- `x`, `y`: "
+     "numbers, or two tuples, lists or named tuples of the same kind and length (compared element by "
+     "element); other values compare with `==`.\n\n# Keyword Arguments\n- `atol = 0`: the absolute "
+     "tolerance.\n- `rtol = √eps`: the relative tolerance; by default `sqrt(eps)` of the wider float type of "
+     "x and y (about 1.5e-8 for Float64, 3.5e-4 for Float32), and 0 when `atol` is positive.\n\n# Returns\nA "
+     "Bool (false when a number is NaN or infinite and the two differ).\n\n# Examples\n```\nlx> 0.1 + 0.2 ≈ "
      "0.3\ntrue\n\nlx> isapprox(1.0, 1.1; atol = 0.2)\ntrue\n```"},
     {"typeof", "(x)", b_typeof,
-     "    typeof(x)\n\nThe type of a value.\n\n# Examples\n```\nlx> typeof(1.5)\nFloat64\n\nlx> typeof((a = "
-     "1,))\nNamedTuple\n```"},
+     "    typeof(x)\n\nThe type of a value.\n\n# Arguments\n- `x`: any value.\n\n# Returns\nA Type.\n\n# "
+     "Examples\n```\nlx> typeof(1.5)\nFloat64\n\nlx> typeof((a = 1,))\nNamedTuple\n```"},
     {"isa", "(x, T::Type)", b_isa,
-     "    isa(x, T)\n    x isa T\n\nWhether x's type is T or a subtype of T.\n\n# Examples\n```\nlx> 1 isa "
-     "Number\ntrue\n\nlx> \"a\" isa Integer\nfalse\n```"},
+     "    isa(x, T)\n    x isa T\n\nWhether x's type is T or a subtype of T.\n\n# Arguments\n- `x`: any "
+     "value.\n- `T`: a type.\n\n# Returns\nA Bool.\n\n# Examples\n```\nlx> 1 isa Number\ntrue\n\nlx> \"a\" "
+     "isa Integer\nfalse\n```"},
     {"supertype", "(T::Type)", b_supertype,
-     "    supertype(T)\n\nThe parent of T in the type tree (Any for Any).\n\n# Examples\n```\nlx> "
-     "supertype(Float32)\nAbstractFloat\n```"},
+     "    supertype(T)\n\nThe parent of T in the type tree (Any for Any).\n\n# Arguments\n- `T`: a "
+     "type.\n\n# Returns\nA Type.\n\n# Examples\n```\nlx> supertype(Float32)\nAbstractFloat\n```"},
     {"<:", "(A::Type, B::Type)", b_subtype,
-     "    A <: B\n\nWhether A is B or a subtype of it.\n\n# Examples\n```\nlx> Int <: Real\ntrue\n```"},
+     "    A <: B\n\nWhether A is B or a subtype of it.\n\n# Arguments\n- `A`, `B`: types.\n\n# Returns\nA "
+     "Bool.\n\n# Examples\n```\nlx> Int <: Real\ntrue\n```"},
     {"typeassert", "(x, T)", b_typeassert,
-     "    typeassert(x, T)\n    x::T\n\nx itself if it is a T, else a TypeError.\n\n# Examples\n```\nlx> "
-     "3::Int\n3\n```"},
+     "    typeassert(x, T)\n    x::T\n\nx itself if it is a T, else a TypeError.\n\n# Arguments\n- `x`: any "
+     "value.\n- `T`: a type (anything else is a TypeError).\n\n# Returns\nx itself; a TypeError naming both "
+     "types when x is not a T.\n\n# Examples\n```\nlx> 3::Int\n3\n```"},
     {"apply_type", "(T, params...)", b_apply_type,
      "    apply_type(T, params...)\n\nWhat `T{params}` evaluates to: lx ignores type parameters, so this is "
-     "T (spec §4).\n\n# Examples\n```\nlx> apply_type(Tuple, Int)\nTuple\n```"},
+     "T (spec §4).\n\n# Arguments\n- `T`: a type.\n- `params`: the type parameters.\n\n# Returns\nT itself, "
+     "except for the types that keep a parameter (`AbstractLuxContainerLayer{(:a, :b)}` gives a subtype "
+     "remembering it; a type such as `StatefulLuxLayer{false}` that gives `T{p}` a meaning calls it).\n\n# "
+     "Examples\n```\nlx> apply_type(Tuple, Int)\nTuple\n```"},
     {"fieldnames", "(x)", b_fieldnames,
      "    fieldnames(T)\n\nThe field names of a struct type (or of a named tuple), as a tuple of "
-     "symbols.\n\n# Examples\n```\nlx> fieldnames(Pair)\n(:first, :second)\n\nlx> fieldnames((a = 1, b = "
-     "2))\n(:a, :b)\n```"},
+     "symbols.\n\n# Arguments\n- `T`: a struct type, a named tuple, or any other value (whose type's fields "
+     "are listed).\n\n# Returns\nA Tuple of Symbols (empty for a type without fields).\n\n# "
+     "Examples\n```\nlx> fieldnames(Pair)\n(:first, :second)\n\nlx> fieldnames((a = 1, b = 2))\n(:a, "
+     ":b)\n```"},
     {"isabstracttype", "(T::Type)", b_isabstract,
-     "    isabstracttype(T)\n\nWhether T is abstract.\n\n# Examples\n```\nlx> "
-     "isabstracttype(Number)\ntrue\n```"},
+     "    isabstracttype(T)\n\nWhether T is abstract.\n\n# Arguments\n- `T`: a type.\n\n# Returns\nA "
+     "Bool.\n\n# Examples\n```\nlx> isabstracttype(Number)\ntrue\n```"},
     {"ismutable", "(x)", b_ismutable,
      "    ismutable(x)\n\nWhether x can be changed in place (lists, dicts, mutable structs).\n\n# "
-     "Examples\n```\nlx> ismutable((1, 2))\nfalse\n```"},
+     "Arguments\n- `x`: any value.\n\n# Returns\nA Bool: true for lists, dicts and instances of mutable "
+     "structs.\n\n# Examples\n```\nlx> ismutable((1, 2))\nfalse\n```"},
     {"getfield", "(x, name::Symbol)", b_getfield,
      "    getfield(x, name)\n\nThe field `name` of a struct, named tuple or module: `x.name`.\n\n# "
+     "Arguments\n- `x`: a struct, named tuple or module.\n- `name`: the field's name, a Symbol (anything "
+     "else is a TypeError).\n\n# Returns\nThe field's value; a FieldError when x has no such field.\n\n# "
      "Examples\n```\nlx> getfield((a = 1,), :a)\n1\n```"},
     {"getproperty", "(x, name::Symbol)", b_getfield,
      "    getproperty(x, name)\n\nWhat `x.name` reads. Adding a method for your type makes `x.name` work for "
-     "names that are not fields (fields themselves are read directly).\n\n# Examples\n```\nlx> "
-     "getproperty((w = 2,), :w)\n2\n```"},
+     "names that are not fields (fields themselves are read directly).\n\n# Arguments\n- `x`: any value (a "
+     "struct, named tuple or module unless a method is added).\n- `name`: the property's name, a "
+     "Symbol.\n\n# Returns\nThe property's value; a FieldError when x has no such field.\n\n# "
+     "Examples\n```\nlx> getproperty((w = 2,), :w)\n2\n```"},
     {"hasproperty", "(x, name)", b_hasproperty,
-     "    hasproperty(x, name)\n\nWhether x has a field called name.\n\n# Examples\n```\nlx> hasproperty((a "
-     "= 1,), :b)\nfalse\n```"},
+     "    hasproperty(x, name)\n\nWhether x has a field called name.\n\n# Arguments\n- `x`: any value.\n- "
+     "`name`: a Symbol (anything else gives false).\n\n# Returns\nA Bool.\n\n# Examples\n```\nlx> "
+     "hasproperty((a = 1,), :b)\nfalse\n```"},
     {"Int64", "(x)", b_int,
-     "    Int(x)\n    Int64(x)\n\nx as an Int64; an InexactError when x has a fraction.\n\n# "
-     "Examples\n```\nlx> Int(3.0)\n3\n```"},
+     "    Int(x)\n    Int64(x)\n\nx as an Int64; an InexactError when x has a fraction.\n\n# Arguments\n- "
+     "`x`: a number or a Bool (a String is a MethodError: read it with `parse(Int, s)`).\n\n# Returns\nAn "
+     "Int64.\n\n# Examples\n```\nlx> Int(3.0)\n3\n```"},
     {"Float64", "(x)", b_float64,
-     "    Float64(x)\n\nx as a Float64.\n\n# Examples\n```\nlx> Float64(1)\n1.0\n```"},
+     "    Float64(x)\n\nx as a Float64.\n\n# Arguments\n- `x`: a number or a Bool (anything else is a "
+     "TypeError).\n\n# Returns\nA Float64.\n\n# Examples\n```\nlx> Float64(1)\n1.0\n```"},
     {"Float32", "(x)", b_float32,
-     "    Float32(x)\n\nx as a Float32.\n\n# Examples\n```\nlx> Float32(0.1)\n0.1f0\n```"},
+     "    Float32(x)\n\nx as a Float32.\n\n# Arguments\n- `x`: a number or a Bool (anything else is a "
+     "TypeError); a Float64 is rounded to the nearest Float32.\n\n# Returns\nA Float32.\n\n# "
+     "Examples\n```\nlx> Float32(0.1)\n0.1f0\n```"},
     {"Bool", "(x)", b_bool,
-     "    Bool(x)\n\n0 and 1 as false and true; other numbers are an InexactError.\n\n# Examples\n```\nlx> "
+     "    Bool(x)\n\n0 and 1 as false and true; other numbers are an InexactError.\n\n# Arguments\n- `x`: a "
+     "number or a Bool (anything else is a TypeError).\n\n# Returns\nA Bool.\n\n# Examples\n```\nlx> "
      "Bool(1)\ntrue\n```"},
     {"Symbol", "(xs...)", b_symbol,
-     "    Symbol(x...)\n\nA symbol from the printed text of the arguments.\n\n# Examples\n```\nlx> "
-     "Symbol(\"layer_\", 1)\n:layer_1\n```"},
+     "    Symbol(x...)\n\nA symbol from the printed text of the arguments.\n\n# Arguments\n- `x`: any "
+     "values, printed as `print` writes them and put together.\n\n# Returns\nA Symbol (the empty symbol for "
+     "no arguments).\n\n# Examples\n```\nlx> Symbol(\"layer_\", 1)\n:layer_1\n```"},
     {"float", "(x)", b_float,
-     "    float(x)\n\nx as a floating-point number (Float64 unless it already is a float).\n\n# "
-     "Examples\n```\nlx> float(2)\n2.0\n```"},
+     "    float(x)\n\nx as a floating-point number (Float64 unless it already is a float).\n\n# Arguments\n- "
+     "`x`: a number or a Bool (anything else is a TypeError).\n\n# Returns\nx itself when it is a Float32 or "
+     "Float64, else a Float64.\n\n# Examples\n```\nlx> float(2)\n2.0\n```"},
     {"convert", "(T::Type, x)", b_convert,
-     "    convert(T, x)\n\nx as a T (x itself when it already is one).\n\n# Examples\n```\nlx> "
-     "convert(Float64, 2)\n2.0\n```"},
+     "    convert(T, x)\n\nx as a T (x itself when it already is one).\n\n# Arguments\n- `T`: the type "
+     "wanted.\n- `x`: any value.\n\n# Returns\nx when it already is a T, else `T(x)`.\n\n# "
+     "Examples\n```\nlx> convert(Float64, 2)\n2.0\n```"},
     {"error", "(msg...)", b_error,
      "    error(msg...)\n\nThrows an ErrorException whose message is the printed arguments.\n\n# "
-     "Examples\n```\nlx> try error(\"bad value: \", 3) catch e; e.msg end\n\"bad value: 3\"\n```"},
+     "Arguments\n- `msg`: any values, printed as `print` writes them and put together into the message.\n\n# "
+     "Returns\nDoes not return: it throws an ErrorException.\n\n# Examples\n```\nlx> try error(\"bad value: "
+     "\", 3) catch e; e.msg end\n\"bad value: 3\"\n```"},
     {"throw", "(e)", b_throw,
      "    throw(e)\n\nThrows e (usually an exception value such as `ArgumentError(\"msg\")`).\n\n# "
+     "Arguments\n- `e`: the value to throw, usually an exception.\n\n# Returns\nDoes not return.\n\n# "
      "Examples\n```\nlx> try throw(ArgumentError(\"no\")) catch e; e end\nArgumentError(\"no\")\n```"},
     {"rethrow", "(e = current)", b_rethrow,
      "    rethrow()\n\nInside `catch`, throws the exception being handled again, keeping its stack "
-     "trace.\n\n# Examples\n```\nlx> try try error(\"x\") catch; rethrow() end catch e; e.msg "
-     "end\n\"x\"\n```"},
+     "trace.\n\n# Returns\nDoes not return: it throws the exception being handled (or, as `rethrow(e)`, the "
+     "value e) with the stack trace of the exception being handled.\n\n# Examples\n```\nlx> try try "
+     "error(\"x\") catch; rethrow() end catch e; e.msg end\n\"x\"\n```"},
     {"__kwrequired", "(name::Symbol)", b_kwrequired, ""},
     {":", "(start, stop)", b_colon,
      "    start:stop\n    start:step:stop\n\nA range: Int64 when start and step are integers, else Float64 "
      "(Julia's StepRangeLen semantics for floats); `collect` gives its numbers as a vector.\n\n# "
-     "Examples\n```\nlx> collect(1:3)\n3-element Tensor{Int64, 1}:\n 1\n 2\n 3\n\nlx> "
-     "length(0:0.1:1)\n11\n```"},
+     "Arguments\n- `start`: the first number.\n- `step`: the difference between neighbours (1 when left "
+     "out).\n- `stop`: the last number at most (the range ends at the last value that does not pass "
+     "stop).\n\n# Returns\nA Range: of Int64 when start and step are integers (a Float64 stop is rounded "
+     "down), else of Float64.\n\n# Examples\n```\nlx> collect(1:3)\n3-element Tensor{Int64, 1}:\n 1\n 2\n "
+     "3\n\nlx> length(0:0.1:1)\n11\n```"},
     {":", "(start, step, stop)", b_colon, ""},
     {"=>", "(a, b)", b_pair,
-     "    a => b\n\nA Pair; `first` and `last` (or `.first`, `.second`) read its halves.\n\n# "
-     "Examples\n```\nlx> p = :a => 1\n:a => 1\n\nlx> p.second\n1\n```"},
+     "    a => b\n\nA Pair; `first` and `last` (or `.first`, `.second`) read its halves.\n\n# Arguments\n- "
+     "`a`, `b`: any values.\n\n# Returns\nA Pair with `first = a`, `second = b`.\n\n# Examples\n```\nlx> p = "
+     ":a => 1\n:a => 1\n\nlx> p.second\n1\n```"},
     {"tuple", "(xs...)", b_tuple,
-     "    tuple(xs...)\n\nA tuple of the arguments.\n\n# Examples\n```\nlx> tuple(1, 2)\n(1, 2)\n```"},
+     "    tuple(xs...)\n\nA tuple of the arguments.\n\n# Arguments\n- `xs`: any values.\n\n# Returns\nA "
+     "Tuple.\n\n# Examples\n```\nlx> tuple(1, 2)\n(1, 2)\n```"},
     {"__arglist", "()", b_arglist, ""},
     {"__new", "(T::Type, fields...)", b_new, ""},
     {"__rest", "(x, k)", b_rest, ""},
     {"identity", "(x)", b_identity,
-     "    identity(x)\n\nx itself.\n\n# Examples\n```\nlx> identity(3)\n3\n```"},
+     "    identity(x)\n\nx itself.\n\n# Arguments\n- `x`: any value.\n\n# Returns\nx itself.\n\n# "
+     "Examples\n```\nlx> identity(3)\n3\n```"},
     {"__using", "(modules...)", b_using, ""},
     {"__setdoc", "(name::Symbol, doc)", b_setdoc, ""},
     {"merge", "(a::NamedTuple, b::NamedTuple)", b_merge_nt,
      "    merge(a, b)\n\nA named tuple with a's fields, updated and extended by b's (for dicts: a new dict "
-     "with b's entries over a's).\n\n# Examples\n```\nlx> merge((a = 1, b = 2), (b = 3, c = 4))\n(a = 1, b = "
-     "3, c = 4)\n```"},
+     "with b's entries over a's).\n\n# Arguments\n- `a`, `b`: named tuples.\n\n# Returns\nA new NamedTuple: "
+     "a's names in order with b's values where b has them, then b's other names.\n\n# Examples\n```\nlx> "
+     "merge((a = 1, b = 2), (b = 3, c = 4))\n(a = 1, b = 3, c = 4)\n```"},
     {"isnothing", "(x)", b_nothing_q,
-     "    isnothing(x)\n\nWhether x is `nothing`.\n\n# Examples\n```\nlx> isnothing(nothing)\ntrue\n```"},
+     "    isnothing(x)\n\nWhether x is `nothing`.\n\n# Arguments\n- `x`: any value.\n\n# Returns\nA "
+     "Bool.\n\n# Examples\n```\nlx> isnothing(nothing)\ntrue\n```"},
     {"methods", "(f)", b_methods,
-     "    methods(f)\n\nThe signatures of f's methods, as a list of strings.\n\n# Examples\n```\nlx> "
-     "g(x::Int) = 1; g(x::String) = 2;\n\nlx> length(methods(g))\n2\n```"},
+     "    methods(f)\n\nThe signatures of f's methods, as a list of strings.\n\n# Arguments\n- `f`: a "
+     "function, or a type (its constructor's methods).\n\n# Returns\nA List of Strings, one signature per "
+     "method (empty for other values).\n\n# Examples\n```\nlx> g(x::Int) = 1; g(x::String) = 2;\n\nlx> "
+     "length(methods(g))\n2\n```"},
     {"doc", "(x)", b_doc,
      "    doc(x)\n\nThe docstring of a function, type, macro (as `Symbol(\"@show\")`) or value's type, as a "
      "String (nothing when there is none).\n\n# Examples\n```\nlx> startswith(doc(length), \"    "
@@ -915,62 +989,84 @@ static const struct {
     const char *name, *doc;
 } type_docs[] = {
     {"Pair", "    Pair(first, second)\n\nA pair of values, what `a => b` makes; `p.first`, `p.second`, "
-             "`first(p)`, `last(p)` read it.\n\n# Examples\n```\nlx> Pair(:a, 1)\n:a => 1\n```"},
+             "`first(p)`, `last(p)` read it.\n\n# Arguments\n- `first`, `second`: any values.\n\n# "
+             "Returns\nA Pair.\n\n# Examples\n```\nlx> Pair(:a, 1)\n:a => 1\n```"},
     {"ErrorException",
      "    ErrorException(msg)\n\nThe exception `error(msg)` throws; `e.msg` is its message.\n\n# "
+     "Arguments\n- `msg`: the message, a String.\n\n# Returns\nAn ErrorException (to `throw`).\n\n# "
      "Examples\n```\nlx> try error(\"boom\") catch e; e end\nErrorException(\"boom\")\n```"},
     {"ArgumentError", "    ArgumentError(msg)\n\nA function was given an argument it cannot accept (a bad "
-                      "value, not a bad type).\n\n# Examples\n```\nlx> sprint(showerror, ArgumentError(\"n "
-                      "must be positive\"))\n\"ArgumentError: n must be positive\"\n```"},
+                      "value, not a bad type).\n\n# Arguments\n- `msg`: the message, a String.\n\n# "
+                      "Returns\nAn ArgumentError (to `throw`).\n\n# Examples\n```\nlx> sprint(showerror, "
+                      "ArgumentError(\"n must be positive\"))\n\"ArgumentError: n must be positive\"\n```"},
     {"DimensionMismatch",
      "    DimensionMismatch(msg)\n\nShapes that do not fit together (tensor ops raise it, naming the "
-     "shapes).\n\n# Examples\n```\nlx> DimensionMismatch(\"(3, 2) vs (4,)\").msg\n\"(3, 2) vs (4,)\"\n```"},
-    {"MethodError", "    MethodError(f, args)\n\nNo method of the function `f` matches the argument types; "
-                    "its message lists the candidate methods.\n\n# Examples\n```\nlx> g(x::Int) = x;\n\nlx> "
-                    "try g(\"a\") catch e; e isa MethodError end\ntrue\n```"},
-    {"UndefVarError", "    UndefVarError(var)\n\nA name that has no value (`var` is its symbol).\n\n# "
-                      "Examples\n```\nlx> try undefined_name catch e; e.var end\n:undefined_name\n```"},
-    {"BoundsError", "    BoundsError(a, i)\n\nAn index outside a collection: `a` is the collection, `i` the "
-                    "index.\n\n# Examples\n```\nlx> try Any[1, 2][3] catch e; e.i end\n3\n```"},
-    {"DomainError",
-     "    DomainError(val, msg)\n\nAn argument outside a function's domain, as `sqrt(-1.0)` (tensor math "
-     "returns NaN instead, spec §5).\n\n# Examples\n```\nlx> try sqrt(-1.0) catch e; e.val end\n-1.0\n```"},
+     "shapes).\n\n# Arguments\n- `msg`: the message, a String.\n\n# Returns\nA DimensionMismatch (to "
+     "`throw`).\n\n# Examples\n```\nlx> DimensionMismatch(\"(3, 2) vs (4,)\").msg\n\"(3, 2) vs (4,)\"\n```"},
+    {"MethodError",
+     "    MethodError(f, args)\n\nNo method of the function `f` matches the argument types; its message "
+     "lists the candidate methods.\n\n# Arguments\n- `f`: the function called.\n- `args`: the arguments it "
+     "was given, a tuple.\n\n# Returns\nA MethodError (to `throw`).\n\n# Examples\n```\nlx> g(x::Int) = "
+     "x;\n\nlx> try g(\"a\") catch e; e isa MethodError end\ntrue\n```"},
+    {"UndefVarError",
+     "    UndefVarError(var)\n\nA name that has no value (`var` is its symbol).\n\n# Arguments\n- `var`: the "
+     "undefined name, a Symbol.\n\n# Returns\nAn UndefVarError (to `throw`).\n\n# Examples\n```\nlx> try "
+     "undefined_name catch e; e.var end\n:undefined_name\n```"},
+    {"BoundsError",
+     "    BoundsError(a, i)\n\nAn index outside a collection: `a` is the collection, `i` the index.\n\n# "
+     "Arguments\n- `a`: the collection indexed.\n- `i`: the index (or a tuple of indices).\n\n# Returns\nA "
+     "BoundsError (to `throw`).\n\n# Examples\n```\nlx> try Any[1, 2][3] catch e; e.i end\n3\n```"},
+    {"DomainError", "    DomainError(val, msg)\n\nAn argument outside a function's domain, as `sqrt(-1.0)` "
+                    "(tensor math returns NaN instead, spec §5).\n\n# Arguments\n- `val`: the argument out "
+                    "of the domain.\n- `msg`: a message saying why, a String.\n\n# Returns\nA DomainError "
+                    "(to `throw`).\n\n# Examples\n```\nlx> try sqrt(-1.0) catch e; e.val end\n-1.0\n```"},
     {"ParseError", "    ParseError(msg)\n\nSource code that does not parse; the message names file:line:col "
-                   "and shows the line with a caret.\n\n# Examples\n```\nlx> try include_string(\"x = = 1\") "
-                   "catch e; e isa ParseError end\ntrue\n```"},
-    {"IOError", "    IOError(msg)\n\nA file or stream operation failed (the message names the path and the "
-                "reason).\n\n# Examples\n```\nlx> try include(\"/no/such/file.lx\") catch e; e isa IOError "
-                "end\ntrue\n```"},
-    {"OutOfMemoryError",
-     "    OutOfMemoryError()\n\nAn allocation failed or the state's memory limit (set by the host) is "
-     "reached; the state stays usable.\n\n# Examples\n```\nlx> OutOfMemoryError() isa Exception\ntrue\n```"},
+                   "and shows the line with a caret.\n\n# Arguments\n- `msg`: the message, a String.\n\n# "
+                   "Returns\nA ParseError (to `throw`).\n\n# Examples\n```\nlx> try include_string(\"x = = "
+                   "1\") catch e; e isa ParseError end\ntrue\n```"},
+    {"IOError",
+     "    IOError(msg)\n\nA file or stream operation failed (the message names the path and the "
+     "reason).\n\n# Arguments\n- `msg`: the message, a String.\n\n# Returns\nAn IOError (to `throw`).\n\n# "
+     "Examples\n```\nlx> try include(\"/no/such/file.lx\") catch e; e isa IOError end\ntrue\n```"},
+    {"OutOfMemoryError", "    OutOfMemoryError()\n\nAn allocation failed or the state's memory limit (set by "
+                         "the host) is reached; the state stays usable.\n\n# Returns\nAn OutOfMemoryError "
+                         "(to `throw`).\n\n# Examples\n```\nlx> OutOfMemoryError() isa Exception\ntrue\n```"},
     {"StackOverflowError",
      "    StackOverflowError()\n\nThe call stack passed its limit (100,000 lx calls), usually unbounded "
-     "recursion; the state stays usable.\n\n# Examples\n```\nlx> f(n) = f(n + 1);\n\nlx> try f(1) catch e; "
-     "typeof(e) end\nStackOverflowError\n```"},
-    {"AssertionError", "    AssertionError(msg)\n\nWhat `@assert` throws when its condition is false.\n\n# "
-                       "Examples\n```\nlx> try @assert 1 == 2 catch e; e.msg end\n\"1 == 2\"\n```"},
-    {"KeyError", "    KeyError(key)\n\nA key a Dict (or named tuple lookup) does not have.\n\n# "
-                 "Examples\n```\nlx> try Dict(:a => 1)[:b] catch e; e.key end\n:b\n```"},
-    {"InexactError", "    InexactError(msg)\n\nA conversion that would lose information, as `Int(1.5)`.\n\n# "
-                     "Examples\n```\nlx> try Int(1.5) catch e; e isa InexactError end\ntrue\n```"},
-    {"DivideError", "    DivideError()\n\nInteger division by zero.\n\n# Examples\n```\nlx> try 1 ÷ 0 catch "
-                    "e; e end\nDivideError()\n```"},
+     "recursion; the state stays usable.\n\n# Returns\nA StackOverflowError (to `throw`).\n\n# "
+     "Examples\n```\nlx> f(n) = f(n + 1);\n\nlx> try f(1) catch e; typeof(e) end\nStackOverflowError\n```"},
+    {"AssertionError",
+     "    AssertionError(msg)\n\nWhat `@assert` throws when its condition is false.\n\n# Arguments\n- `msg`: "
+     "the message, a String.\n\n# Returns\nAn AssertionError (to `throw`).\n\n# Examples\n```\nlx> try "
+     "@assert 1 == 2 catch e; e.msg end\n\"1 == 2\"\n```"},
+    {"KeyError", "    KeyError(key)\n\nA key a Dict (or named tuple lookup) does not have.\n\n# Arguments\n- "
+                 "`key`: the key not found.\n\n# Returns\nA KeyError (to `throw`).\n\n# Examples\n```\nlx> "
+                 "try Dict(:a => 1)[:b] catch e; e.key end\n:b\n```"},
+    {"InexactError",
+     "    InexactError(msg)\n\nA conversion that would lose information, as `Int(1.5)`.\n\n# Arguments\n- "
+     "`msg`: the message, a String.\n\n# Returns\nAn InexactError (to `throw`).\n\n# Examples\n```\nlx> try "
+     "Int(1.5) catch e; e isa InexactError end\ntrue\n```"},
+    {"DivideError", "    DivideError()\n\nInteger division by zero.\n\n# Returns\nA DivideError (to "
+                    "`throw`).\n\n# Examples\n```\nlx> try 1 ÷ 0 catch e; e end\nDivideError()\n```"},
     {"TypeError",
      "    TypeError(msg)\n\nA value of the wrong type where the language needs a particular one (a condition "
-     "that is not a Bool, a failed `x::T`).\n\n# Examples\n```\nlx> try (if 1 end) catch e; "
-     "sprint(showerror, e) end\n\"TypeError: non-boolean (Int64) used in boolean context\"\n```"},
-    {"EOFError", "    EOFError()\n\nReading past the end of a stream.\n\n# Examples\n```\nlx> EOFError() isa "
-                 "Exception\ntrue\n```"},
+     "that is not a Bool, a failed `x::T`).\n\n# Arguments\n- `msg`: the message, a String.\n\n# Returns\nA "
+     "TypeError (to `throw`).\n\n# Examples\n```\nlx> try (if 1 end) catch e; sprint(showerror, e) "
+     "end\n\"TypeError: non-boolean (Int64) used in boolean context\"\n```"},
+    {"EOFError", "    EOFError()\n\nReading past the end of a stream.\n\n# Returns\nAn EOFError (to "
+                 "`throw`).\n\n# Examples\n```\nlx> EOFError() isa Exception\ntrue\n```"},
     {"InterruptException",
      "    InterruptException()\n\nCtrl-C (or `lx_interrupt` from a host) stopped the running code; `finally` "
-     "blocks still run.\n\n# Examples\n```\nlx> InterruptException() isa Exception\ntrue\n```"},
+     "blocks still run.\n\n# Returns\nAn InterruptException (to `throw`).\n\n# Examples\n```\nlx> "
+     "InterruptException() isa Exception\ntrue\n```"},
     {"OverflowError",
      "    OverflowError(msg)\n\nAn integer result that does not fit, where Julia checks (factorial, "
-     "parse).\n\n# Examples\n```\nlx> try factorial(21) catch e; e isa OverflowError end\ntrue\n```"},
+     "parse).\n\n# Arguments\n- `msg`: the message, a String.\n\n# Returns\nAn OverflowError (to "
+     "`throw`).\n\n# Examples\n```\nlx> try factorial(21) catch e; e isa OverflowError end\ntrue\n```"},
     {"FieldError",
      "    FieldError(msg)\n\nA field a struct or named tuple does not have; the message lists the fields it "
-     "has.\n\n# Examples\n```\nlx> try (a = 1,).b catch e; e isa FieldError end\ntrue\n```"},
+     "has.\n\n# Arguments\n- `msg`: the message, a String.\n\n# Returns\nA FieldError (to `throw`).\n\n# "
+     "Examples\n```\nlx> try (a = 1,).b catch e; e isa FieldError end\ntrue\n```"},
 };
 
 void lxL_open_base(lx_State *L)

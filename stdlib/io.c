@@ -578,119 +578,152 @@ static const lxL_Reg io_lib[] = {
      "    open(path, mode = \"r\")\n\nOpens a file and returns its IO stream. Modes, as C's fopen: \"r\" "
      "read, \"w\" write (truncating), \"a\" append, and \"r+\", \"w+\", \"a+\" for reading and writing. A "
      "file that cannot be opened is an IOError naming it and the reason. Close the stream with `close`, or "
-     "use the do-block form `open(f, path, mode)`, which closes it for you.\n\n# Examples\n```\nlx> path = "
-     "tempname();\n\nlx> io = open(path, \"w\"); println(io, \"first\"); close(io)\n\nlx> io = open(path); "
-     "readline(io)\n\"first\"\n\nlx> close(io); rm(path)\n\nlx> try open(path) catch e; e isa IOError "
-     "end\ntrue\n```"},
+     "use the do-block form `open(f, path, mode)`, which closes it for you.\n\n# Arguments\n- `path`: the "
+     "file's path, a String (a directory is an IOError).\n- `mode = \"r\"`: one of \"r\", \"w\", \"a\", "
+     "\"r+\", \"w+\", \"a+\" (anything else is an ArgumentError).\n\n# Returns\nAn IO stream on the "
+     "file.\n\n# Examples\n```\nlx> path = tempname();\n\nlx> io = open(path, \"w\"); println(io, "
+     "\"first\"); close(io)\n\nlx> io = open(path); readline(io)\n\"first\"\n\nlx> close(io); "
+     "rm(path)\n\nlx> try open(path) catch e; e isa IOError end\ntrue\n```"},
     {"close", "(io::IO)", f_close,
-     "    close(io)\n\nCloses a stream (flushing a file); closing it again does nothing.\n\n# "
-     "Examples\n```\nlx> io = open(tempname(), \"w\"); close(io); isopen(io)\nfalse\n```"},
+     "    close(io)\n\nCloses a stream (flushing a file); closing it again does nothing.\n\n# Arguments\n- "
+     "`io`: a stream.\n\n# Returns\n`nothing`.\n\n# Examples\n```\nlx> io = open(tempname(), \"w\"); "
+     "close(io); isopen(io)\nfalse\n```"},
     {"isopen", "(io::IO)", f_isopen,
-     "    isopen(io)\n\nWhether the stream has not been closed.\n\n# Examples\n```\nlx> "
-     "isopen(stdout)\ntrue\n```"},
+     "    isopen(io)\n\nWhether the stream has not been closed.\n\n# Arguments\n- `io`: a stream.\n\n# "
+     "Returns\nA Bool.\n\n# Examples\n```\nlx> isopen(stdout)\ntrue\n```"},
     {"eof", "(io::IO)", f_eof,
-     "    eof(io)\n\nWhether a readable stream has nothing more to read.\n\n# Examples\n```\nlx> io = "
-     "IOBuffer(\"a\"); eof(io)\nfalse\n\nlx> read(io, String); eof(io)\ntrue\n```"},
+     "    eof(io)\n\nWhether a readable stream has nothing more to read.\n\n# Arguments\n- `io`: a stream "
+     "open for reading (a closed or write-only one is an ArgumentError).\n\n# Returns\nA Bool.\n\n# "
+     "Examples\n```\nlx> io = IOBuffer(\"a\"); eof(io)\nfalse\n\nlx> read(io, String); eof(io)\ntrue\n```"},
     {"read", "(x, T::Type)", f_read,
      "    read(io, String)\n    read(path, String)\n\nThe rest of a stream, or a whole file, as a String. "
-     "(lx has no byte arrays, so `String` is the only type read accepts.)\n\n# Examples\n```\nlx> path = "
-     "tempname(); write(path, \"two\\nlines\\n\");\n\nlx> read(path, String)\n\"two\\nlines\\n\"\n\nlx> "
-     "rm(path)\n\n```"},
+     "(lx has no byte arrays, so `String` is the only type read accepts.)\n\n# Arguments\n- `io`: a readable "
+     "stream, or `path`: a file's path (opened and closed again).\n- `String`: the type to read; the only "
+     "one accepted (another is an ArgumentError).\n\n# Returns\nA String (empty at the end of the stream); "
+     "the stream is read to its end.\n\n# Examples\n```\nlx> path = tempname(); write(path, "
+     "\"two\\nlines\\n\");\n\nlx> read(path, String)\n\"two\\nlines\\n\"\n\nlx> rm(path)\n\n```"},
     {"readline", "(x; keep = false)", f_readline,
      "    readline(io; keep = false)\n    readline(path; keep = false)\n\nThe next line of a stream (the "
      "first line of a file), without its newline unless keep is true; \"\" at the end of the stream.\n\n# "
-     "Examples\n```\nlx> io = IOBuffer(\"a\\nb\\n\");\n\nlx> readline(io), readline(io; keep = true), "
-     "readline(io)\n(\"a\", \"b\\n\", \"\")\n```"},
+     "Arguments\n- `io`: a readable stream, or `path`: a file's path (opened and closed again).\n\n# Keyword "
+     "Arguments\n- `keep = false`: whether the line keeps its newline (without it, a \\r\\n ending is "
+     "dropped whole).\n\n# Returns\nA String.\n\n# Examples\n```\nlx> io = IOBuffer(\"a\\nb\\n\");\n\nlx> "
+     "readline(io), readline(io; keep = true), readline(io)\n(\"a\", \"b\\n\", \"\")\n```"},
     {"readlines", "(x; keep = false)", f_readlines,
      "    readlines(io; keep = false)\n    readlines(path; keep = false)\n\nThe remaining lines of a stream, "
-     "or all lines of a file, as a List of Strings (without newlines unless keep is true).\n\n# "
-     "Examples\n```\nlx> path = tempname(); write(path, \"x\\ny\\n\");\n\nlx> readlines(path)\n2-element "
-     "List:\n \"x\"\n \"y\"\n\nlx> rm(path)\n\n```"},
+     "or all lines of a file, as a List of Strings (without newlines unless keep is true).\n\n# Arguments\n- "
+     "`io`: a readable stream, or `path`: a file's path.\n\n# Keyword Arguments\n- `keep = false`: whether "
+     "each line keeps its newline.\n\n# Returns\nA List of Strings.\n\n# Examples\n```\nlx> path = "
+     "tempname(); write(path, \"x\\ny\\n\");\n\nlx> readlines(path)\n2-element List:\n \"x\"\n \"y\"\n\nlx> "
+     "rm(path)\n\n```"},
     {"eachline", "(x; keep = false)", f_readlines,
      "    eachline(io; keep = false)\n    eachline(path; keep = false)\n\nThe lines to loop over. Julia "
-     "reads them lazily; lx reads them all at once into a List, as `readlines` does.\n\n# Examples\n```\nlx> "
-     "for line in eachline(IOBuffer(\"a\\nb\")) println(\"> \", line) end\n> a\n> b\n```"},
+     "reads them lazily; lx reads them all at once into a List, as `readlines` does.\n\n# Arguments\n- `io`: "
+     "a readable stream, or `path`: a file's path.\n\n# Keyword Arguments\n- `keep = false`: whether each "
+     "line keeps its newline.\n\n# Returns\nA List of Strings.\n\n# Examples\n```\nlx> for line in "
+     "eachline(IOBuffer(\"a\\nb\")) println(\"> \", line) end\n> a\n> b\n```"},
     {"write", "(x, xs...)", f_write,
      "    write(io, xs...)\n    write(path, xs...)\n\nWrites each value to the stream (or replaces the "
      "file's contents with them) and returns the number of bytes written. Strings are written as they are; "
      "other values as `print` writes them (Julia writes numbers in binary; lx has no byte arrays and writes "
-     "their text).\n\n# Examples\n```\nlx> io = IOBuffer(); write(io, \"ab\", 12)\n4\n\nlx> "
+     "their text).\n\n# Arguments\n- `io`: a writable stream, or `path`: a file's path (created, or "
+     "truncated, and closed again).\n- `xs`: the values to write.\n\n# Returns\nAn Int, the number of bytes "
+     "written.\n\n# Examples\n```\nlx> io = IOBuffer(); write(io, \"ab\", 12)\n4\n\nlx> "
      "take!(io)\n\"ab12\"\n```"},
     {"isfile", "(path)", f_isfile,
-     "    isfile(path)\n\nWhether path exists and is a regular file.\n\n# Examples\n```\nlx> path = "
-     "tempname(); write(path, \"x\"); isfile(path)\ntrue\n\nlx> rm(path); isfile(path)\nfalse\n```"},
+     "    isfile(path)\n\nWhether path exists and is a regular file.\n\n# Arguments\n- `path`: a "
+     "String.\n\n# Returns\nA Bool.\n\n# Examples\n```\nlx> path = tempname(); write(path, \"x\"); "
+     "isfile(path)\ntrue\n\nlx> rm(path); isfile(path)\nfalse\n```"},
     {"isdir", "(path)", f_isdir,
-     "    isdir(path)\n\nWhether path exists and is a directory.\n\n# Examples\n```\nlx> "
-     "isdir(tempdir())\ntrue\n```"},
+     "    isdir(path)\n\nWhether path exists and is a directory.\n\n# Arguments\n- `path`: a String.\n\n# "
+     "Returns\nA Bool.\n\n# Examples\n```\nlx> isdir(tempdir())\ntrue\n```"},
     {"ispath", "(path)", f_ispath,
-     "    ispath(path)\n\nWhether anything exists at path.\n\n# Examples\n```\nlx> "
-     "ispath(tempname())\nfalse\n```"},
+     "    ispath(path)\n\nWhether anything exists at path.\n\n# Arguments\n- `path`: a String.\n\n# "
+     "Returns\nA Bool.\n\n# Examples\n```\nlx> ispath(tempname())\nfalse\n```"},
     {"filesize", "(path)", f_filesize,
-     "    filesize(path)\n\nThe size of the file in bytes.\n\n# Examples\n```\nlx> path = tempname(); "
-     "write(path, \"abc\"); filesize(path)\n3\n\nlx> rm(path)\n\n```"},
+     "    filesize(path)\n\nThe size of the file in bytes.\n\n# Arguments\n- `path`: a String (a missing "
+     "file is an IOError).\n\n# Returns\nAn Int.\n\n# Examples\n```\nlx> path = tempname(); write(path, "
+     "\"abc\"); filesize(path)\n3\n\nlx> rm(path)\n\n```"},
     {"readdir", "(dir = \".\"; join = false)", f_readdir,
      "    readdir(dir = \".\"; join = false)\n\nThe names in a directory (without . and ..), sorted, as a "
-     "List of Strings; with `join = true`, each joined to dir.\n\n# Examples\n```\nlx> d = "
-     "mkdir(tempname()); write(joinpath(d, \"b.txt\"), \"\"); write(joinpath(d, \"a.txt\"), \"\");\n\nlx> "
-     "readdir(d)\n2-element List:\n \"a.txt\"\n \"b.txt\"\n\nlx> rm(d; recursive = true)\n\n```"},
+     "List of Strings; with `join = true`, each joined to dir.\n\n# Arguments\n- `dir = \".\"`: the "
+     "directory, a String (one that cannot be read is an IOError).\n\n# Keyword Arguments\n- `join = false`: "
+     "whether each name is joined to dir with `joinpath`.\n\n# Returns\nA List of Strings.\n\n# "
+     "Examples\n```\nlx> d = mkdir(tempname()); write(joinpath(d, \"b.txt\"), \"\"); write(joinpath(d, "
+     "\"a.txt\"), \"\");\n\nlx> readdir(d)\n2-element List:\n \"a.txt\"\n \"b.txt\"\n\nlx> rm(d; recursive = "
+     "true)\n\n```"},
     {"mkdir", "(path; mode = 0o777)", f_mkdir,
      "    mkdir(path; mode = 0o777)\n\nCreates a directory (its parent must exist; see `mkpath`) and returns "
-     "path. An existing path is an IOError.\n\n# Examples\n```\nlx> d = tempname(); mkdir(d) == "
-     "d\ntrue\n\nlx> isdir(d)\ntrue\n\nlx> rm(d)\n\n```"},
+     "path. An existing path is an IOError.\n\n# Arguments\n- `path`: the directory to create, a "
+     "String.\n\n# Keyword Arguments\n- `mode = 0o777`: the permission bits (less the process's umask).\n\n# "
+     "Returns\npath.\n\n# Examples\n```\nlx> d = tempname(); mkdir(d) == d\ntrue\n\nlx> "
+     "isdir(d)\ntrue\n\nlx> rm(d)\n\n```"},
     {"mkpath", "(path)", f_mkpath,
      "    mkpath(path)\n\nCreates a directory and any missing parents; returns path. Existing directories "
-     "are fine.\n\n# Examples\n```\nlx> d = tempname(); mkpath(joinpath(d, \"a\", \"b\")); isdir(joinpath(d, "
+     "are fine.\n\n# Arguments\n- `path`: the directory to create, a String.\n\n# Returns\npath.\n\n# "
+     "Examples\n```\nlx> d = tempname(); mkpath(joinpath(d, \"a\", \"b\")); isdir(joinpath(d, "
      "\"a\"))\ntrue\n\nlx> rm(d; recursive = true)\n\n```"},
     {"rm", "(path; force = false, recursive = false)", f_rm,
      "    rm(path; force = false, recursive = false)\n\nDeletes a file or an empty directory (with "
      "`recursive = true`, a directory and everything in it). A missing path is an IOError unless force is "
-     "true.\n\n# Examples\n```\nlx> path = tempname(); write(path, \"x\"); rm(path); "
-     "ispath(path)\nfalse\n\nlx> rm(path; force = true)\n\n```"},
+     "true.\n\n# Arguments\n- `path`: the file or directory to delete, a String.\n\n# Keyword Arguments\n- "
+     "`force = false`: whether a missing path is ignored.\n- `recursive = false`: whether a directory is "
+     "deleted with everything in it.\n\n# Returns\n`nothing`.\n\n# Examples\n```\nlx> path = tempname(); "
+     "write(path, \"x\"); rm(path); ispath(path)\nfalse\n\nlx> rm(path; force = true)\n\n```"},
     {"joinpath", "(parts...)", f_joinpath,
      "    joinpath(parts...)\n\nThe parts joined with `/`; an absolute part starts the path over.\n\n# "
-     "Examples\n```\nlx> joinpath(\"data\", \"mnist\", \"train.csv\")\n\"data/mnist/train.csv\"\n\nlx> "
-     "joinpath(\"a/\", \"/b\")\n\"/b\"\n```"},
+     "Arguments\n- `parts`: path components, Strings.\n\n# Returns\nA String.\n\n# Examples\n```\nlx> "
+     "joinpath(\"data\", \"mnist\", \"train.csv\")\n\"data/mnist/train.csv\"\n\nlx> joinpath(\"a/\", "
+     "\"/b\")\n\"/b\"\n```"},
     {"basename", "(path)", f_basename,
      "    basename(path)\n\nThe part of path after its last `/` (\"\" when path ends with `/`).\n\n# "
-     "Examples\n```\nlx> basename(\"/data/train.csv\")\n\"train.csv\"\n```"},
+     "Arguments\n- `path`: a String.\n\n# Returns\nA String.\n\n# Examples\n```\nlx> "
+     "basename(\"/data/train.csv\")\n\"train.csv\"\n```"},
     {"dirname", "(path)", f_dirname,
-     "    dirname(path)\n\nThe part of path before its last `/` (\"\" when there is none).\n\n# "
+     "    dirname(path)\n\nThe part of path before its last `/` (\"\" when there is none).\n\n# Arguments\n- "
+     "`path`: a String.\n\n# Returns\nA String (\"/\" for a file directly under the root).\n\n# "
      "Examples\n```\nlx> dirname(\"/data/train.csv\")\n\"/data\"\n\nlx> dirname(\"file.txt\")\n\"\"\n```"},
     {"splitext", "(path)", f_splitext,
      "    splitext(path)\n\n`(root, extension)`: the extension is the last `.` and what follows it in the "
-     "file name (a leading dot does not count).\n\n# Examples\n```\nlx> "
+     "file name (a leading dot does not count).\n\n# Arguments\n- `path`: a String.\n\n# Returns\nA Tuple of "
+     "two Strings; the extension is \"\" when there is none.\n\n# Examples\n```\nlx> "
      "splitext(\"model.weights.bin\")\n(\"model.weights\", \".bin\")\n\nlx> "
      "splitext(\"/home/.bashrc\")\n(\"/home/.bashrc\", \"\")\n```"},
     {"normpath", "(path)", f_normpath,
      "    normpath(path)\n\nThe path with `.` components, repeated slashes and `dir/..` pairs removed.\n\n# "
-     "Examples\n```\nlx> normpath(\"a/./b/../c//d\")\n\"a/c/d\"\n```"},
+     "Arguments\n- `path`: a String.\n\n# Returns\nA String.\n\n# Examples\n```\nlx> "
+     "normpath(\"a/./b/../c//d\")\n\"a/c/d\"\n```"},
     {"abspath", "(path)", f_abspath,
      "    abspath(path)\n\nThe absolute, normalized form of path (relative to the current directory).\n\n# "
-     "Examples\n```\nlx> abspath(\"/a/b/../c\")\n\"/a/c\"\n\nlx> abspath(\"x\") == joinpath(pwd(), "
-     "\"x\")\ntrue\n```"},
+     "Arguments\n- `path`: a String.\n\n# Returns\nA String.\n\n# Examples\n```\nlx> "
+     "abspath(\"/a/b/../c\")\n\"/a/c\"\n\nlx> abspath(\"x\") == joinpath(pwd(), \"x\")\ntrue\n```"},
     {"isabspath", "(path)", f_isabspath,
-     "    isabspath(path)\n\nWhether path starts at the root (`/`).\n\n# Examples\n```\nlx> "
-     "isabspath(\"/tmp\")\ntrue\n```"},
+     "    isabspath(path)\n\nWhether path starts at the root (`/`).\n\n# Arguments\n- `path`: a String.\n\n# "
+     "Returns\nA Bool.\n\n# Examples\n```\nlx> isabspath(\"/tmp\")\ntrue\n```"},
     {"pwd", "()", f_pwd,
-     "    pwd()\n\nThe current working directory.\n\n# Examples\n```\nlx> isdir(pwd())\ntrue\n```"},
+     "    pwd()\n\nThe current working directory.\n\n# Returns\nA String.\n\n# Examples\n```\nlx> "
+     "isdir(pwd())\ntrue\n```"},
     {"homedir", "()", f_homedir,
-     "    homedir()\n\nThe user's home directory (`$HOME`).\n\n# Examples\n```\nlx> homedir() == "
-     "ENV[\"HOME\"]\ntrue\n```"},
+     "    homedir()\n\nThe user's home directory (`$HOME`).\n\n# Returns\nA String (\"/\" when `$HOME` is "
+     "not set).\n\n# Examples\n```\nlx> homedir() == ENV[\"HOME\"]\ntrue\n```"},
     {"tempdir", "()", f_tempdir,
-     "    tempdir()\n\nThe directory for temporary files (`$TMPDIR`, else /tmp).\n\n# Examples\n```\nlx> "
-     "isdir(tempdir())\ntrue\n```"},
+     "    tempdir()\n\nThe directory for temporary files (`$TMPDIR`, else /tmp).\n\n# Returns\nA "
+     "String.\n\n# Examples\n```\nlx> isdir(tempdir())\ntrue\n```"},
     {"tempname", "()", f_tempname,
      "    tempname()\n\nA path in `tempdir()` where nothing exists yet (the file is not created).\n\n# "
-     "Examples\n```\nlx> p = tempname(); dirname(p) == tempdir() && !ispath(p)\ntrue\n```"},
+     "Returns\nA String.\n\n# Examples\n```\nlx> p = tempname(); dirname(p) == tempdir() && "
+     "!ispath(p)\ntrue\n```"},
     {"time", "()", f_time,
-     "    time()\n\nThe wall-clock time in seconds since the Unix epoch, as a Float64.\n\n# "
-     "Examples\n```\nlx> time() > 1.7e9\ntrue\n```"},
+     "    time()\n\nThe wall-clock time in seconds since the Unix epoch, as a Float64.\n\n# Returns\nA "
+     "Float64.\n\n# Examples\n```\nlx> time() > 1.7e9\ntrue\n```"},
     {"time_ns", "()", f_time_ns,
-     "    time_ns()\n\nA monotonic clock in nanoseconds (an Int), for measuring intervals.\n\n# "
-     "Examples\n```\nlx> t = time_ns(); sleep(0.01); time_ns() - t >= 10_000_000\ntrue\n```"},
+     "    time_ns()\n\nA monotonic clock in nanoseconds (an Int), for measuring intervals.\n\n# Returns\nAn "
+     "Int (Int64).\n\n# Examples\n```\nlx> t = time_ns(); sleep(0.01); time_ns() - t >= "
+     "10_000_000\ntrue\n```"},
     {"sleep", "(seconds)", f_sleep,
      "    sleep(seconds)\n\nWaits for the given number of seconds (a fraction is fine). Ctrl-C interrupts "
-     "it.\n\n# Examples\n```\nlx> sleep(0.01)\n\n```"},
+     "it.\n\n# Arguments\n- `seconds`: the time to wait, a number `>= 0`.\n\n# Returns\n`nothing`.\n\n# "
+     "Examples\n```\nlx> sleep(0.01)\n\n```"},
     {NULL, NULL, NULL, NULL}};
 
 static void open_env(lx_State *L)

@@ -600,56 +600,79 @@ static const struct {
 } macros[] = {
     {"show", m_show,
      "    @show x y ...\n\nPrints `x = <value>` for each expression (the value as `repr` writes it) and "
-     "returns the last value.\n\n# Examples\n```\nlx> x = 3; @show x + 1\nx + 1 = 4\n4\n```"},
+     "returns the last value.\n\n# Arguments\n- `x y ...`: one or more expressions, each printed with its "
+     "source text.\n\n# Returns\nThe value of the last expression.\n\n# Examples\n```\nlx> x = 3; @show x + "
+     "1\nx + 1 = 4\n4\n```"},
     {"assert", m_assert,
      "    @assert cond [msg]\n\nThrows an AssertionError (with msg, or the condition's text) when cond is "
-     "false.\n\n# Examples\n```\nlx> try @assert 1 > 2 catch e; e.msg end\n\"1 > 2\"\n```"},
+     "false.\n\n# Arguments\n- `cond`: an expression that should be `true`.\n- `msg`: the message of the "
+     "AssertionError (any expression, evaluated only on failure); cond's text when left out.\n\n# "
+     "Returns\n`nothing` when cond holds; otherwise it throws.\n\n# Examples\n```\nlx> try @assert 1 > 2 "
+     "catch e; e.msg end\n\"1 > 2\"\n```"},
     {"time", m_time,
      "    @time expr\n\nRuns expr, prints the seconds it took and the memory lx holds afterwards compared "
-     "with before, and returns its value.\n\n# Examples\n```\nlx> (@elapsed sum(1:10)) >= 0\ntrue\n```"},
+     "with before, and returns its value.\n\n# Arguments\n- `expr`: the expression to run and time.\n\n# "
+     "Returns\nThe value of expr.\n\n# Examples\n```\nlx> (@elapsed sum(1:10)) >= 0\ntrue\n```"},
     {"elapsed", m_elapsed,
-     "    @elapsed expr\n\nRuns expr and returns the seconds it took, as a Float64.\n\n# Examples\n```\nlx> "
-     "@elapsed(1 + 1) < 1\ntrue\n```"},
+     "    @elapsed expr\n\nRuns expr and returns the seconds it took, as a Float64.\n\n# Arguments\n- "
+     "`expr`: the expression to run and time.\n\n# Returns\nA Float64, the seconds (expr's own value is "
+     "dropped).\n\n# Examples\n```\nlx> @elapsed(1 + 1) < 1\ntrue\n```"},
     {"view", m_view,
      "    @view x[i, j, ...]\n\n`view(x, i, j, ...)`, written as an index: `end` and `begin` inside the "
-     "brackets are x's last and first positions along that dimension, as in `x[...]`. The tensor it "
-     "returns shares x's memory where the selection is contiguous (see `view`), so writing into it "
-     "changes x.\n\n# Examples\n```\nlx> x = [1 2; 3 4];\n\nlx> v = @view x[:, end];\n\nlx> v .= 0;\n\n"
-     "lx> x\n2×2 Tensor{Int64, 2}:\n 1  0\n 3  0\n```"},
+     "brackets are x's last and first positions along that dimension, as in `x[...]`. The tensor it returns "
+     "shares x's memory where the selection is contiguous (see `view`), so writing into it changes x.\n\n# "
+     "Arguments\n- `x[i, j, ...]`: an index expression on a tensor: numbers, ranges, `:` and `end`/`begin` "
+     "arithmetic.\n\n# Returns\nWhat `view(x, i, j, ...)` returns: a Tensor.\n\n# Examples\n```\nlx> x = [1 "
+     "2; 3 4];\n\nlx> v = @view x[:, end];\n\nlx> v .= 0;\n\nlx> x\n2×2 Tensor{Int64, 2}:\n 1  0\n 3  "
+     "0\n```"},
     {"views", m_views,
-     "    @views expr\n\nTurns every index read `x[...]` inside expr (function bodies included) into a "
-     "view of x, as Julia's `@views`: `view(x, ...)` for a tensor, unless all indices are numbers (then "
-     "the element itself); for other values (Lists, strings) the index stays `getindex` (a List's slice "
-     "is a copy). The target of an assignment (`x[i] = v`, `x[i] .= v`, `x[i] += v`) is left an "
-     "assignment. Returns expr's value.\n\n# Examples\n```\nlx> x = zeros(4);\n\nlx> @views "
-     "fill!(x[3:end], 1);\n\nlx> x\n4-element Tensor{Float32, 1}:\n 0.0\n 0.0\n 1.0\n 1.0\n\nlx> "
-     "@views sum(x[2:3])\n1.0f0\n```"},
+     "    @views expr\n\nTurns every index read `x[...]` inside expr (function bodies included) into a view "
+     "of x, as Julia's `@views`: `view(x, ...)` for a tensor, unless all indices are numbers (then the "
+     "element itself); for other values (Lists, strings) the index stays `getindex` (a List's slice is a "
+     "copy). The target of an assignment (`x[i] = v`, `x[i] .= v`, `x[i] += v`) is left an assignment. "
+     "Returns expr's value.\n\n# Arguments\n- `expr`: any expression or block.\n\n# Returns\nThe value of "
+     "expr.\n\n# Examples\n```\nlx> x = zeros(4);\n\nlx> @views fill!(x[3:end], 1);\n\nlx> x\n4-element "
+     "Tensor{Float32, 1}:\n 0.0\n 0.0\n 1.0\n 1.0\n\nlx> @views sum(x[2:3])\n1.0f0\n```"},
     {"inbounds", m_passthrough,
      "    @inbounds expr\n\nAccepted for compatibility (bounds are always checked). Returns expr's "
-     "value.\n\n# Examples\n```\nlx> @inbounds 2 * 3\n6\n```"},
+     "value.\n\n# Arguments\n- `expr`: any expression or block.\n\n# Returns\nThe value of expr.\n\n# "
+     "Examples\n```\nlx> @inbounds 2 * 3\n6\n```"},
     {"info", m_info,
      "    @info msg [key = value ...]\n\nLogs an informational message to stderr as `[ Info: msg`, with `key "
-     "= value` lines.\n\n# Examples\n```\nlx> @info \"starting\"\n[ Info: starting\n```"},
+     "= value` lines.\n\n# Arguments\n- `msg`: the message, any expression (printed as `print` writes "
+     "it).\n- `key = value`: values to show under the message, one line each.\n\n# Returns\n`nothing`.\n\n# "
+     "Examples\n```\nlx> @info \"starting\"\n[ Info: starting\n```"},
     {"warn", m_warn,
-     "    @warn msg [key = value ...]\n\nLogs a warning to stderr as `[ Warning: msg`.\n\n# "
-     "Examples\n```\nlx> @warn \"careful\" n = 3\n[ Warning: careful\n│   n = 3\n```"},
+     "    @warn msg [key = value ...]\n\nLogs a warning to stderr as `[ Warning: msg`.\n\n# Arguments\n- "
+     "`msg`: the message, any expression (printed as `print` writes it).\n- `key = value`: values to show "
+     "under the message, one line each.\n\n# Returns\n`nothing`.\n\n# Examples\n```\nlx> @warn \"careful\" n "
+     "= 3\n[ Warning: careful\n│   n = 3\n```"},
     {"error", m_error,
      "    @error msg [key = value ...]\n\nLogs an error message to stderr as `[ Error: msg` (it does not "
-     "throw).\n\n# Examples\n```\nlx> @error \"failed\"\n[ Error: failed\n```"},
+     "throw).\n\n# Arguments\n- `msg`: the message, any expression (printed as `print` writes it).\n- `key = "
+     "value`: values to show under the message, one line each.\n\n# Returns\n`nothing`.\n\n# "
+     "Examples\n```\nlx> @error \"failed\"\n[ Error: failed\n```"},
     {".", m_dot,
      "    @. expr\n\nDots every call, operator and assignment in expr: `@. y = a * x + b` is `y .= a .* x .+ "
-     "b`.\n\n# Examples\n```\nlx> @. [1, 2] + 1\n2-element Tensor{Int64, 1}:\n 2\n 3\n```"},
+     "b`.\n\n# Arguments\n- `expr`: an expression or assignment to broadcast.\n\n# Returns\nThe value of the "
+     "dotted expression (for an assignment `y .= ...`, y).\n\n# Examples\n```\nlx> @. [1, 2] + 1\n2-element "
+     "Tensor{Int64, 1}:\n 2\n 3\n```"},
     {"printf", m_printf,
      "    @printf([io,] fmt, args...)\n\nFormatted output with C's conversions (%d %i %f %e %g %s %x %o %c "
-     "%%, flags, width, precision).\n\n# Examples\n```\nlx> @printf(\"%5.2f|%-3d|%s\\n\", pi, 7, \"ok\")\n "
-     "3.14|7  |ok\n```"},
+     "%%, flags, width, precision).\n\n# Arguments\n- `io`: the stream to write to (stdout when left "
+     "out).\n- `fmt`: the format, a String.\n- `args`: one value for each conversion.\n\n# "
+     "Returns\n`nothing`.\n\n# Examples\n```\nlx> @printf(\"%5.2f|%-3d|%s\\n\", pi, 7, \"ok\")\n 3.14|7  "
+     "|ok\n```"},
     {"sprintf", m_sprintf,
-     "    @sprintf(fmt, args...)\n\nThe text @printf would write, as a String.\n\n# Examples\n```\nlx> "
-     "@sprintf(\"%03d\", 7)\n\"007\"\n```"},
+     "    @sprintf(fmt, args...)\n\nThe text @printf would write, as a String.\n\n# Arguments\n- `fmt`: the "
+     "format, a String.\n- `args`: one value for each conversion.\n\n# Returns\nA String.\n\n# "
+     "Examples\n```\nlx> @sprintf(\"%03d\", 7)\n\"007\"\n```"},
     {"set!", m_set,
      "    @set! x.a.b = v\n\nRebinds x to a copy of itself with the field at the path replaced (named tuples "
-     "are immutable; Setfield.jl's macro).\n\n# Examples\n```\nlx> ps = (layer_1 = (weight = 1, bias = 2),); "
-     "@set! ps.layer_1.bias = 0; ps\n(layer_1 = (weight = 1, bias = 0),)\n```"},
+     "are immutable; Setfield.jl's macro).\n\n# Arguments\n- `x.a.b = v`: an assignment to a field path of a "
+     "variable (a named tuple or struct at each step).\n\n# Returns\nThe new value of x (which x is now "
+     "bound to).\n\n# Examples\n```\nlx> ps = (layer_1 = (weight = 1, bias = 2),); @set! ps.layer_1.bias = "
+     "0; ps\n(layer_1 = (weight = 1, bias = 0),)\n```"},
 };
 
 void lxL_open_macros(lx_State *L)

@@ -334,61 +334,78 @@ static const char mime_src[] =
     "\"\"\"\n    MIME(\"text/plain\")\n\nA media type, for the display method `show(io::IO, ::MIME, "
     "x::MyType)`: "
     "what the REPL and `show(x)` print (several lines: a model's tree), where `show(io, x)` is the compact "
-    "form used inside other values.\n\n# Examples\n```\nlx> MIME(\"text/plain\").mime\n\"text/plain\"\n```\n"
+    "form used inside other values.\n\n# Arguments\n- `mime`: the media type's name, a String (lx's display "
+    "methods use \"text/plain\").\n\n# Returns\nA MIME.\n\n# Examples\n```\nlx> "
+    "MIME(\"text/plain\").mime\n\"text/plain\"\n```\n"
     "\"\"\"\nstruct MIME\n    mime::String\nend\n";
 
 static const lxL_Reg print_lib[] = {
     {"print", "(xs...)", p_print,
      "    print([io,] xs...)\n\nWrites each argument's text (strings without quotes) to io (stdout by "
-     "default).\n\n# Examples\n```\nlx> print(\"a\", 1, :b)\na1b\n```"},
+     "default).\n\n# Arguments\n- `io`: the stream to write to (stdout when left out).\n- `xs`: any "
+     "values.\n\n# Returns\n`nothing`.\n\n# Examples\n```\nlx> print(\"a\", 1, :b)\na1b\n```"},
     {"println", "(xs...)", p_println,
-     "    println([io,] xs...)\n\n`print` followed by a newline.\n\n# Examples\n```\nlx> println(\"x = \", "
-     "1.5)\nx = 1.5\n```"},
+     "    println([io,] xs...)\n\n`print` followed by a newline.\n\n# Arguments\n- `io`: the stream to write "
+     "to (stdout when left out).\n- `xs`: any values.\n\n# Returns\n`nothing`.\n\n# Examples\n```\nlx> "
+     "println(\"x = \", 1.5)\nx = 1.5\n```"},
     {"show", "(x)", p_show,
      "    show(x)\n    show(io, x)\n\n`show(x)` writes x's full display (as the REPL shows it); `show(io, "
      "x)` writes its compact form, as `repr` gives it. Add a method `show(io::IO, x::MyType)` to change how "
-     "your type prints everywhere.\n\n# Examples\n```\nlx> show([1, \"a\"])\n2-element List:\n 1\n "
-     "\"a\"\nlx> show(stdout, \"a\")\n\"a\"\n```"},
+     "your type prints everywhere.\n\n# Arguments\n- `io`: the stream to write to (stdout when left out).\n- "
+     "`x`: any value.\n\n# Returns\n`nothing`.\n\n# Examples\n```\nlx> show([1, \"a\"])\n2-element List:\n "
+     "1\n \"a\"\nlx> show(stdout, \"a\")\n\"a\"\n```"},
     {"show", "(io::IO, x)", p_show, ""},
     {"show", "(io::IO, mime::MIME, x)", p_show_mime, ""},
     {"repr", "(x)", p_repr,
      "    repr(x)\n\nThe text `show(io, x)` writes, as a String: how code would write the value.\n\n# "
-     "Examples\n```\nlx> repr(\"a\")\n\"\\\"a\\\"\"\n\nlx> repr((a = 1,))\n\"(a = 1,)\"\n```"},
+     "Arguments\n- `x`: any value.\n\n# Returns\nA String.\n\n# Examples\n```\nlx> "
+     "repr(\"a\")\n\"\\\"a\\\"\"\n\nlx> repr((a = 1,))\n\"(a = 1,)\"\n```"},
     {"string", "(xs...)", p_string,
-     "    string(xs...)\n\nThe printed text of the arguments, concatenated.\n\n# Examples\n```\nlx> "
-     "string(\"n = \", 3, \", x = \", 0.5)\n\"n = 3, x = 0.5\"\n```"},
+     "    string(xs...)\n\nThe printed text of the arguments, concatenated.\n\n# Arguments\n- `xs`: any "
+     "values, written as `print` writes them.\n\n# Returns\nA String (a single String argument itself).\n\n# "
+     "Examples\n```\nlx> string(\"n = \", 3, \", x = \", 0.5)\n\"n = 3, x = 0.5\"\n```"},
     {"sprint", "(f, args...)", p_sprint,
      "    sprint(f, args...)\n\nRuns `f(io, args...)` with io a fresh buffer and returns the text written to "
-     "it: `sprint(show, x)`, `sprint(showerror, err)`.\n\n# Examples\n```\nlx> sprint(show, "
-     "1.0)\n\"1.0\"\n\nlx> sprint(showerror, ArgumentError(\"bad\"))\n\"ArgumentError: bad\"\n```"},
+     "it: `sprint(show, x)`, `sprint(showerror, err)`.\n\n# Arguments\n- `f`: a function taking an IO "
+     "first.\n- `args`: the other arguments for f (keyword arguments are passed on to f too).\n\n# "
+     "Returns\nA String.\n\n# Examples\n```\nlx> sprint(show, 1.0)\n\"1.0\"\n\nlx> sprint(showerror, "
+     "ArgumentError(\"bad\"))\n\"ArgumentError: bad\"\n```"},
     {"showerror", "(e)", p_showerror,
      "    showerror(io, e)\n\nWrites an exception's message as an uncaught error prints it.\n\n# "
-     "Examples\n```\nlx> showerror(stdout, KeyError(:a))\nKeyError: key :a not found\n```"},
+     "Arguments\n- `io`: the stream to write to (stdout when left out).\n- `e`: an exception (any value: "
+     "other values are written as `print` writes them).\n\n# Returns\n`nothing`.\n\n# Examples\n```\nlx> "
+     "showerror(stdout, KeyError(:a))\nKeyError: key :a not found\n```"},
     {"showerror", "(io::IO, e)", p_showerror, ""},
     {"display", "(x)", p_display,
-     "    display(x)\n\nShows x as the REPL would, followed by a newline.\n\n# Examples\n```\nlx> "
-     "display((1, 2))\n(1, 2)\n```"},
+     "    display(x)\n\nShows x as the REPL would, followed by a newline.\n\n# Arguments\n- `x`: any "
+     "value.\n\n# Returns\n`nothing`.\n\n# Examples\n```\nlx> display((1, 2))\n(1, 2)\n```"},
     {"IOBuffer", "(s::String = \"\")", p_iobuffer,
      "    IOBuffer()\n    IOBuffer(s)\n\nAn in-memory stream: write to it with print/write, read it back "
-     "with `take!` or `String(take!(io))`.\n\n# Examples\n```\nlx> io = IOBuffer(); print(io, \"hi \", 2); "
-     "take!(io)\n\"hi 2\"\n```"},
+     "with `take!` or `String(take!(io))`.\n\n# Arguments\n- `s`: a String the buffer starts with, to be "
+     "read back (the empty buffer when left out).\n\n# Returns\nAn IO (an in-memory buffer), readable and "
+     "writable.\n\n# Examples\n```\nlx> io = IOBuffer(); print(io, \"hi \", 2); take!(io)\n\"hi 2\"\n```"},
     {"take!", "(io::IO)", p_take,
      "    take!(io)\n\nThe contents of an IOBuffer as a String, emptying it (lx has no byte vectors: this is "
-     "Julia's `String(take!(io))`).\n\n# Examples\n```\nlx> io = IOBuffer(); print(io, 42); "
-     "take!(io)\n\"42\"\n```"},
+     "Julia's `String(take!(io))`).\n\n# Arguments\n- `io`: an IOBuffer (another stream is a "
+     "TypeError).\n\n# Returns\nA String: what has not yet been read; the buffer is left empty.\n\n# "
+     "Examples\n```\nlx> io = IOBuffer(); print(io, 42); take!(io)\n\"42\"\n```"},
     {"flush", "(io::IO)", p_flush,
-     "    flush(io)\n\nWrites out anything buffered (lx writes through at once).\n\n# Examples\n```\nlx> "
-     "flush(stdout)\n\n```"},
+     "    flush(io)\n\nWrites out anything buffered (lx writes through at once).\n\n# Arguments\n- `io`: a "
+     "stream.\n\n# Returns\n`nothing`.\n\n# Examples\n```\nlx> flush(stdout)\n\n```"},
     {"redirect_stdout", "(f, io::IO)", p_redirect_stdout,
      "    redirect_stdout(f, io)\n\nRuns `f()` with what lx writes to standard output (`print`, `println`, "
-     "`show`) going into `io` instead, and returns f's value; the stream is put back however f ends. "
-     "Julia's form, which also takes an IOBuffer here.\n\n# Examples\n```\nlx> io = IOBuffer();\n\nlx> "
-     "redirect_stdout(() -> println(\"hidden\"), io);\n\nlx> take!(io)\n\"hidden\\n\"\n```"},
+     "`show`) going into `io` instead, and returns f's value; the stream is put back however f ends. Julia's "
+     "form, which also takes an IOBuffer here.\n\n# Arguments\n- `f`: a function of no arguments.\n- `io`: "
+     "the stream that takes standard output meanwhile (an IOBuffer, or a file opened for writing).\n\n# "
+     "Returns\nWhat `f()` returns.\n\n# Examples\n```\nlx> io = IOBuffer();\n\nlx> redirect_stdout(() -> "
+     "println(\"hidden\"), io);\n\nlx> take!(io)\n\"hidden\\n\"\n```"},
     {"redirect_stderr", "(f, io::IO)", p_redirect_stderr,
      "    redirect_stderr(f, io)\n\nRuns `f()` with what lx writes to standard error (`@info`, `@warn`, "
      "`@error`, `print(stderr, …)`) going into `io` instead, and returns f's value; the stream is put back "
-     "however f ends. The way to capture log lines in a test.\n\n# Examples\n```\nlx> io = IOBuffer();\n\n"
-     "lx> redirect_stderr(() -> @info(\"quiet\"), io);\n\nlx> take!(io)\n\"[ Info: quiet\\n\"\n```"},
+     "however f ends. The way to capture log lines in a test.\n\n# Arguments\n- `f`: a function of no "
+     "arguments.\n- `io`: the stream that takes standard error meanwhile (an IOBuffer, or a file opened for "
+     "writing).\n\n# Returns\nWhat `f()` returns.\n\n# Examples\n```\nlx> io = IOBuffer();\n\nlx> "
+     "redirect_stderr(() -> @info(\"quiet\"), io);\n\nlx> take!(io)\n\"[ Info: quiet\\n\"\n```"},
     {"__repl_show", "(x)", p_repl_show, ""},
     {NULL, NULL, NULL, NULL}};
 

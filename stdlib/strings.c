@@ -1206,136 +1206,183 @@ static lx_Value s_tryparse(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 static const lxL_Reg strings_lib[] = {
     {"length", "(s::AbstractString)", s_length,
-     "    length(s::AbstractString)\n\nThe number of characters in s (not bytes: see `sizeof`)." EX(
+     "    length(s::AbstractString)\n\nThe number of characters in s (not bytes: see `sizeof`).\n\n# "
+     "Arguments\n- `s`: a string.\n\n# Returns\nAn Int, the number of characters." EX(
          "lx> length(\"héllo\")\n5\n")},
     {"sizeof", "(s::AbstractString)", s_sizeof,
-     "    sizeof(s::AbstractString)\n\nThe size of s in bytes (its UTF-8 code units)." EX(
-         "lx> sizeof(\"héllo\")\n6\n")},
+     "    sizeof(s::AbstractString)\n\nThe size of s in bytes (its UTF-8 code units).\n\n# Arguments\n- `s`: "
+     "a string.\n\n# Returns\nAn Int, the number of bytes." EX("lx> sizeof(\"héllo\")\n6\n")},
     {"ncodeunits", "(s::AbstractString)", s_sizeof,
-     "    ncodeunits(s)\n\nThe number of code units (bytes) in s: the last valid byte index." EX(
+     "    ncodeunits(s)\n\nThe number of code units (bytes) in s: the last valid byte index.\n\n# "
+     "Arguments\n- `s`: a string.\n\n# Returns\nAn Int, the number of bytes." EX(
          "lx> ncodeunits(\"αβ\")\n4\n")},
     {"codeunit", "(s::AbstractString, i::Integer)", s_codeunit,
-     "    codeunit(s, i)\n\nThe byte at index i of s, as an Int." EX("lx> codeunit(\"abc\", 2)\n98\n")},
+     "    codeunit(s, i)\n\nThe byte at index i of s, as an Int.\n\n# Arguments\n- `s`: a string.\n- `i`: a "
+     "byte index, `1 <= i <= ncodeunits(s)` (a BoundsError outside).\n\n# Returns\nAn Int from 0 to 255." EX(
+         "lx> codeunit(\"abc\", 2)\n98\n")},
     {"isempty", "(s::AbstractString)", s_isempty,
-     "    isempty(s::AbstractString)\n\nWhether s is the empty string." EX("lx> isempty(\"\")\ntrue\n")},
+     "    isempty(s::AbstractString)\n\nWhether s is the empty string.\n\n# Arguments\n- `s`: a string.\n\n# "
+     "Returns\nA Bool." EX("lx> isempty(\"\")\ntrue\n")},
     {"firstindex", "(s::AbstractString)", s_firstindex,
-     "    firstindex(s::AbstractString)\n\n1, the index of the first character (what `s[begin]` uses)." EX(
-         "lx> firstindex(\"abc\")\n1\n")},
+     "    firstindex(s::AbstractString)\n\n1, the index of the first character (what `s[begin]` uses).\n\n# "
+     "Arguments\n- `s`: a string.\n\n# Returns\nThe Int 1." EX("lx> firstindex(\"abc\")\n1\n")},
     {"lastindex", "(s::AbstractString)", s_lastindex,
      "    lastindex(s::AbstractString)\n\nThe byte index where the last character of s starts (what `s[end]` "
-     "uses); 0 for \"\"." EX("lx> lastindex(\"abé\")\n3\n\nlx> \"abé\"[end]\n\"é\"\n")},
+     "uses); 0 for \"\".\n\n# Arguments\n- `s`: a string.\n\n# Returns\nAn Int, a byte index." EX(
+         "lx> lastindex(\"abé\")\n3\n\nlx> \"abé\"[end]\n\"é\"\n")},
     {"isvalid", "(s::AbstractString, i::Integer)", s_isvalid,
-     "    isvalid(s, i)\n\nWhether byte index i is in s and starts a character." EX(
+     "    isvalid(s, i)\n\nWhether byte index i is in s and starts a character.\n\n# Arguments\n- `s`: a "
+     "string.\n- `i`: a byte index (any integer: outside s gives false).\n\n# Returns\nA Bool." EX(
          "lx> isvalid(\"é!\", 2)\nfalse\n\nlx> isvalid(\"é!\", 3)\ntrue\n")},
     {"thisind", "(s::AbstractString, i::Integer)", s_thisind,
      "    thisind(s, i)\n\nThe start of the character that contains byte i (i itself at 0 and at "
-     "`ncodeunits(s) + 1`); a BoundsError outside." EX("lx> thisind(\"aé\", 3)\n2\n")},
+     "`ncodeunits(s) + 1`); a BoundsError outside.\n\n# Arguments\n- `s`: a string.\n- `i`: a byte index "
+     "from 0 to `ncodeunits(s) + 1`.\n\n# Returns\nAn Int, a byte index." EX("lx> thisind(\"aé\", 3)\n2\n")},
     {"nextind", "(s::AbstractString, i::Integer, n::Integer = 1)", s_nextind,
      "    nextind(s, i, n = 1)\n\nThe index n characters after index i (i = 0 counts from before the start; "
-     "past the end each step adds 1)." EX("lx> nextind(\"éa\", 1)\n3\n\nlx> nextind(\"abc\", 0, 2)\n2\n")},
+     "past the end each step adds 1).\n\n# Arguments\n- `s`: a string.\n- `i`: a byte index from 0 to "
+     "`ncodeunits(s)` (a BoundsError outside).\n- `n = 1`: the number of characters to step over.\n\n# "
+     "Returns\nAn Int, a byte index." EX("lx> nextind(\"éa\", 1)\n3\n\nlx> nextind(\"abc\", 0, 2)\n2\n")},
     {"prevind", "(s::AbstractString, i::Integer, n::Integer = 1)", s_prevind,
-     "    prevind(s, i, n = 1)\n\nThe index n characters before index i (0 once past the start)." EX(
+     "    prevind(s, i, n = 1)\n\nThe index n characters before index i (0 once past the start).\n\n# "
+     "Arguments\n- `s`: a string.\n- `i`: a byte index from 1 to `ncodeunits(s) + 1`.\n- `n = 1`: the number "
+     "of characters to step back over.\n\n# Returns\nAn Int, a byte index (0 once past the start)." EX(
          "lx> prevind(\"aé\", 4)\n2\n\nlx> prevind(\"abc\", 1)\n0\n")},
     {"getindex", "(s::AbstractString, i::Integer)", s_getindex,
      "    s[i]\n    s[a:b]\n    getindex(s::AbstractString, i)\n\nThe character at byte index i, as a "
      "1-character String (lx has no Char type: where Julia gives 'a', lx gives \"a\"). A range gives the "
      "substring from the character at a to the character at b, by byte indices. Outside `1:ncodeunits(s)` is "
      "a BoundsError; an index inside a multi-byte character is an ArgumentError (Julia's StringIndexError) "
-     "naming the valid indices nearby." EX(
+     "naming the valid indices nearby.\n\n# Arguments\n- `s`: a string.\n- `i`: a byte index where a "
+     "character starts, or a range `a:b` of byte indices (`end` is `lastindex(s)`).\n\n# Returns\nA String: "
+     "the 1-character string at i, or the substring for a range (empty when b < a)." EX(
          "lx> s = \"héllo\";\n\nlx> s[1]\n\"h\"\n\nlx> s[2]\n\"é\"\n\nlx> s[4:end]\n\"llo\"\n\nlx> try s[3] "
          "catch e; sprint(showerror, e) end\n\"ArgumentError: invalid index [3], valid nearby indices "
          "[2]=>\\\"é\\\", [4]=>\\\"l\\\"\"\n")},
     {"getindex", "(s::AbstractString, r::Range)", s_getindex_range, ""},
     {"codepoint", "(c::AbstractString)", s_codepoint,
      "    codepoint(c)\n\nThe Unicode code point of a 1-character string (lx's stand-in for a Char), as an "
+     "Int.\n\n# Arguments\n- `c`: a 1-character string (a longer one is an ArgumentError).\n\n# Returns\nAn "
      "Int." EX("lx> codepoint(\"A\")\n65\n\nlx> codepoint(\"é\")\n233\n")},
     {"*", "(s::AbstractString, ts::AbstractString...)", s_concat,
      "    s * t\n\nString concatenation. Both sides must be strings (`\"a\" * 1` is a MethodError, as in "
-     "Julia); use `string(\"a\", 1)` to concatenate printed values." EX(
-         "lx> \"ab\" * \"cd\" * \"e\"\n\"abcde\"\n")},
+     "Julia); use `string(\"a\", 1)` to concatenate printed values.\n\n# Arguments\n- `s`, `t`: strings "
+     "(more may follow).\n\n# Returns\nA new String." EX("lx> \"ab\" * \"cd\" * \"e\"\n\"abcde\"\n")},
     {"^", "(s::AbstractString, n::Integer)", s_repeat,
-     "    s ^ n\n\n`repeat(s, n)`." EX("lx> \"ab\" ^ 3\n\"ababab\"\n")},
+     "    s ^ n\n\n`repeat(s, n)`.\n\n# Arguments\n- `s`: a string.\n- `n`: the number of copies, an integer "
+     "`>= 0`.\n\n# Returns\nA new String." EX("lx> \"ab\" ^ 3\n\"ababab\"\n")},
     {"repeat", "(s::AbstractString, n::Integer)", s_repeat,
-     "    repeat(s::AbstractString, n)\n\ns written n times; a negative n is an ArgumentError." EX(
-         "lx> repeat(\"-\", 5)\n\"-----\"\n")},
+     "    repeat(s::AbstractString, n)\n\ns written n times; a negative n is an ArgumentError.\n\n# "
+     "Arguments\n- `s`: a string.\n- `n`: the number of copies, an integer `>= 0`.\n\n# Returns\nA new "
+     "String." EX("lx> repeat(\"-\", 5)\n\"-----\"\n")},
     {"uppercase", "(s::AbstractString)", s_uppercase,
      "    uppercase(s)\n\ns with every letter in upper case (ASCII, Latin-1, Latin Extended-A, Greek and "
-     "Cyrillic letters; others unchanged)." EX("lx> uppercase(\"héllo, world\")\n\"HÉLLO, WORLD\"\n")},
+     "Cyrillic letters; others unchanged).\n\n# Arguments\n- `s`: a string.\n\n# Returns\nA new String." EX(
+         "lx> uppercase(\"héllo, world\")\n\"HÉLLO, WORLD\"\n")},
     {"lowercase", "(s::AbstractString)", s_lowercase,
-     "    lowercase(s)\n\ns with every letter in lower case (the letters `uppercase` maps)." EX(
+     "    lowercase(s)\n\ns with every letter in lower case (the letters `uppercase` maps).\n\n# "
+     "Arguments\n- `s`: a string.\n\n# Returns\nA new String." EX(
          "lx> lowercase(\"ΑΒΓ Abc\")\n\"αβγ abc\"\n")},
     {"titlecase", "(s::AbstractString)", s_titlecase,
      "    titlecase(s)\n\ns with the first letter of every word in upper case and the other letters in lower "
-     "case; a word starts after any character that is not a letter." EX(
-         "lx> titlecase(\"the QUICK brown-fox\")\n\"The Quick Brown-Fox\"\n")},
+     "case; a word starts after any character that is not a letter.\n\n# Arguments\n- `s`: a string.\n\n# "
+     "Returns\nA new String." EX("lx> titlecase(\"the QUICK brown-fox\")\n\"The Quick Brown-Fox\"\n")},
     {"uppercasefirst", "(s::AbstractString)", s_uppercasefirst,
-     "    uppercasefirst(s)\n\ns with its first character in upper case." EX(
-         "lx> uppercasefirst(\"julia\")\n\"Julia\"\n")},
+     "    uppercasefirst(s)\n\ns with its first character in upper case.\n\n# Arguments\n- `s`: a "
+     "string.\n\n# Returns\nA new String." EX("lx> uppercasefirst(\"julia\")\n\"Julia\"\n")},
     {"lowercasefirst", "(s::AbstractString)", s_lowercasefirst,
-     "    lowercasefirst(s)\n\ns with its first character in lower case." EX(
-         "lx> lowercasefirst(\"Dense\")\n\"dense\"\n")},
+     "    lowercasefirst(s)\n\ns with its first character in lower case.\n\n# Arguments\n- `s`: a "
+     "string.\n\n# Returns\nA new String." EX("lx> lowercasefirst(\"Dense\")\n\"dense\"\n")},
     {"reverse", "(s::AbstractString)", s_reverse,
-     "    reverse(s::AbstractString)\n\nThe characters of s in reverse order." EX(
-         "lx> reverse(\"héllo\")\n\"olléh\"\n")},
+     "    reverse(s::AbstractString)\n\nThe characters of s in reverse order.\n\n# Arguments\n- `s`: a "
+     "string.\n\n# Returns\nA new String." EX("lx> reverse(\"héllo\")\n\"olléh\"\n")},
     {"lpad", "(s, n::Integer, p::AbstractString = \" \")", s_lpad,
      "    lpad(s, n, p = \" \")\n\nThe text of s (`string(s)`) padded on the left with copies of p to n "
-     "characters." EX("lx> lpad(7, 3, \"0\")\n\"007\"\n\nlx> lpad(\"ab\", 5)\n\"   ab\"\n")},
+     "characters.\n\n# Arguments\n- `s`: any value; its printed text is padded.\n- `n`: the width wanted, in "
+     "characters.\n- `p = \" \"`: the padding, a string (its copies are cut to fit).\n\n# Returns\nA String "
+     "of n characters, or the text of s unchanged when it already has n or more." EX(
+         "lx> lpad(7, 3, \"0\")\n\"007\"\n\nlx> lpad(\"ab\", 5)\n\"   ab\"\n")},
     {"rpad", "(s, n::Integer, p::AbstractString = \" \")", s_rpad,
      "    rpad(s, n, p = \" \")\n\nThe text of s (`string(s)`) padded on the right with copies of p to n "
-     "characters." EX("lx> rpad(\"ab\", 5, \"-=\")\n\"ab-=-\"\n")},
+     "characters.\n\n# Arguments\n- `s`: any value; its printed text is padded.\n- `n`: the width wanted, in "
+     "characters.\n- `p = \" \"`: the padding, a string (its copies are cut to fit).\n\n# Returns\nA String "
+     "of n characters, or the text of s unchanged when it already has n or more." EX(
+         "lx> rpad(\"ab\", 5, \"-=\")\n\"ab-=-\"\n")},
     {"String", "(s::AbstractString)", s_string_ctor,
      "    String(x)\n\nx as a String: a string itself, a symbol's name, or a list of 1-character strings (or "
-     "of bytes, integers 0 to 255) put together." EX(
+     "of bytes, integers 0 to 255) put together.\n\n# Arguments\n- `x`: a string, a Symbol, or a List of "
+     "1-character strings or of integers 0 to 255.\n\n# Returns\nA String." EX(
          "lx> String(:weight)\n\"weight\"\n\nlx> String([\"a\", \"b\"])\n\"ab\"\n")},
     {"String", "(s::Symbol)", s_string_ctor, ""},
     {"String", "(xs::List)", s_string_ctor, ""},
     {"startswith", "(s::AbstractString, prefix::AbstractString)", s_startswith,
-     "    startswith(s, prefix)\n\nWhether s begins with prefix." EX(
-         "lx> startswith(\"layer_1\", \"layer\")\ntrue\n")},
+     "    startswith(s, prefix)\n\nWhether s begins with prefix.\n\n# Arguments\n- `s`: a string.\n- "
+     "`prefix`: a string.\n\n# Returns\nA Bool." EX("lx> startswith(\"layer_1\", \"layer\")\ntrue\n")},
     {"endswith", "(s::AbstractString, suffix::AbstractString)", s_endswith,
-     "    endswith(s, suffix)\n\nWhether s ends with suffix." EX(
-         "lx> endswith(\"model.lx\", \".lx\")\ntrue\n")},
+     "    endswith(s, suffix)\n\nWhether s ends with suffix.\n\n# Arguments\n- `s`: a string.\n- `suffix`: a "
+     "string.\n\n# Returns\nA Bool." EX("lx> endswith(\"model.lx\", \".lx\")\ntrue\n")},
     {"chopprefix", "(s::AbstractString, prefix::AbstractString)", s_chopprefix,
-     "    chopprefix(s, prefix)\n\ns without prefix when it starts with it, else s." EX(
+     "    chopprefix(s, prefix)\n\ns without prefix when it starts with it, else s.\n\n# Arguments\n- `s`: a "
+     "string.\n- `prefix`: a string.\n\n# Returns\nA String." EX(
          "lx> chopprefix(\"layer_1\", \"layer_\")\n\"1\"\n")},
     {"chopsuffix", "(s::AbstractString, suffix::AbstractString)", s_chopsuffix,
-     "    chopsuffix(s, suffix)\n\ns without suffix when it ends with it, else s." EX(
+     "    chopsuffix(s, suffix)\n\ns without suffix when it ends with it, else s.\n\n# Arguments\n- `s`: a "
+     "string.\n- `suffix`: a string.\n\n# Returns\nA String." EX(
          "lx> chopsuffix(\"model.lx\", \".lx\")\n\"model\"\n")},
     {"occursin", "(needle::AbstractString, haystack::AbstractString)", s_occursin,
-     "    occursin(needle, haystack)\n\nWhether needle occurs in haystack." EX(
+     "    occursin(needle, haystack)\n\nWhether needle occurs in haystack.\n\n# Arguments\n- `needle`: the "
+     "string looked for.\n- `haystack`: the string looked in.\n\n# Returns\nA Bool." EX(
          "lx> occursin(\"ell\", \"hello\")\ntrue\n")},
     {"contains", "(haystack::AbstractString, needle::AbstractString)", s_contains,
-     "    contains(haystack, needle)\n\nWhether haystack contains needle: `occursin(needle, haystack)`." EX(
-         "lx> contains(\"hello\", \"xyz\")\nfalse\n")},
+     "    contains(haystack, needle)\n\nWhether haystack contains needle: `occursin(needle, haystack)`.\n\n# "
+     "Arguments\n- `haystack`: the string looked in.\n- `needle`: the string looked for.\n\n# Returns\nA "
+     "Bool." EX("lx> contains(\"hello\", \"xyz\")\nfalse\n")},
     {"findfirst", "(pattern::AbstractString, s::AbstractString)", s_findfirst,
      "    findfirst(pattern, s)\n    findfirst(pred, s)\n\nThe byte indices of the first occurrence of "
      "pattern in s, as a range (from the first to the start of the last character), or nothing. With a "
      "predicate (a function, called on 1-character strings), the index of the first character where it is "
-     "true." EX("lx> findfirst(\"lo\", \"hello\")\n4:5\n\nlx> findfirst(\"z\", \"hello\")\n\nlx> "
-                "findfirst(isdigit, \"ab3c\")\n3\n")},
+     "true.\n\n# Arguments\n- `pattern`: a string to look for.\n- `pred`: a function of a 1-character string "
+     "returning a Bool.\n- `s`: the string looked in.\n\n# Returns\nA Range of byte indices for a pattern, "
+     "an Int for a predicate, or `nothing` when there is no match." EX(
+         "lx> findfirst(\"lo\", \"hello\")\n4:5\n\nlx> findfirst(\"z\", \"hello\")\n\nlx> "
+         "findfirst(isdigit, \"ab3c\")\n3\n")},
     {"findfirst", "(pred::Function, s::AbstractString)", s_findfirst_pred, ""},
     {"findlast", "(pattern::AbstractString, s::AbstractString)", s_findlast,
      "    findlast(pattern, s)\n    findlast(pred, s)\n\nThe byte indices of the last occurrence of pattern "
-     "in s as a range, or nothing; with a predicate, the index of the last character where it is true." EX(
+     "in s as a range, or nothing; with a predicate, the index of the last character where it is true.\n\n# "
+     "Arguments\n- `pattern`: a string to look for.\n- `pred`: a function of a 1-character string returning "
+     "a Bool.\n- `s`: the string looked in.\n\n# Returns\nA Range of byte indices for a pattern, an Int for "
+     "a predicate, or `nothing` when there is no match." EX(
          "lx> findlast(\"l\", \"hello\")\n4:4\n\nlx> findlast(isspace, \"a b c\")\n4\n")},
     {"findlast", "(pred::Function, s::AbstractString)", s_findlast_pred, ""},
     {"findnext", "(pattern::AbstractString, s::AbstractString, i::Integer)", s_findnext,
      "    findnext(pattern, s, i)\n\nThe first occurrence of pattern in s starting at byte i or later, as a "
-     "range, or nothing." EX("lx> findnext(\"l\", \"hello\", 4)\n4:4\n")},
+     "range, or nothing.\n\n# Arguments\n- `pattern`: a string to look for.\n- `s`: the string looked in.\n- "
+     "`i`: the byte index to start at, from 1 to `ncodeunits(s) + 1` (a BoundsError past that).\n\n# "
+     "Returns\nA Range of byte indices, or `nothing`." EX("lx> findnext(\"l\", \"hello\", 4)\n4:4\n")},
     {"findprev", "(pattern::AbstractString, s::AbstractString, i::Integer)", s_findprev,
      "    findprev(pattern, s, i)\n\nThe last occurrence of pattern in s starting at byte i or earlier, as a "
-     "range, or nothing." EX("lx> findprev(\"l\", \"hello\", 3)\n3:3\n")},
+     "range, or nothing.\n\n# Arguments\n- `pattern`: a string to look for.\n- `s`: the string looked in.\n- "
+     "`i`: the byte index the match may start at, at most.\n\n# Returns\nA Range of byte indices, or "
+     "`nothing`." EX("lx> findprev(\"l\", \"hello\", 3)\n3:3\n")},
     {"count", "(pattern::AbstractString, s::AbstractString; overlap = false)", s_count,
      "    count(pattern::AbstractString, s; overlap = false)\n\nThe number of occurrences of pattern in s "
-     "(not overlapping unless `overlap = true`)." EX(
+     "(not overlapping unless `overlap = true`).\n\n# Arguments\n- `pattern`: the string to count.\n- `s`: "
+     "the string looked in.\n\n# Keyword Arguments\n- `overlap = false`: whether matches may overlap.\n\n# "
+     "Returns\nAn Int." EX(
          "lx> count(\"a\", \"banana\")\n3\n\nlx> count(\"ana\", \"banana\"; overlap = true)\n2\n")},
     {"cmp", "(a::AbstractString, b::AbstractString)", s_cmp,
      "    cmp(a::AbstractString, b::AbstractString)\n\n-1, 0 or 1 as a sorts before, equal to or after b, "
-     "comparing bytes." EX("lx> cmp(\"abc\", \"abd\")\n-1\n")},
+     "comparing bytes.\n\n# Arguments\n- `a`, `b`: strings.\n\n# Returns\nAn Int: -1, 0 or 1." EX(
+         "lx> cmp(\"abc\", \"abd\")\n-1\n")},
     {"replace", "(s::AbstractString, pats::Pair...; count = nothing)", s_replace,
      "    replace(s, old => new, ...; count)\n\ns with occurrences of each old string replaced by new, "
      "scanning left to right (at each position the first pair that matches wins). new may be a function, "
-     "called on the matched text, whose result is printed in; `count` limits the number of replacements." EX(
+     "called on the matched text, whose result is printed in; `count` limits the number of "
+     "replacements.\n\n# Arguments\n- `s`: a string.\n- `old => new`: pairs of a string to find and its "
+     "replacement (a string, any value whose printed text is used, or a function of the matched "
+     "string).\n\n# Keyword Arguments\n- `count = nothing`: the most replacements made; `nothing` replaces "
+     "every occurrence.\n\n# Returns\nA new String." EX(
          "lx> replace(\"a-b-c\", \"-\" => \"+\")\n\"a+b+c\"\n\nlx> replace(\"a-b-c\", \"-\" => \"\"; count = "
          "1)\n\"ab-c\"\n\nlx> replace(\"cat dog\", \"cat\" => \"dog\", \"dog\" => \"cat\")\n\"dog "
          "cat\"\n\nlx> replace(\"abc\", \"b\" => uppercase)\n\"aBc\"\n")},
@@ -1344,81 +1391,110 @@ static const lxL_Reg strings_lib[] = {
      "pieces of s between the delimiters, as a List of strings. With no delim, s splits at runs of "
      "whitespace and drops empty pieces. delim is a string, a List or Tuple of 1-character strings (any of "
      "them), or a predicate function on 1-character strings. `limit > 0` caps the number of pieces (the last "
-     "one holds the rest); `keepempty` keeps or drops empty pieces." EX(
+     "one holds the rest); `keepempty` keeps or drops empty pieces.\n\n# Arguments\n- `s`: the string to "
+     "split.\n- `delim`: a string, a List or Tuple of 1-character strings, or a predicate on 1-character "
+     "strings; without it, runs of whitespace.\n\n# Keyword Arguments\n- `limit = 0`: the most pieces (0: no "
+     "limit); the last piece holds the rest of s.\n- `keepempty`: whether empty pieces are kept; `false` "
+     "without delim, `true` with one.\n\n# Returns\nA List of Strings." EX(
          "lx> println(split(\"  a  b c \"))\n[\"a\", \"b\", \"c\"]\n\nlx> println(split(\"a,b,,c\", "
          "\",\"))\n[\"a\", \"b\", \"\", \"c\"]\n\nlx> println(split(\"a=b=c\", \"=\"; limit = 2))\n[\"a\", "
          "\"b=c\"]\n\nlx> length(split(\"a b c\"))\n3\n")},
     {"join", "(xs, delim = \"\", last = delim)", s_join,
      "    join(xs, delim = \"\", last = delim)\n    join(io, xs, delim = \"\", last = delim)\n\nThe printed "
      "text of the elements of the iterable xs, with delim between them (last between the final two). With an "
-     "IO first, writes the text to it." EX(
+     "IO first, writes the text to it.\n\n# Arguments\n- `io`: an IO to write to (the second form).\n- `xs`: "
+     "an iterable; each element is printed as `print` writes it.\n- `delim = \"\"`: the text between "
+     "elements.\n- `last = delim`: the text between the last two elements.\n\n# Returns\nA String; with an "
+     "IO, `nothing` (the text is written to io)." EX(
          "lx> join([\"a\", \"b\", \"c\"], \", \")\n\"a, b, c\"\n\nlx> join(1:3, \", \", \" and \")\n\"1, 2 "
          "and 3\"\n\nlx> join((:x, 1.5))\n\"x1.5\"\n")},
     {"join", "(io::IO, xs, delim = \"\", last = delim)", s_join_io, ""},
     {"strip", "(s::AbstractString, chars = isspace)", s_strip,
      "    strip(s, chars = isspace)\n\ns without leading and trailing characters in chars: whitespace by "
      "default, else the characters of a string, a List or Tuple of 1-character strings, or those a predicate "
-     "function accepts." EX("lx> strip(\"  hi \\n\")\n\"hi\"\n\nlx> strip(\"xxhixx\", \"x\")\n\"hi\"\n")},
+     "function accepts.\n\n# Arguments\n- `s`: a string.\n- `chars = isspace`: the characters to remove: a "
+     "string (its characters), a List or Tuple of 1-character strings, or a predicate on 1-character "
+     "strings.\n\n# Returns\nA new String." EX(
+         "lx> strip(\"  hi \\n\")\n\"hi\"\n\nlx> strip(\"xxhixx\", \"x\")\n\"hi\"\n")},
     {"lstrip", "(s::AbstractString, chars = isspace)", s_lstrip,
-     "    lstrip(s, chars = isspace)\n\ns without leading characters in chars (as for `strip`)." EX(
-         "lx> lstrip(\"  hi \")\n\"hi \"\n")},
+     "    lstrip(s, chars = isspace)\n\ns without leading characters in chars (as for `strip`).\n\n# "
+     "Arguments\n- `s`: a string.\n- `chars = isspace`: the characters to remove, as for `strip`.\n\n# "
+     "Returns\nA new String." EX("lx> lstrip(\"  hi \")\n\"hi \"\n")},
     {"rstrip", "(s::AbstractString, chars = isspace)", s_rstrip,
-     "    rstrip(s, chars = isspace)\n\ns without trailing characters in chars (as for `strip`)." EX(
-         "lx> rstrip(\"1.500\", \"0\")\n\"1.5\"\n")},
+     "    rstrip(s, chars = isspace)\n\ns without trailing characters in chars (as for `strip`).\n\n# "
+     "Arguments\n- `s`: a string.\n- `chars = isspace`: the characters to remove, as for `strip`.\n\n# "
+     "Returns\nA new String." EX("lx> rstrip(\"1.500\", \"0\")\n\"1.5\"\n")},
     {"chomp", "(s::AbstractString)", s_chomp,
-     "    chomp(s)\n\ns without one trailing newline (\\n or \\r\\n)." EX(
-         "lx> chomp(\"line\\n\")\n\"line\"\n")},
+     "    chomp(s)\n\ns without one trailing newline (\\n or \\r\\n).\n\n# Arguments\n- `s`: a string.\n\n# "
+     "Returns\nA String." EX("lx> chomp(\"line\\n\")\n\"line\"\n")},
     {"chop", "(s::AbstractString; head = 0, tail = 1)", s_chop,
-     "    chop(s; head = 0, tail = 1)\n\ns without its first `head` and last `tail` characters." EX(
+     "    chop(s; head = 0, tail = 1)\n\ns without its first `head` and last `tail` characters.\n\n# "
+     "Arguments\n- `s`: a string.\n\n# Keyword Arguments\n- `head = 0`: the number of characters removed "
+     "from the start.\n- `tail = 1`: the number of characters removed from the end.\n\n# Returns\nA new "
+     "String (empty when head + tail covers all of s)." EX(
          "lx> chop(\"hello\")\n\"hell\"\n\nlx> chop(\"[x]\"; head = 1, tail = 1)\n\"x\"\n")},
     {"first", "(s::AbstractString)", s_first,
      "    first(s::AbstractString)\n    first(s, n)\n\nThe first character of s as a 1-character String (a "
-     "BoundsError for \"\"), or a string of its first n characters (all of s when it is shorter)." EX(
-         "lx> first(\"héllo\")\n\"h\"\n\nlx> first(\"héllo\", 2)\n\"hé\"\n")},
+     "BoundsError for \"\"), or a string of its first n characters (all of s when it is shorter).\n\n# "
+     "Arguments\n- `s`: a string.\n- `n`: the number of characters, an integer `>= 0`.\n\n# Returns\nA "
+     "String." EX("lx> first(\"héllo\")\n\"h\"\n\nlx> first(\"héllo\", 2)\n\"hé\"\n")},
     {"first", "(s::AbstractString, n::Integer)", s_first, ""},
     {"last", "(s::AbstractString)", s_last,
      "    last(s::AbstractString)\n    last(s, n)\n\nThe last character of s as a 1-character String (a "
-     "BoundsError for \"\"), or a string of its last n characters (all of s when it is shorter)." EX(
-         "lx> last(\"héllo\")\n\"o\"\n\nlx> last(\"héllo\", 4)\n\"éllo\"\n")},
+     "BoundsError for \"\"), or a string of its last n characters (all of s when it is shorter).\n\n# "
+     "Arguments\n- `s`: a string.\n- `n`: the number of characters, an integer `>= 0`.\n\n# Returns\nA "
+     "String." EX("lx> last(\"héllo\")\n\"o\"\n\nlx> last(\"héllo\", 4)\n\"éllo\"\n")},
     {"last", "(s::AbstractString, n::Integer)", s_last, ""},
     {"isdigit", "(s::AbstractString)", s_isdigit,
      "    isdigit(c)\n\nWhether c (a 1-character string, lx's Char) is an ASCII digit 0-9. On a longer "
-     "string: whether every character is (true for \"\")." EX(
-         "lx> isdigit(\"7\")\ntrue\n\nlx> isdigit(\"12a\")\nfalse\n")},
+     "string: whether every character is (true for \"\").\n\n# Arguments\n- `c`: a string (usually of one "
+     "character).\n\n# Returns\nA Bool." EX("lx> isdigit(\"7\")\ntrue\n\nlx> isdigit(\"12a\")\nfalse\n")},
     {"isxdigit", "(s::AbstractString)", s_isxdigit,
      "    isxdigit(c)\n\nWhether c is a hexadecimal digit (0-9, a-f, A-F); on a string, whether every "
-     "character is." EX("lx> isxdigit(\"fF0\")\ntrue\n")},
+     "character is.\n\n# Arguments\n- `c`: a string (usually of one character).\n\n# Returns\nA Bool." EX(
+         "lx> isxdigit(\"fF0\")\ntrue\n")},
     {"isletter", "(s::AbstractString)", s_isletter,
      "    isletter(c)\n\nWhether c is a letter (ASCII and the letters of the Latin, Greek, Cyrillic, "
      "Armenian, Hebrew, Arabic, Devanagari, kana, CJK and Hangul blocks); on a string, whether every "
-     "character is (true for \"\")." EX("lx> isletter(\"é\")\ntrue\n\nlx> isletter(\"a1\")\nfalse\n")},
+     "character is (true for \"\").\n\n# Arguments\n- `c`: a string (usually of one character).\n\n# "
+     "Returns\nA Bool." EX("lx> isletter(\"é\")\ntrue\n\nlx> isletter(\"a1\")\nfalse\n")},
     {"isspace", "(s::AbstractString)", s_isspace,
      "    isspace(c)\n\nWhether c is white space (ASCII space, \\t \\n \\v \\f \\r, and the Unicode spaces); "
-     "on a string, whether every character is (true for \"\")." EX(
+     "on a string, whether every character is (true for \"\").\n\n# Arguments\n- `c`: a string (usually of "
+     "one character).\n\n# Returns\nA Bool." EX(
          "lx> isspace(\" \")\ntrue\n\nlx> isspace(\" \\t\\n\")\ntrue\n")},
     {"isuppercase", "(s::AbstractString)", s_isuppercase,
      "    isuppercase(c)\n\nWhether c is an upper-case letter; on a string, whether every character is (true "
-     "for \"\")." EX("lx> isuppercase(\"A\")\ntrue\n\nlx> isuppercase(\"Ab\")\nfalse\n")},
+     "for \"\").\n\n# Arguments\n- `c`: a string (usually of one character).\n\n# Returns\nA Bool." EX(
+         "lx> isuppercase(\"A\")\ntrue\n\nlx> isuppercase(\"Ab\")\nfalse\n")},
     {"islowercase", "(s::AbstractString)", s_islowercase,
      "    islowercase(c)\n\nWhether c is a lower-case letter; on a string, whether every character is (true "
-     "for \"\")." EX("lx> islowercase(\"ß\")\ntrue\n")},
+     "for \"\").\n\n# Arguments\n- `c`: a string (usually of one character).\n\n# Returns\nA Bool." EX(
+         "lx> islowercase(\"ß\")\ntrue\n")},
     {"isascii", "(s::AbstractString)", s_isascii,
-     "    isascii(s)\n\nWhether every character of s is ASCII (true for \"\")." EX(
-         "lx> isascii(\"abc\")\ntrue\n\nlx> isascii(\"é\")\nfalse\n")},
+     "    isascii(s)\n\nWhether every character of s is ASCII (true for \"\").\n\n# Arguments\n- `s`: a "
+     "string.\n\n# Returns\nA Bool." EX("lx> isascii(\"abc\")\ntrue\n\nlx> isascii(\"é\")\nfalse\n")},
     {"ispunct", "(s::AbstractString)", s_ispunct,
      "    ispunct(c)\n\nWhether c is ASCII punctuation (printable, not a letter, digit or space); on a "
-     "string, whether every character is." EX("lx> ispunct(\"!?\")\ntrue\n")},
+     "string, whether every character is.\n\n# Arguments\n- `c`: a string (usually of one character).\n\n# "
+     "Returns\nA Bool." EX("lx> ispunct(\"!?\")\ntrue\n")},
     {"parse", "(T::Type, s::AbstractString; base = nothing)", s_parse,
      "    parse(T, s; base)\n\nThe value of type T (Int, Float64, Float32 or Bool) that s writes, "
      "surrounding whitespace allowed. Integers take a sign and, without `base`, a 0x/0o/0b prefix; Bool "
      "takes true, false, 1 and 0. Text that does not parse is an ArgumentError with Julia's message (an "
-     "OverflowError for an integer out of range); `tryparse` gives nothing instead." EX(
+     "OverflowError for an integer out of range); `tryparse` gives nothing instead.\n\n# Arguments\n- `T`: "
+     "the type wanted: Int (Int64), Float64, Float32 or Bool (another type is an ArgumentError).\n- `s`: the "
+     "text, a string.\n\n# Keyword Arguments\n- `base = nothing`: the radix of an integer, 2 to 36 "
+     "(`nothing`: 10, or the 0x/0o/0b prefix).\n\n# Returns\nA value of type T." EX(
          "lx> parse(Int, \" 42 \")\n42\n\nlx> parse(Float64, \"1e-3\")\n0.001\n\nlx> parse(Int, \"ff\"; base "
          "= 16)\n255\n\nlx> parse(Bool, \"true\")\ntrue\n\nlx> try parse(Int, \"12x\") catch e; e.msg "
          "end\n\"invalid base 10 digit \\\"x\\\" in \\\"12x\\\"\"\n\nlx> try parse(Float64, \"x\") catch e; "
          "e.msg end\n\"cannot parse \\\"x\\\" as Float64\"\n")},
     {"tryparse", "(T::Type, s::AbstractString; base = nothing)", s_tryparse,
-     "    tryparse(T, s; base)\n\nAs `parse`, but nothing where s does not parse." EX(
+     "    tryparse(T, s; base)\n\nAs `parse`, but nothing where s does not parse.\n\n# Arguments\n- `T`: the "
+     "type wanted: Int (Int64), Float64, Float32 or Bool.\n- `s`: the text, a string.\n\n# Keyword "
+     "Arguments\n- `base = nothing`: the radix of an integer, as for `parse`.\n\n# Returns\nA value of type "
+     "T, or `nothing` when s does not parse (an integer out of range included)." EX(
          "lx> tryparse(Int, \"12\")\n12\n\nlx> tryparse(Float32, \"abc\")\n")},
     {NULL, NULL, NULL, NULL}};
 

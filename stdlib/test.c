@@ -336,24 +336,30 @@ void lxL_open_test(lx_State *L)
     lxK_macro_register(
         L, "test", m_test,
         "    @test expr\n    @test a ≈ b atol = …\n\nRecords a test: passes when expr is `true`. A "
-        "comparison shows both sides' values when it fails; keywords go to the comparison "
-        "(`isapprox`'s atol and rtol). Prints a TAP line.\n\n# Examples\n```\nlx> @test 1 + 1 == 2\nok 1 - 1 "
-        "+ 1 == 2\n```");
+        "comparison shows both sides' values when it fails; keywords go to the comparison (`isapprox`'s atol "
+        "and rtol). Prints a TAP line.\n\n# Arguments\n- `expr`: an expression that should be `true`; a "
+        "comparison `a op b` is checked with both sides kept.\n- `key = value`: keywords after a comparison, "
+        "passed to it (`atol`, `rtol` for `≈`).\n\n# Returns\n`nothing` (the result is the TAP line and the "
+        "test counts).\n\n# Examples\n```\nlx> @test 1 + 1 == 2\nok 1 - 1 + 1 == 2\n```");
+    lxK_macro_register(L, "test_throws", m_test_throws,
+                       "    @test_throws ExceptionType expr\n\nPasses when expr throws an exception of that "
+                       "type (or equal to the given value).\n\n# Arguments\n- `ExceptionType`: an exception "
+                       "type, or an exception value the thrown one must equal.\n- `expr`: the expression to "
+                       "run.\n\n# Returns\n`nothing` (the result is the TAP line and the test counts).\n\n# "
+                       "Examples\n```\nlx> @test_throws DivideError 1 ÷ 0\nok 1 - 1 ÷ 0\n```");
     lxK_macro_register(
-        L, "test_throws", m_test_throws,
-        "    @test_throws ExceptionType expr\n\nPasses when expr throws an exception of that type "
-        "(or equal to the given value).\n\n# Examples\n```\nlx> @test_throws DivideError 1 ÷ 0\nok 1 - 1 ÷ "
-        "0\n```");
-    lxK_macro_register(L, "test_broken", m_test_broken,
-                       "    @test_broken expr\n\nA known failure: expr runs, and false (or an error) is "
-                       "recorded as a TAP TODO, which does not fail the file; true is an Unexpected Pass, "
-                       "which does.\n\n# Examples\n```\nlx> @test_broken 1 == 2\nnot ok 1 - 1 == 2 # TODO "
-                       "broken\n```");
+        L, "test_broken", m_test_broken,
+        "    @test_broken expr\n\nA known failure: expr runs, and false (or an error) is recorded as a TAP "
+        "TODO, which does not fail the file; true is an Unexpected Pass, which does.\n\n# Arguments\n- "
+        "`expr`: an expression known to be false or to throw.\n\n# Returns\n`nothing` (the result is the TAP "
+        "line and the test counts).\n\n# Examples\n```\nlx> @test_broken 1 == 2\nnot ok 1 - 1 == 2 # TODO "
+        "broken\n```");
     lxK_macro_register(
         L, "testset", m_testset,
         "    @testset \"name\" begin ... end\n    @testset \"name\" for x in xs ... end\n\nGroups tests: "
-        "their "
-        "TAP lines are prefixed with the set's name, and an error outside any @test fails the set "
-        "without stopping the file.\n\n# Examples\n```\nlx> @testset \"arith\" begin @test 2 * 2 == 4 "
-        "end\nok 1 - arith: 2 * 2 == 4\n```");
+        "their TAP lines are prefixed with the set's name, and an error outside any @test fails the set "
+        "without stopping the file.\n\n# Arguments\n- `\"name\"`: the set's name, a string literal (\"test "
+        "set\" when left out).\n- `begin ... end`: the tests to run; or a `for` loop, which makes one set "
+        "per iteration.\n\n# Returns\n`nothing`.\n\n# Examples\n```\nlx> @testset \"arith\" begin @test 2 * "
+        "2 == 4 end\nok 1 - arith: 2 * 2 == 4\n```");
 }

@@ -8,6 +8,7 @@
 
 #include "tensor.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -344,11 +345,22 @@ static bool is_heading(const char *s, size_t len, const char *name)
     return len - h - 1 == strlen(name) && !strncasecmp(s + h + 1, name, len - h - 1);
 }
 
-/* What a signature line takes: anything but `name()` names an argument. */
+/* Whether a signature line is a bare name (a value, module or abstract type: `ENV`,
+ * `Lux.Experimental`), as opposed to a call or an operator (`!x`, `a + b`). */
+static bool bare_name(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!(isalnum(c) || c == '_' || c == '.' || c >= 0x80)) return false;
+    }
+    return true;
+}
+
+/* What a signature line takes: anything but `name()` or a bare name names an argument. */
 static void signature_takes(docw_parts *p, const char *s, size_t len)
 {
     const char *open = memchr(s, '(', len);
-    if (!open || open + 1 >= s + len || open[1] != ')') p->takes_args = true;
+    if (!bare_name(s, len) && (!open || open + 1 >= s + len || open[1] != ')')) p->takes_args = true;
     const char *semi = memchr(s, ';', len);
     if (semi) p->takes_kwargs = true;
 }

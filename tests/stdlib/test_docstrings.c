@@ -12,9 +12,10 @@
 #include <string.h>
 
 /* What is wrong with a docstring, or NULL.  Each method's own docstring (the
- * sections `doc` joins with "---") needs a signature and a summary; the
- * whole needs examples. */
-static const char *problem(const char *doc, docw_kind kind)
+ * sections `doc` joins with "---") needs a signature and a summary, and a
+ * Returns section when a docstring is required (functions, types with
+ * constructors, macros); the whole needs examples. */
+static const char *problem(const char *doc, bool required)
 {
     static const char sep[] = "\n\n---\n\n";
     bool examples = false;
@@ -27,7 +28,7 @@ static const char *problem(const char *doc, docw_kind kind)
         if (p.takes_args && !p.arguments) return "no \"# Arguments\" section (the signature takes arguments)";
         if (p.takes_kwargs && !p.kwarguments)
             return "no \"# Keyword Arguments\" section (the signature takes keywords)";
-        if (kind != DOCW_MODULE && kind != DOCW_VALUE && !p.returns) return "no \"# Returns\" section";
+        if (required && !p.returns) return "no \"# Returns\" section";
         examples |= p.examples;
         s = next ? next + sizeof sep - 1 : NULL;
     }
@@ -45,7 +46,7 @@ int main(void)
     for (int i = 0; i < l.n; i++) {
         const docw_entry *e = &l.e[i];
         if (e->alias_of || (!e->required && !e->doc)) continue;
-        const char *why = e->doc ? problem(e->doc, e->kind) : "no docstring";
+        const char *why = e->doc ? problem(e->doc, e->required) : "no docstring";
         if (!tap_ok(!why, "docstring: %s (%s, %s)", e->name, docw_kindname(e->kind), e->lib))
             tap_diag("%s", why);
     }
