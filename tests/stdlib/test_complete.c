@@ -338,6 +338,26 @@ static void deferred(void)
     lx_close(L);
 }
 
+/* Loading Lux for `Lux.` fails when the memory limit leaves no room: nothing is offered, nothing
+ * raised, and the state still runs code. */
+static void failed_load(void)
+{
+    /* how much loading Lux takes, in a state without a limit */
+    lx_State *M = open_state();
+    size_t before = lx_memory_in_use(M);
+    run(M, "using Lux");
+    size_t lux = lx_memory_in_use(M) - before;
+    lx_close(M);
+
+    lx_State *L = open_state();
+    L->limit = lx_memory_in_use(L) + lux / 4; /* opening the libraries needs more than they keep */
+    list l;
+    int n = complete(L, "Lux.Den", 7, 0, &l);
+    tap_ok(n == 0 && L->defer_load == NULL, "a load that runs out of memory offers nothing (%d)", n);
+    tap_ok(lx_dostring(L, "1 + 1", 5, "after") == LX_OK, "and the state still runs code");
+    lx_close(L);
+}
+
 int main(void)
 {
     lx_State *L = open_state();
@@ -353,5 +373,6 @@ int main(void)
     speed(L);
     lx_close(L);
     deferred();
+    failed_load();
     return tap_done();
 }
