@@ -32,6 +32,7 @@ static const module_spec modules[] = {
      {"Experimental", "Training", "LuxCore", "WeightInitializers", "NNlib", NULL}},
     {"Experimental", {"Lux.Experimental", NULL}, {NULL}},
     {"LuxLib", {"NNlib", NULL}, {NULL}},
+    {"LinearAlgebra", {"LinearAlgebra", NULL}, {"BLAS", NULL}},
 };
 
 /* Words the parser knows by their spelling rather than as keyword tokens. */
@@ -326,11 +327,11 @@ int lx_complete(lx_State *L, const char *word, size_t len, int helpmode, lx_Comp
     int count = 0;
     char *buf = NULL;
     size_t longest = 0;
-    if (ok) {
+    if (ok && c.n) {
         qsort(c.items, c.n, sizeof *c.items, cmp_name);
         for (size_t i = 0; i < c.n; i++)
             longest = c.items[i].n > longest ? c.items[i].n : longest;
-        buf = c.n ? malloc(c.head + longest + 1) : NULL;
+        buf = malloc(c.head + longest + 1);
     }
     if (buf) {
         memcpy(buf, word, c.head);

@@ -66,6 +66,8 @@ static const exception global_exceptions[] = {
     {"cor", "Statistics"},
     {"cov", "Statistics"},
     {"middle", "Statistics"},
+    {"get_num_threads", "BLAS"},
+    {"set_num_threads", "BLAS"},
     {"softmax", "NNlib"},
     {"logsoftmax", "NNlib"},
     {"logsumexp", "NNlib"},

@@ -187,7 +187,7 @@ static void modules(lx_State *L)
     expect(L, "Lux.Ex", 0, "Lux.Experimental");
     expect(L, "Lux.Tr", 0, "Lux.Training");
     expect(L, "Lux.tr", 0, "Lux.trainmode Lux.truncated_normal");
-    expect(L, "Lux.se", 0, "Lux.selu Lux.set_num_threads Lux.setup");   /* NNlib's, Lux's, LuxCore's */
+    expect(L, "Lux.se", 0, "Lux.selu Lux.setup");                       /* NNlib's, LuxCore's */
     expect(L, "Lux.glorot", 0, "Lux.glorot_normal Lux.glorot_uniform"); /* WeightInitializers' */
     expect(L, "Lux.fre", 0, "");                                        /* freeze is Lux.Experimental's */
     expect(L, "Lux.Experimental.fre", 0, "Lux.Experimental.freeze");
@@ -206,6 +206,9 @@ static void modules(lx_State *L)
     expect(L, "Base.Lu", 0, "");                        /* modules are not Base's members */
     expect(L, "Base.mu", 0, "Base.muladd");             /* a user's global (mutable_total) is no module's */
     expect(L, "LinearAlgebra.d", 0, "LinearAlgebra.det LinearAlgebra.diag LinearAlgebra.dot");
+    expect(L, "LinearAlgebra.B", 0, "LinearAlgebra.BLAS");
+    expect(L, "LinearAlgebra.BLAS.", 0,
+           "LinearAlgebra.BLAS.get_num_threads LinearAlgebra.BLAS.set_num_threads");
     expect(L, "Zygote.gr", 0, "Zygote.gradient");
     expect(L, "NNlib.sigm", 0, "NNlib.sigmoid NNlib.sigmoid_fast");
     expect(L, "NNlib.softm", 0, "NNlib.softmax");
