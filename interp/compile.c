@@ -2588,6 +2588,7 @@ void lxK_macro_register(lx_State *L, const char *name, lxK_macro fn, const char 
     lxK_macrodef *m = &L->macros[L->nmacros++];
     m->name = NULL;
     m->doc = NULL;
+    m->module = NULL;
     m->fn = fn;
     m->name = lxS_cstr(L, name);
     m->doc = doc ? lxS_cstr(L, doc) : NULL;

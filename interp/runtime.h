@@ -71,6 +71,10 @@ void lxG_defer(lx_State *L, const char *const *names, int n, void (*load)(lx_Sta
 void lxG_load_deferred(lx_State *L); /* runs the deferred loader now, if one is pending */
 lx_Value lxG_get(lx_State *L, const char *name); /* LX_TUNDEF when absent */
 void lxG_set(lx_State *L, const char *name, lx_Value v);
+/* The module tag of the globals a step defines (a library opening): lxG_mark before it,
+ * lxG_tag after it gives each global the step defined its module (see lxG_global). */
+int lxG_mark(lx_State *L);
+void lxG_tag(lx_State *L, int mark, const char *module);
 
 /* ---- errors (error.c) --------------------------------------------------------------------- */
 

@@ -54,6 +54,9 @@ typedef struct {
     bool isconst;
     bool deferred; /* defined by the deferred library: loading it defines this (lxG_defer) */
     lxO_string *doc;
+    /* the module a built-in belongs to ("Lux", "Base": a static string, set as its library
+     * opens, for completion after `Lux.`); NULL for a user's global */
+    const char *module;
 } lxG_global;
 
 /* A call frame on the VM's frame stack.  cl == NULL marks a C built-in,
@@ -124,6 +127,7 @@ typedef struct {
     lxO_string *name;
     lxK_macro fn;
     lxO_string *doc;
+    const char *module; /* as lxG_global's */
 } lxK_macrodef;
 
 struct lx_State {

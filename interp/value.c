@@ -592,3 +592,28 @@ void lxG_set(lx_State *L, const char *name, lx_Value v)
     int i = lxG_index(L, s);
     L->globals[i].v = v;
 }
+
+/* The tag of a global that was undefined at the mark: only defining it during the step makes it
+ * the step's (a user's global that exists already is never retagged). */
+static const char lxG_pending[] = "(pending)";
+
+int lxG_mark(lx_State *L)
+{
+    for (int i = 0; i < L->nglobals; i++) {
+        lxG_global *g = &L->globals[i];
+        if (!g->module && g->v.tag == LX_TUNDEF) g->module = lxG_pending;
+    }
+    return L->nglobals;
+}
+
+void lxG_tag(lx_State *L, int mark, const char *module)
+{
+    for (int i = 0; i < L->nglobals; i++) {
+        lxG_global *g = &L->globals[i];
+        bool defined = g->v.tag != LX_TUNDEF;
+        if (g->module == lxG_pending)
+            g->module = defined ? module : NULL;
+        else if (i >= mark && !g->module && defined)
+            g->module = module;
+    }
+}

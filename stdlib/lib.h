@@ -64,5 +64,7 @@ void lxL_open_test(lx_State *L);
 void lxL_open_help(lx_State *L); /* help.c: help, apropos, the Markdown renderer for the terminal */
 void lxL_open_prelude(lx_State *L);
 void lxL_open_lux(lx_State *L); /* the lx files in stdlib/lux/: the layers and their protocol */
+/* Moves the module tags of the names Julia keeps apart from their library's module (init.c). */
+void lxL_tag_exceptions(lx_State *L);
 
 #endif

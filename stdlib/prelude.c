@@ -28,10 +28,40 @@ void lxL_open_prelude(lx_State *L)
     run(L, &lxL_embedded[0]);
 }
 
+/* The module whose names a file defines (Lux 1.x's layout); files not listed are Lux's. */
+static const struct {
+    const char *file, *module;
+} file_modules[] = {
+    {"initializers.lx", "WeightInitializers"},
+    {"map.lx", "Lux.Experimental"},
+    {"freeze.lx", "Lux.Experimental"},
+    {"debug.lx", "Lux.Experimental"},
+    {"share.lx", "Lux.Experimental"},
+    {"destructure.lx", "Lux.Experimental"},
+    {"spectral.lx", "Lux.Experimental"},
+    {"optimisers.lx", "Optimisers"},
+    {"schedules.lx", "ParameterSchedulers"},
+    {"data.lx", "MLUtils"},
+    {"training.lx", "Training"},
+    {"progress.lx", "ProgressMeter"},
+    {"plots.lx", "UnicodePlots"},
+};
+
+static const char *file_module(const char *file)
+{
+    for (size_t i = 0; i < sizeof file_modules / sizeof file_modules[0]; i++)
+        if (!strcmp(file_modules[i].file, file)) return file_modules[i].module;
+    return "Lux";
+}
+
 static void load_lux(lx_State *L)
 {
-    for (const struct lxL_embedded *e = lxL_embedded + 1; e->name; e++)
+    for (const struct lxL_embedded *e = lxL_embedded + 1; e->name; e++) {
+        int mark = lxG_mark(L);
         run(L, e);
+        lxG_tag(L, mark, file_module(e->name));
+    }
+    lxL_tag_exceptions(L);
 }
 
 static bool ident_byte(unsigned char c)
