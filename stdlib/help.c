@@ -1218,6 +1218,12 @@ static void help_topic(lx_State *L, render *r, const char *t, size_t n)
     lookup lk = find_name(L, t, n);
     const char *word = t;
     size_t wn = n;
+    if (!lk.found && n <= 256 && member_start(L, t, n)) { /* Lux.Nonesuch: a module has no such member */
+        not_found(L, r, t, n);
+        lxW_free(&md);
+        lxW_free(&text);
+        return;
+    }
     if (!lk.found) {
         topic_kind k = parse(L, t, n, &text);
         if (text.len) word = text.s, wn = text.len;
@@ -1290,6 +1296,16 @@ static lx_Value b_help_unprotected(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxO_nothing();
 }
 
+/* "ERROR: message" as the REPL prints an error; a ParseError quotes the topic, so its control
+ * characters (an escape sequence typed or pasted) are shown as `?`. */
+static void error_line(lxW_buf *b, const char *msg, size_t n)
+{
+    lxW_puts(b, "ERROR: ");
+    for (size_t i = 0; i < n; i++)
+        lxW_add(b, (unsigned char)msg[i] < 0x20 && msg[i] != '\n' ? "?" : msg + i, 1);
+    lxW_puts(b, "\n");
+}
+
 static bool fatal(lx_State *L, lx_Value exc)
 {
     return lxO_egal(exc, L->oom) ||
@@ -1303,13 +1319,14 @@ static lx_Value b_help(lx_State *L, lx_Value *a, int n, lx_Value kw)
     lx_Value exc;
     if (lxV_pcall(L, lxG_get(L, "__help"), a, 1, lxO_nothing(), &exc) == LX_OK) return lxO_nothing();
     if (fatal(L, exc)) lxE_throw(L, exc);
-    lxW_buf b;
+    lxW_buf msg, b;
+    lxW_init(L, &msg);
     lxW_init(L, &b);
-    lxW_puts(&b, "ERROR: ");
-    lxW_showerror(&b, exc);
-    lxW_puts(&b, "\n");
+    lxW_showerror(&msg, exc);
+    error_line(&b, msg.s ? msg.s : "", msg.len);
     lxL_iowrite(L, lxG_get(L, "stdout"), b.s, b.len);
     lxW_free(&b);
+    lxW_free(&msg);
     return lxO_nothing();
 }
 
@@ -1392,9 +1409,10 @@ lx_Status lx_help(lx_State *L, const char *t, size_t len)
     lx_Status st = lxD_pcall(L, help_entry, &tp);
     if (st == LX_OK) return st;
     st = lxK_report(L, st);
-    const char *msg = lx_errmsg(L);
-    lxE_write(L, 2, "ERROR: ", 7);
-    lxE_write(L, 2, msg, strlen(msg));
-    lxE_write(L, 2, "\n", 1);
+    lxW_buf b;
+    lxW_init(L, &b);
+    error_line(&b, lx_errmsg(L), strlen(lx_errmsg(L)));
+    lxE_write(L, 2, b.s, b.len);
+    lxW_free(&b);
     return st;
 }
