@@ -13,8 +13,9 @@
 #define MAX_SUGGESTIONS 5
 #define MAX_SEARCH 8
 #define MAX_MENTIONS 10
-#define MAX_EDIT 64    /* longer names are not compared by edit distance */
-#define SHOWN_TOPIC 80 /* bytes of a topic repeated in a message */
+#define MAX_EDIT 64     /* longer names are not compared by edit distance */
+#define SHOWN_TOPIC 80  /* bytes of a topic repeated in a message */
+#define MAX_PARSED 4096 /* a longer topic is not read as an expression */
 
 /* ---- keywords ---------------------------------------------------------------------------------- */
 
@@ -1219,6 +1220,12 @@ static void help_topic(lx_State *L, render *r, const char *t, size_t n)
     const char *word = t;
     size_t wn = n;
     if (!lk.found && n <= 256 && member_start(L, t, n)) { /* Lux.Nonesuch: a module has no such member */
+        not_found(L, r, t, n);
+        lxW_free(&md);
+        lxW_free(&text);
+        return;
+    }
+    if (!lk.found && n > MAX_PARSED) { /* no name is that long, and its parse error would quote it all */
         not_found(L, r, t, n);
         lxW_free(&md);
         lxW_free(&text);
