@@ -1,7 +1,7 @@
 /* base.c — the core library: operators as functions, types and
  * conversions, errors, and the functions the compiler's output calls
  * (ranges, pairs, literals, splats, broadcasting over lists, `using`,
- * docstrings).
+ * docstrings; `doc` and `help` are in help.c).
  */
 #include "lib.h"
 
@@ -579,86 +579,6 @@ static lx_Value b_methods(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxO_obj(l);
 }
 
-/* ---- documentation ---------------------------------------------------------------------------------- */
-
-/* The docstring of a value: a function's (its first docstring, then each
- * method's that differs), a type's, a macro's, a global's. */
-static lx_Value docstring(lx_State *L, lx_Value v)
-{
-    lxW_buf b;
-    lxW_init(L, &b);
-    if (lxO_is(v, LXO_GENERIC) || lxO_is(v, LXO_TYPE)) {
-        lxO_generic *g = lxO_is(v, LXO_GENERIC) ? lxO_as(lxO_generic, v) : NULL;
-        if (lxO_is(v, LXO_TYPE)) {
-            lxO_type *t = lxO_as(lxO_type, v);
-            if (t->doc) lxW_add(&b, t->doc->data, t->doc->len);
-            g = t->ctor;
-        }
-        for (int i = 0; g && i < g->n; i++) {
-            lxO_string *d = g->methods[i].doc;
-            if (!d) continue;
-            bool seen = b.s && strstr(b.s, d->data);
-            if (seen) continue;
-            if (b.len) lxW_puts(&b, "\n\n---\n\n");
-            lxW_add(&b, d->data, d->len);
-        }
-    } else if (lxO_is(v, LXO_MODULE) && lxO_as(lxO_module, v)->doc) {
-        lxW_puts(&b, lxO_as(lxO_module, v)->doc->data);
-    } else if (v.tag == LX_TSYMBOL || lxO_is(v, LXO_STRING)) {
-        const char *name = v.tag == LX_TSYMBOL ? ((lxO_string *)v.v.o)->data : lxO_as(lxO_string, v)->data;
-        const lxK_macrodef *m = name[0] == '@' ? lxK_macro_find(L, name + 1) : NULL;
-        if (m && m->doc)
-            lxW_puts(&b, m->doc->data);
-        else {
-            lxO_string *s = lxS_cstr(L, name);
-            lxG_get(L, name); /* a name of the deferred library loads it */
-            if (s->gidx >= 0) {
-                lxG_global *gl = &L->globals[s->gidx];
-                if (gl->doc)
-                    lxW_puts(&b, gl->doc->data);
-                else if (gl->v.tag != LX_TUNDEF) {
-                    lxW_free(&b);
-                    return docstring(L, gl->v);
-                }
-            }
-        }
-    }
-    if (!b.len) {
-        lxW_free(&b);
-        return lxO_nothing();
-    }
-    lx_Value r = lxO_str(L, b.s, b.len);
-    lxW_free(&b);
-    return r;
-}
-
-static lx_Value b_doc(lx_State *L, lx_Value *a, int n, lx_Value kw)
-{
-    lx_Value d = docstring(L, a[0]);
-    if (d.tag == LX_TNOTHING && !lxO_is(a[0], LXO_GENERIC) && !lxO_is(a[0], LXO_TYPE) &&
-        a[0].tag != LX_TSYMBOL && !lxO_is(a[0], LXO_STRING))
-        d = docstring(L, lxO_obj(lxT_typeof(L, a[0]))); /* a value: its type's docstring */
-    return d;
-}
-
-static lx_Value b_help(lx_State *L, lx_Value *a, int n, lx_Value kw)
-{
-    lx_Value d = b_doc(L, a, n, kw);
-    lxW_buf b;
-    lxW_init(L, &b);
-    if (d.tag == LX_TNOTHING) {
-        lxW_puts(&b, "No documentation found for ");
-        lxL_printvalue(L, &b, a[0], true);
-        lxW_puts(&b, ".\n");
-    } else {
-        lxW_add(&b, lxO_as(lxO_string, d)->data, lxO_as(lxO_string, d)->len);
-        lxW_puts(&b, "\n");
-    }
-    lxL_iowrite(L, lxG_get(L, "stdout"), b.s, b.len);
-    lxW_free(&b);
-    return lxO_nothing();
-}
-
 struct source_text {
     const char *buf;
     size_t n;
@@ -967,14 +887,6 @@ static const lxL_Reg base_lib[] = {
      "function, or a type (its constructor's methods).\n\n# Returns\nA List of Strings, one signature per "
      "method (empty for other values).\n\n# Examples\n```\nlx> g(x::Int) = 1; g(x::String) = 2;\n\nlx> "
      "length(methods(g))\n2\n```"},
-    {"doc", "(x)", b_doc,
-     "    doc(x)\n\nThe docstring of a function, type, macro (as `Symbol(\"@show\")`) or value's type, as a "
-     "String (nothing when there is none).\n\n# Examples\n```\nlx> startswith(doc(length), \"    "
-     "length\")\ntrue\n```"},
-    {"help", "(x)", b_help,
-     "    help(x)\n\nPrints the docstring of x, as `?x` does at the prompt (`No documentation found` when "
-     "there is none).\n\n# Examples\n```\nlx> help(\"no_such_name\")\nNo documentation found for "
-     "\"no_such_name\".\n```"},
     {NULL, NULL, NULL, NULL}};
 
 static void set_const(lx_State *L, const char *name, lx_Value v)
