@@ -696,7 +696,8 @@ static lx_Value t_ifelse(lx_State *L, lx_Value *a, int n, lx_Value kw)
 #define MATHDOC(name, what)                                                                                  \
     "    " name "(x::Tensor)\n\n" what " of a 0-d tensor (a scalar inside `gradient`); `" name               \
     ".(x)` applies "                                                                                         \
-    "it to each element of any tensor."
+    "it to each element of any tensor.\n\n# Arguments\n- `x`: a 0-d tensor (use `" name ".(x)` for "         \
+    "larger ones).\n\n# Returns\nA 0-d tensor of the result, tracked when x is."
 
 static const lxL_Reg arith_lib[] = {
     {"+", "(x::Tensor, y::Tensor)", t_add,

@@ -521,7 +521,10 @@ static const lxL_Reg bcast_lib[] = {
      "`ifelse` and conversions such as `Float64.(x)` run as tensor ops. Any other function runs once on the "
      "whole tensors, its `*`, `/`, `^` and scalar math acting elementwise, so it is fast and differentiable; "
      "when it does something with no elementwise meaning (an `if` on a value, indexing, a reduction) "
-     "broadcast calls it per element instead, which `gradient` cannot differentiate: use `ifelse` there." EX(
+     "broadcast calls it per element instead, which `gradient` cannot differentiate: use `ifelse` there."
+     "\n\n# Arguments\n- `f`: the function applied elementwise.\n- `xs`: tensors, numbers, Lists or Ranges "
+     "(at least one tensor for this method).\n\n# Returns\nA new tensor of the arguments' common size, in "
+     "the element type f gives." EX(
          "lx> f(x) = 2x^2 + 1;\n\nlx> f.([1.0, 2.0])\n2-element Tensor{Float32, 1}:\n 3.0\n 9.0\n\nlx> [1, "
          "2, "
          "3] .+ [10 20]\n3×2 Tensor{Int64, 2}:\n 11  21\n 12  22\n 13  23\n")},
@@ -529,9 +532,10 @@ static const lxL_Reg bcast_lib[] = {
      "    broadcast!(f, dest::Tensor, xs...)\n    dest .= expr\n\n`broadcast(f, xs...)` written into the "
      "tensor "
      "dest (converted to its element type, broadcast to its size); returns dest. A tensor that `gradient` "
-     "tracks cannot be written into." EX(
-         "lx> x = zeros(3); x .= [1, 2, 3] .* 2; x\n3-element Tensor{Float32, "
-         "1}:\n 2.0\n 4.0\n 6.0\n")},
+     "tracks cannot be written into.\n\n# Arguments\n- `f`: the function applied elementwise.\n- `dest`: "
+     "the tensor written into.\n- `xs`: tensors, numbers, Lists or Ranges broadcast to dest's size.\n\n"
+     "# Returns\ndest, overwritten." EX("lx> x = zeros(3); x .= [1, 2, 3] .* 2; x\n3-element Tensor{Float32, "
+                                        "1}:\n 2.0\n 4.0\n 6.0\n")},
     {NULL, NULL, NULL, NULL}};
 
 void lxL_open_tensor_bcast(lx_State *L)
