@@ -31,10 +31,13 @@ repl_mode keys_mode(void)
     return mode;
 }
 
+/* Redraws the line under the prompt of the new mode. */
 static void show_prompt(void)
 {
+    rl_clear_visible_line();
     rl_set_prompt(keys_prompt());
-    rl_forced_update_display();
+    rl_on_new_line();
+    rl_redisplay();
 }
 
 void keys_set_mode(repl_mode m)
@@ -133,12 +136,32 @@ static char **match_list(candidates *c)
     return c->v;
 }
 
+/* Whether the cursor is inside a string literal: an odd number of unescaped `"` before it. */
+static bool in_string(void)
+{
+    bool in = false;
+    for (int i = 0; i < rl_point && rl_line_buffer[i]; i++) {
+        if (rl_line_buffer[i] == '\\' && in)
+            i++;
+        else if (rl_line_buffer[i] == '"')
+            in = !in;
+    }
+    return in;
+}
+
+/* Inside a string a word is a file name: only the quote starts it (`/` and `-` are no breaks there). */
+static char *word_breaks(void)
+{
+    static char names[] = " \t\n\"\\'`$><=;|&{(,)}[]+-*/%^~:?", path[] = "\"";
+    return in_string() ? path : names;
+}
+
 static char **complete(const char *text, int start, int end)
 {
     (void)start;
     (void)end;
     rl_attempted_completion_over = 1; /* never readline's own file names outside a string */
-    if (rl_completion_quote_character == '"') {
+    if (in_string()) {
         rl_completion_append_character = '\0';
         return rl_completion_matches(text, rl_filename_completion_function);
     }
@@ -154,8 +177,11 @@ void keys_install(lx_State *L)
     rl_readline_name = "lx"; /* `$if lx` in ~/.inputrc */
     rl_attempted_completion_function = complete;
     /* `.`, `@`, `_` and `!` belong to words: ps.layer_1, @debug_mode, update! */
-    rl_completer_word_break_characters = " \t\n\"\\'`$><=;|&{(,)}[]+-*/%^~:?";
+    rl_completion_word_break_hook = word_breaks;
     rl_completer_quote_characters = "\"";
+    /* readline binds the terminal's erase character to its own rubout each time it takes the
+     * terminal; the emacs keys it would bind (DEL, ^U, ^W) do the same things anyway */
+    rl_variable_bind("bind-tty-special-chars", "off");
     rl_bind_key('?', key_question);
     rl_bind_key(127, key_backspace);
     rl_bind_key('\b', key_backspace);
