@@ -275,7 +275,8 @@ $out = wait_for(qr/sq \(generic function with 1 method\)[\s\S]*\nlx>\s*\z/, $fro
 ok(defined $out, 'the recalled multi-line definition runs as one input', $out // screen());
 $out = enter('sq(8)');
 ok($out =~ /^64$/m, 'and defines the function again', $out);
-$out = enter('exit(3)');
+type_text('exit(3)');
+press('Enter');
 ok(wait_exit() == 3, 'exit(3) ends the session with status 3');
 
 # ---- colour --------------------------------------------------------------------------------
