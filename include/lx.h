@@ -89,7 +89,10 @@ int lx_getcolor(const lx_State *L);
 /* Prints the help for what was typed after `?` at the prompt (a name, a
  * qualified name such as `Lux.Dense`, a macro such as `@debug_mode`, a
  * keyword, an operator, a call or a value), rendered for the terminal; an
- * unknown name lists the closest names and the docstrings that mention it. */
+ * unknown name lists the closest names and the docstrings that mention it
+ * (and is LX_OK).  A topic that does not parse (LX_ERRSYNTAX) or whose value
+ * cannot be computed (LX_ERRRUN, LX_ERRINTERRUPT …) is reported by lx_help
+ * itself, as `ERROR: …` on stderr, and lx_errmsg has the message. */
 lx_Status lx_help(lx_State *L, const char *topic, size_t len);
 
 /* Receives one completion candidate: the whole text that replaces the word. */

@@ -186,7 +186,8 @@ static int take_line(lx_State *L, char *line, const repl_options *opt, bool *qui
     lx_Status st = run(L, input, input_len, help);
     drop_input();
     int status = 0;
-    if (st != LX_OK) status = repl_report(L, st, opt->color);
+    if (st != LX_OK && (!help || st == LX_EXIT))
+        status = repl_report(L, st, opt->color); /* lx_help reports its own */
     if (st == LX_EXIT) {
         *quit = true;
         return status;

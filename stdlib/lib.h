@@ -61,7 +61,18 @@ void lxL_open_collections(lx_State *L);
 void lxL_open_io(lx_State *L);
 void lxL_open_macros(lx_State *L);
 void lxL_open_test(lx_State *L);
-void lxL_open_help(lx_State *L); /* help.c: help, apropos, the Markdown renderer for the terminal */
+void lxL_open_help(lx_State *L); /* help.c: doc, help, apropos, lx_help */
+
+/* markdown.c: Markdown rendered for a terminal into out, lines at most width columns, with bold and
+ * colours when color; indent: the left margin. */
+typedef struct {
+    lxW_buf *out;
+    int width;
+    bool color;
+} lxL_render;
+void lxL_markdown(lxL_render *r, const char *s, size_t n, int indent);
+/* One paragraph's words, filled into lines from column indent. */
+void lxL_fill(lxL_render *r, const char *s, size_t n, int indent);
 void lxL_open_prelude(lx_State *L);
 void lxL_open_lux(lx_State *L); /* the lx files in stdlib/lux/: the layers and their protocol */
 /* Moves the module tags of the names Julia keeps apart from their library's module (init.c). */
