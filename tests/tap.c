@@ -192,3 +192,15 @@ void *tap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     }
     return realloc(ptr, nsize);
 }
+
+void tap_text_add(tap_text *t, const char *s, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->s = realloc(t->s, t->cap);
+        if (!t->s) abort();
+    }
+    memcpy(t->s + t->len, s, n);
+    t->len += n;
+    t->s[t->len] = '\0';
+}

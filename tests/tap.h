@@ -33,6 +33,14 @@ typedef nn_status (*tap_fn)(nn_ctx *ctx, nn_tensor *const *in, nn_tensor **out, 
 bool tap_gradcheck(nn_ctx *ctx, tap_fn f, int n, nn_tensor *const *in, void *ud, double tol,
                    const char *name);
 
+/* Text a test collects (a host writer's output, an expected block): kept
+ * NUL-terminated, grown as needed; abort()s when memory runs out. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+} tap_text;
+void tap_text_add(tap_text *t, const char *s, size_t n);
+
 /* The C library's realloc/free as a realloc-style allocator hook (lx_Alloc,
  * lxX_alloc), for tests that need a plain one. */
 void *tap_alloc(void *ud, void *ptr, size_t osize, size_t nsize);

@@ -21,33 +21,18 @@
 
 #define DOCTEST_SECONDS 20 /* per docstring: a runaway example is interrupted */
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-} text;
-
-static void add(text *t, const char *s, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        t->cap = (t->len + n + 1) * 2;
-        t->s = realloc(t->s, t->cap);
-        if (!t->s) abort();
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
+typedef tap_text text;
 
 static void adds(text *t, const char *s)
 {
-    add(t, s, strlen(s));
+    tap_text_add(t, s, strlen(s));
 }
 
 /* Everything the state prints, stdout and stderr in order. */
 static void capture(void *ud, int stream, const char *s, size_t n)
 {
     (void)stream;
-    add(ud, s, n);
+    tap_text_add(ud, s, n);
 }
 
 static lx_State *running;
@@ -90,7 +75,7 @@ static void report_lines(text *r, const char *prefix, const char *s, size_t n)
         const char *nl = memchr(s + i, '\n', n - i);
         size_t e = nl ? (size_t)(nl - s) : n;
         adds(r, prefix);
-        add(r, s + i, e - i);
+        tap_text_add(r, s + i, e - i);
         adds(r, "\n");
         i = e + 1;
     }
@@ -216,8 +201,8 @@ static int run_examples(session *S, const char *doc, size_t n, text *report)
         if (skip) continue;
         if (prompt) {
             code->len = want->len = 0;
-            add(code, line + 4, len - 4);
-            add(want, "", 0);
+            tap_text_add(code, line + 4, len - 4);
+            tap_text_add(want, "", 0);
             /* continuation: lines indented 6 spaces, or more while incomplete */
             for (;;) {
                 lines peek = ls;
@@ -226,8 +211,8 @@ static int run_examples(session *S, const char *doc, size_t n, text *report)
                 if (!next_line(&peek, &nl, &nlen) || starts(nl, nlen, "```")) break;
                 bool indented = starts(nl, nlen, "      ");
                 if (!indented && !lx_incomplete(L, code->s, code->len)) break;
-                add(code, "\n", 1);
-                add(code, indented ? nl + 6 : nl, indented ? nlen - 6 : nlen);
+                tap_text_add(code, "\n", 1);
+                tap_text_add(code, indented ? nl + 6 : nl, indented ? nlen - 6 : nlen);
                 ls = peek;
             }
             have = collecting = true;
@@ -238,8 +223,8 @@ static int run_examples(session *S, const char *doc, size_t n, text *report)
         if (blank(line, len))
             collecting = false;
         else {
-            add(want, line, len);
-            add(want, "\n", 1);
+            tap_text_add(want, line, len);
+            tap_text_add(want, "\n", 1);
         }
     }
     if (have) failed |= !run_example(L, &S->out, code->s, code->len, want, report);
@@ -267,7 +252,7 @@ static void doctest_file(const char *path)
     char buf[65536];
     size_t k;
     while (f && (k = fread(buf, 1, sizeof buf, f)) > 0)
-        add(&src, buf, k);
+        tap_text_add(&src, buf, k);
     if (!tap_ok(f != NULL, "%s can be read", path)) return;
     fclose(f);
     session S;

@@ -10,36 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char *s;
-    size_t len, cap;
-} text;
+typedef tap_text text;
 
 static text out, err;
-
-static void add(text *t, const char *s, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        t->cap = (t->len + n + 1) * 2;
-        t->s = realloc(t->s, t->cap);
-        if (!t->s) abort();
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = '\0';
-}
 
 static void writer(void *ud, int stream, const char *s, size_t n)
 {
     (void)ud;
-    add(stream == 2 ? &err : &out, s, n);
+    tap_text_add(stream == 2 ? &err : &out, s, n);
 }
 
 static void clear(void)
 {
     out.len = err.len = 0;
-    add(&out, "", 0);
-    add(&err, "", 0);
+    tap_text_add(&out, "", 0);
+    tap_text_add(&err, "", 0);
 }
 
 /* lx_help on a C string; the output is in out (stdout) and err (stderr). */
@@ -117,14 +102,14 @@ static bool examples_pass(lx_State *L, const char *doc, const char *name)
             infence = !infence;
         } else if (infence && len >= 4 && !memcmp(p, "lx> ", 4)) {
             code.len = want.len = 0;
-            add(&code, p + 4, len - 4);
-            add(&want, "", 0);
+            tap_text_add(&code, p + 4, len - 4);
+            tap_text_add(&want, "", 0);
             for (;;) { /* continuation lines, indented 6 */
                 const char *q = next, *qn = strchr(q, '\n');
                 size_t ql = qn ? (size_t)(qn - q) : strlen(q);
                 if (ql < 6 || memcmp(q, "      ", 6)) break;
-                add(&code, "\n", 1);
-                add(&code, q + 6, ql - 6);
+                tap_text_add(&code, "\n", 1);
+                tap_text_add(&code, q + 6, ql - 6);
                 next = qn ? qn + 1 : q + ql;
             }
             for (;;) { /* the output, up to a blank line, the next input or the fence */
@@ -132,14 +117,14 @@ static bool examples_pass(lx_State *L, const char *doc, const char *name)
                 size_t ql = qn ? (size_t)(qn - q) : strlen(q);
                 if (!*q || !ql || !memcmp(q, "lx> ", ql < 4 ? ql : 4) || !memcmp(q, "```", ql < 3 ? ql : 3))
                     break;
-                add(&want, q, ql);
-                add(&want, "\n", 1);
+                tap_text_add(&want, q, ql);
+                tap_text_add(&want, "\n", 1);
                 next = qn ? qn + 1 : q + ql;
             }
             clear();
             if (lx_doline(L, code.s, code.len, "doctest", 1) != LX_OK) {
-                add(&out, "ERROR: ", 7);
-                add(&out, lx_errmsg(L), strlen(lx_errmsg(L)));
+                tap_text_add(&out, "ERROR: ", 7);
+                tap_text_add(&out, lx_errmsg(L), strlen(lx_errmsg(L)));
             }
             trim_lines(&out);
             trim_lines(&want);
