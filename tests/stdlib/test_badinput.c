@@ -404,6 +404,26 @@ int main(void)
         free_leftovers();
     }
 
+    /* exit(code): LX_EXIT with the code, past every catch and finally, and the state goes on */
+    L = open_state(0);
+    if (L) {
+        st = runs(L, "fin = 0; caught = 0; try exit(3) catch; caught = 1 finally fin = 1 end; fin = 2");
+        check(st == LX_EXIT && lx_exitcode(L) == 3, "exit(3) is LX_EXIT with code 3 (status %d, code %d)", st,
+              lx_exitcode(L));
+        check(runs(L, "fin == 0 && caught == 0 || error()") == LX_OK,
+              "no catch stops exit and no finally runs, as in Julia");
+        st = runs(L, "f() = exit(); try f() catch end");
+        check(st == LX_EXIT && lx_exitcode(L) == 0, "exit() from inside a function is LX_EXIT with code 0");
+        check(still_works(L), "the state works after an exit");
+        st = runs(L, "r = try 1 catch; 2 end; try error(\"x\") catch; 5 end");
+        check(st == LX_OK, "after an exit, try/catch catches again (status %d)", st);
+        st = runs(L, "exit(256)");
+        check(st == LX_ERRRUN && has_all(lx_errmsg(L), "ArgumentError", "0:255", "256", NULL),
+              "exit(256) is an ArgumentError naming the range: %s", flat(lx_errmsg(L)));
+        lx_close(L);
+        free_leftovers();
+    }
+
     /* inputs that crashed the compiler: each in a child process */
     in_child("let 4 end", LX_ERRSYNTAX, "`let 4 end` (a let binding that is not a name) is a syntax error");
     in_child("x = let 4 end", LX_ERRSYNTAX, "`x = let 4 end` is a syntax error");
