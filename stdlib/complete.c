@@ -106,7 +106,7 @@ static bool is_ident(const char *s, size_t n)
 
 static bool is_module(lx_Value v)
 {
-    return v.tag == LX_TOBJECT && v.v.o->kind == LXO_MODULE;
+    return lxO_is(v, LXO_MODULE);
 }
 
 /* ---- what is offered --------------------------------------------------------------------- */

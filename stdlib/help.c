@@ -6,6 +6,7 @@
 #include "lib.h"
 #include "parse.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -296,18 +297,13 @@ static void each_name(lx_State *L, name_fn fn, void *ud)
         }
 }
 
-static unsigned char lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
 /* Where needle occurs in haystack, ignoring ASCII case, or NULL. */
 static const char *ci_find(const char *h, size_t hn, const char *nd, size_t nn)
 {
     if (!nn) return h;
     for (size_t i = 0; i + nn <= hn; i++) {
         size_t k = 0;
-        while (k < nn && lower((unsigned char)h[i + k]) == lower((unsigned char)nd[k]))
+        while (k < nn && tolower((unsigned char)h[i + k]) == tolower((unsigned char)nd[k]))
             k++;
         if (k == nn) return h + i;
     }
@@ -324,12 +320,12 @@ static int edit_distance(const char *a, size_t n, const char *b, size_t m)
     for (size_t i = 1; i <= n; i++) {
         cur[0] = (int)i;
         for (size_t j = 1; j <= m; j++) {
-            unsigned char x = lower((unsigned char)a[i - 1]), y = lower((unsigned char)b[j - 1]);
+            unsigned char x = tolower((unsigned char)a[i - 1]), y = tolower((unsigned char)b[j - 1]);
             int d = prev[j - 1] + (x != y);
             if (prev[j] + 1 < d) d = prev[j] + 1;
             if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && x == lower((unsigned char)b[j - 2]) &&
-                lower((unsigned char)a[i - 2]) == y && pp[j - 2] + 1 < d)
+            if (i > 1 && j > 1 && x == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == y && pp[j - 2] + 1 < d)
                 d = pp[j - 2] + 1;
             cur[j] = d;
         }
@@ -999,12 +995,8 @@ static const lxL_Reg help_lib[] = {
 void lxL_open_help(lx_State *L)
 {
     lxL_register(L, help_lib);
-    for (size_t i = 0; i < sizeof module_docs / sizeof module_docs[0]; i++) {
-        lxG_global *g = global_of(L, module_docs[i].name, strlen(module_docs[i].name));
-        if (!g || !lxO_is(g->v, LXO_MODULE)) continue;
-        lxO_as(lxO_module, g->v)->doc = lxS_cstr(L, module_docs[i].doc);
-        g->doc = lxO_as(lxO_module, g->v)->doc;
-    }
+    for (size_t i = 0; i < sizeof module_docs / sizeof module_docs[0]; i++)
+        lxL_setdoc(L, module_docs[i].name, module_docs[i].doc); /* the modules base.c made */
 }
 
 typedef struct {

@@ -93,8 +93,7 @@ sub press { tmux('send-keys', '-t', 'lx', @_) }
 
 # Types a line and waits for the next `lx> ` prompt; returns the text it printed.
 sub enter {
-    my ($text, $prompt) = @_;
-    $prompt //= qr/^lx>\s*\z/m;
+    my ($text) = @_;
     my $from = mark();
     type_text($text) if length $text;
     press('Enter');
