@@ -2,14 +2,22 @@
  * and lualib.h together are for Lua).  Every call is protected and returns a
  * status; nothing exits, and two states never see each other.
  *
- * This part: states, allocation and output hooks, limits, running code,
- * errors and interrupts.  Values, C functions and C layers come with the
- * embedding issue.
+ * Sections: states (allocation and output hooks, limits, the libraries a
+ * state opens), running code, errors and interrupts, values on the state's
+ * stack, references, calls, C functions, C layers, and what the REPL uses.
+ *
+ * Values travel through a stack per state, as in Lua: push functions put a
+ * value on top, index 1 is the bottom, -1 the top.  Inside a C function the
+ * stack holds only that call's arguments (1 .. lx_gettop) and what the
+ * function pushes.  A value on the stack, or held by a reference, stays
+ * alive; anything read from it (a string's bytes, a tensor's data) is valid
+ * while it does.
  */
 #ifndef LX_H
 #define LX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,6 +41,9 @@ typedef struct {
     size_t memory_limit; /* bytes lx may hold through alloc; 0: none */
     lx_Writer writer;    /* NULL: the C library's stdout and stderr */
     void *writer_ud;
+    /* VM instructions one run (lx_dostring, lx_dofile, lx_call, ...) may
+     * execute before it stops with an error status; 0: none */
+    uint64_t instruction_limit;
 } lx_Config;
 
 typedef enum {
@@ -41,7 +52,8 @@ typedef enum {
     LX_ERRSYNTAX, /* a ParseError */
     LX_ERRMEM,    /* OutOfMemoryError */
     LX_ERRINTERRUPT,
-    LX_EXIT /* the code called exit(code): lx_exitcode gives the code */
+    LX_EXIT,    /* the code called exit(code): lx_exitcode gives the code */
+    LX_ERRLIMIT /* the run reached the state's instruction limit */
 } lx_Status;
 
 /* A new state, or NULL when even that much memory is not to be had. */
@@ -51,8 +63,30 @@ void lx_close(lx_State *L);
 size_t lx_memory_in_use(const lx_State *L);
 
 /* Opens the standard libraries (the built-ins, the modules lx knows and
- * the prelude) in a state made by lx_open. */
+ * the prelude) in a state made by lx_open, with every access granted. */
 lx_Status lx_openlibs(lx_State *L);
+
+/* What a state's code may reach outside itself.  Without LX_LIB_FILES, every
+ * built-in that opens, reads, writes, lists or removes a file (open, read,
+ * readdir, save, load, read_npy, the data set loaders, ...) raises an
+ * error saying the state has no file access; without LX_LIB_ENV, ENV and the
+ * process's environment; without LX_LIB_INCLUDE, include.  The language, the
+ * tensors, the layers and training are always there. */
+enum {
+    LX_LIB_FILES = 1u << 0,
+    LX_LIB_ENV = 1u << 1,
+    LX_LIB_INCLUDE = 1u << 2,
+    LX_LIB_ALL = LX_LIB_FILES | LX_LIB_ENV | LX_LIB_INCLUDE,
+    LX_LIB_SAFE = 0 /* for untrusted code */
+};
+/* lx_openlibs with only the access in `grant` (LX_LIB_ flags). */
+lx_Status lx_openselectedlibs(lx_State *L, unsigned grant);
+
+/* Sets the instruction limit (0: none) for the runs that follow. */
+void lx_setinstructionlimit(lx_State *L, uint64_t n);
+/* Sets the memory limit in bytes (0: none); a state already above it keeps
+ * what it holds and fails its next allocation. */
+void lx_setmemorylimit(lx_State *L, size_t bytes);
 
 /* Runs source code (chunk names it in messages and stack traces). */
 lx_Status lx_dostring(lx_State *L, const char *src, size_t len, const char *chunk);
@@ -78,6 +112,173 @@ void lx_interrupt(lx_State *L);
 
 /* Sets the global ARGS (the script's arguments) and PROGRAM_FILE. */
 lx_Status lx_setargs(lx_State *L, const char *program, int argc, const char *const *argv);
+
+/* ---- values on the stack ---- */
+
+typedef enum {
+    LX_VNONE = -1, /* an index with no value */
+    LX_VNOTHING,
+    LX_VBOOL,
+    LX_VINT,   /* Int64 (and Int32) */
+    LX_VFLOAT, /* Float64 or Float32 */
+    LX_VSTRING,
+    LX_VSYMBOL,
+    LX_VTUPLE,
+    LX_VNAMEDTUPLE,
+    LX_VTENSOR,
+    LX_VFUNCTION, /* a function, a C function, a type or a layer (anything callable) */
+    LX_VOTHER     /* a struct, a Dict, a list, a module, ... */
+} lx_Type;
+
+/* Element types of tensors. */
+typedef enum { LX_FLOAT32, LX_FLOAT64, LX_INT32, LX_INT64, LX_BOOL } lx_DType;
+
+#define LX_MAX_DIMS 16
+
+/* Index of the top value (the count of values in the current frame). */
+int lx_gettop(const lx_State *L);
+/* Pops to idx values (idx <= lx_gettop; a negative idx counts from the top). */
+void lx_settop(lx_State *L, int idx);
+#define lx_pop(L, n) lx_settop(L, -(n)-1)
+/* Pushes a copy of the value at idx. */
+lx_Status lx_pushvalue(lx_State *L, int idx);
+
+lx_Type lx_type(const lx_State *L, int idx);
+/* The lx type's name of the value at idx ("Float32", "Dense", "Tuple"),
+ * or "none" for an index with no value. */
+const char *lx_typename(lx_State *L, int idx);
+
+/* Pushing can fail only for memory (LX_ERRMEM, with lx_errmsg set). */
+lx_Status lx_pushnothing(lx_State *L);
+lx_Status lx_pushbool(lx_State *L, int b);
+lx_Status lx_pushint(lx_State *L, int64_t n);
+lx_Status lx_pushfloat(lx_State *L, double x); /* a Float64 */
+lx_Status lx_pushfloat32(lx_State *L, float x);
+lx_Status lx_pushstring(lx_State *L, const char *s, size_t len); /* copies; need not end in 0 */
+lx_Status lx_pushsymbol(lx_State *L, const char *name);
+/* Pops n values and pushes the tuple of them (the deepest first). */
+lx_Status lx_maketuple(lx_State *L, int n);
+/* Pops n values and pushes the named tuple (names[0] = deepest, ...). */
+lx_Status lx_makenamedtuple(lx_State *L, int n, const char *const *names);
+
+/* Reading values: *ok (may be NULL) says whether the value had the type. */
+int lx_tobool(lx_State *L, int idx, int *ok);
+int64_t lx_toint(lx_State *L, int idx, int *ok);   /* an integer, or a float with an integer value */
+double lx_tonumber(lx_State *L, int idx, int *ok); /* any real number */
+/* A String's (or a Symbol's) bytes, 0-terminated, or NULL. */
+const char *lx_tostring(lx_State *L, int idx, size_t *len);
+
+/* Elements of tuples and named tuples (and fields of structs). */
+/* The number of elements (of a tuple, named tuple, list or string), or -1. */
+int64_t lx_len(lx_State *L, int idx);
+/* Pushes element i (1-based) of a tuple, named tuple or list. */
+lx_Status lx_getindex(lx_State *L, int idx, int64_t i);
+/* Pushes the field `name` of a named tuple or struct (ps.layer_1). */
+lx_Status lx_getfield(lx_State *L, int idx, const char *name);
+/* The name of field i (1-based) of a named tuple or struct, or NULL. */
+const char *lx_fieldname(lx_State *L, int idx, int64_t i);
+
+/* Globals: pushes the value of a global (an UndefVarError status when it has
+ * none); pops the top into a global. */
+lx_Status lx_getglobal(lx_State *L, const char *name);
+lx_Status lx_setglobal(lx_State *L, const char *name);
+
+/* ---- tensors ---- */
+
+/* Called once lx no longer uses a borrowed buffer (the last tensor viewing
+ * it died, or lx_close). */
+typedef void (*lx_Release)(void *ud, void *data);
+
+/* Pushes a tensor of shape[0] x ... x shape[ndim-1] made from a host buffer
+ * in lx's order (column-major: the first index varies fastest).  Copies the
+ * elements (data NULL: zeros). */
+lx_Status lx_pushtensor(lx_State *L, lx_DType dtype, int ndim, const int64_t *shape, const void *data);
+/* The same without a copy: the tensor uses data in place (writes in lx show
+ * in the host's buffer) until release(ud, data) says lx is done with it
+ * (release may be NULL).  data must be aligned for its dtype and stay valid
+ * until then.  On failure release is called at once. */
+lx_Status lx_pushtensor_borrow(lx_State *L, lx_DType dtype, int ndim, const int64_t *shape, void *data,
+                               lx_Release release, void *ud);
+
+typedef struct {
+    lx_DType dtype;
+    int ndim;
+    int64_t shape[LX_MAX_DIMS];
+    int64_t numel;
+    void *data; /* numel elements, column-major, no copy: valid while the value lives */
+} lx_Tensor;
+/* Whether the value at idx is a tensor in CPU memory; if so fills *t. */
+int lx_totensor(lx_State *L, int idx, lx_Tensor *t);
+
+/* ---- references: values the host keeps across calls ---- */
+
+/* Pops the top value and returns a handle (> 0) that keeps it alive, or 0
+ * when out of memory (the value is popped either way). */
+int lx_ref(lx_State *L);
+/* Pushes the value of a handle (LX_ERRRUN for a handle that is not live). */
+lx_Status lx_getref(lx_State *L, int ref);
+void lx_unref(lx_State *L, int ref);
+
+/* ---- calls ---- */
+
+/* Calls the function at -(nargs+1) with the nargs values above it (Julia's
+ * dispatch picks the method); pops them all and pushes the result.  On an
+ * error pushes nothing: lx_errmsg and lx_traceback tell. */
+lx_Status lx_call(lx_State *L, int nargs);
+/* The same with keyword arguments: a named tuple on top, above the nargs
+ * positional arguments (f(x; dims = 1)). */
+lx_Status lx_callkw(lx_State *L, int nargs);
+
+/* ---- C functions ---- */
+
+/* A function written in C: its arguments are at 1 .. lx_gettop(L); it pushes
+ * its result and returns 1, or returns 0 for `nothing`.  ud is the pointer
+ * given at registration. */
+typedef int (*lx_CFunction)(lx_State *L, void *ud);
+
+/* Adds fn as a method of the global function `name` (made if new).  sig is
+ * the method's signature as lx writes it, "(x::Tensor, n::Integer)" or
+ * "(a, b)", which gives its arity and the types it dispatches on (NULL: any
+ * one argument); doc is its docstring (Markdown, shown by `?name`; may be NULL).
+ * Keyword arguments in sig ("(x; scale = 1.0)") arrive in the named tuple
+ * lx_kwargs pushes. */
+lx_Status lx_register(lx_State *L, const char *name, const char *sig, lx_CFunction fn, void *ud,
+                      const char *doc);
+/* Inside a C function: pushes the call's keywords (a named tuple, empty when none). */
+lx_Status lx_kwargs(lx_State *L);
+/* Inside a C function: raises an lx exception of the named type
+ * ("ArgumentError", "DimensionMismatch", ...; NULL: ErrorException) with a
+ * printf-style message.  Does not return. */
+int lx_error(lx_State *L, const char *type, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((noreturn, format(printf, 3, 4)))
+#endif
+    ;
+
+/* ---- C layers ---- */
+
+/* A Lux layer type written in C.  `HostScale(args...; kw...)` makes a layer
+ * whose fields are the constructor's (from sig); it works inside Chain and
+ * with setup, apply, gradient and the training API.  Each callback finds
+ * its arguments on the stack and pushes its results:
+ *   init:     1 layer, 2 rng                  -> the parameters (a named tuple of tensors)
+ *   states:   1 layer, 2 rng                  -> the states (NULL: an empty named tuple)
+ *   apply:    1 layer, 2 x, 3 ps, 4 st        -> y (the states pass through unchanged)
+ *   backward: 1 layer, 2 x, 3 ps, 4 st, 5 dy  -> dx, then dps (a named tuple like ps)
+ * Under gradient, apply sees plain tensors and backward supplies the
+ * gradients; with backward NULL, apply must compute y with lx calls (which
+ * are differentiated as usual).  Callbacks return 0 (or raise lx_error). */
+typedef struct {
+    const char *name; /* the type, a valid lx name */
+    const char *sig;  /* the constructor, "(in_dims::Integer, out_dims::Integer; scale = 1.0)" */
+    const char *doc;
+    int (*init)(lx_State *L, void *ud);
+    int (*states)(lx_State *L, void *ud);
+    int (*apply)(lx_State *L, void *ud);
+    int (*backward)(lx_State *L, void *ud);
+    void *ud;
+} lx_Layer;
+lx_Status lx_registerlayer(lx_State *L, const lx_Layer *layer);
 
 /* ---- for interactive front ends (the lx REPL is one) ---- */
 

@@ -31,7 +31,8 @@ typedef struct {
     X(Nothing)                                                                                               \
     X(Bool)                                                                                                  \
     X(Number)                                                                                                \
-    X(Real) X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64) X(Float32) X(Symbol) X(AbstractString) \
+    X(Real)                                                                                                  \
+    X(Integer) X(Signed) X(AbstractFloat) X(Int64) X(Float64) X(Float32) X(Symbol) X(AbstractString)         \
         X(String) X(Tuple) X(NamedTuple) X(AbstractArray) X(AbstractVector) X(AbstractMatrix) X(List)        \
             X(AbstractDict) X(Dict) X(AbstractRange) X(Range) X(Function) X(Type) X(Module) X(IO) X(Pair)    \
                 X(Exception) X(ErrorException) X(ArgumentError) X(DimensionMismatch) X(MethodError)          \
@@ -106,7 +107,8 @@ typedef struct {
     X(sub, "-")                                                                                              \
     X(mul, "*")                                                                                              \
     X(div, "/")                                                                                              \
-    X(pow, "^") X(rem, "%") X(idiv, "÷") X(eq, "==") X(ne, "!=") X(lt, "<") X(le, "<=") X(not, "!")          \
+    X(pow, "^")                                                                                              \
+    X(rem, "%") X(idiv, "÷") X(eq, "==") X(ne, "!=") X(lt, "<") X(le, "<=") X(not, "!")                      \
         X(getindex, "getindex") X(setindex, "setindex!") X(iterate, "iterate") X(apply, "apply")             \
             X(getproperty, "getproperty") X(setproperty, "setproperty!") X(lastindex, "lastindex")           \
                 X(firstindex, "firstindex")
@@ -135,8 +137,9 @@ struct lx_State {
     void *alloc_ud;
     lx_Writer writer;
     void *writer_ud;
-    bool color;       /* help text in terminal colours (lx_setcolor) */
-    bool exiting;     /* exit() is unwinding: no handler catches it, no finally runs (as Julia's exit) */
+    bool color;      /* help text in terminal colours (lx_setcolor) */
+    unsigned access; /* LX_LIB_ flags the host granted (lx_openselectedlibs); lxL_need checks them */
+    bool exiting;    /* exit() is unwinding: no handler catches it, no finally runs (as Julia's exit) */
     int exitcode;
     size_t total;     /* bytes held through alloc */
     size_t limit;     /* 0: none */

@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
 
-PACKAGES="build-essential cmake pkg-config libopenblas-dev libreadline-dev zlib1g-dev perl lua5.4 tmux"
+PACKAGES="build-essential cmake pkg-config libopenblas-dev libreadline-dev zlib1g-dev libcjson-dev perl lua5.4 tmux"
 # `setup.sh bench` adds the benchmarks' peers: PyTorch on the CPU (Debian's build).
 if [ "${1:-}" = bench ]; then
     PACKAGES="$PACKAGES python3-torch"

@@ -145,8 +145,21 @@ static void open_all(lx_State *L, void *ud)
     lxL_tag_exceptions(L);
 }
 
-lx_Status lx_openlibs(lx_State *L)
+lx_Status lx_openselectedlibs(lx_State *L, unsigned grant)
 {
+    L->access = grant & LX_LIB_ALL;
     lx_Status st = lxD_pcall(L, open_all, NULL);
     return st == LX_OK ? st : lxK_report(L, st);
+}
+
+lx_Status lx_openlibs(lx_State *L)
+{
+    return lx_openselectedlibs(L, LX_LIB_ALL);
+}
+
+void lxL_need(lx_State *L, unsigned access, const char *fname)
+{
+    if ((L->access & access) == access) return;
+    const char *what = access & LX_LIB_FILES ? "file" : access & LX_LIB_ENV ? "environment" : "include";
+    lxE_error(L, LXT_IOError, "%s: this lx state has no %s access (the host did not grant it)", fname, what);
 }

@@ -26,6 +26,11 @@ void lxL_setdoc(lx_State *L, const char *name, const char *doc);
 /* A module object bound to its name (using Lux, Lux.Dense, ...). */
 void lxL_module(lx_State *L, const char *name, const char *doc);
 
+/* Raises an IOError naming fname unless the host granted the state this
+ * access (LX_LIB_FILES, LX_LIB_ENV, LX_LIB_INCLUDE: lx_openselectedlibs).
+ * Every built-in that reaches outside the state calls it first. */
+void lxL_need(lx_State *L, unsigned access, const char *fname);
+
 /* Argument checks: raise a TypeError naming the function and position. */
 int64_t lxL_int(lx_State *L, lx_Value *args, int i, const char *fname);
 double lxL_number(lx_State *L, lx_Value *args, int i, const char *fname);

@@ -49,7 +49,7 @@ static void make_strings(lx_State *L, void *ud)
 int main(void)
 {
     counter c = {0};
-    lx_Config cfg = {counting_alloc, &c, 0, NULL, NULL};
+    lx_Config cfg = {.alloc = counting_alloc, .alloc_ud = &c};
     lx_State *L = lx_open(&cfg);
     tap_ok(L && c.bytes == (long long)lx_memory_in_use(L),
            "a state's memory is what its host allocator gave (%lld)", c.bytes);
@@ -80,7 +80,7 @@ int main(void)
     tap_ok(c.bytes == 0, "closing returns every byte to the host (%lld left)", c.bytes);
 
     /* the memory limit: an OutOfMemoryError, and the state goes on */
-    lx_Config small = {counting_alloc, &c, 64 * 1024, NULL, NULL};
+    lx_Config small = {.alloc = counting_alloc, .alloc_ud = &c, .memory_limit = 64 * 1024};
     L = lx_open(&small);
     strings_job big = {100000, NULL, NULL};
     st = lxD_pcall(L, make_strings, &big);
@@ -89,7 +89,7 @@ int main(void)
     tap_ok(lx_memory_in_use(L) <= 64 * 1024, "the state stays within its limit (%zu)", lx_memory_in_use(L));
     lx_close(L);
     tap_ok(c.bytes == 0, "and closes without leaks");
-    tap_ok(lx_open(&(lx_Config){counting_alloc, &c, 16, NULL, NULL}) == NULL,
+    tap_ok(lx_open(&(lx_Config){.alloc = counting_alloc, .alloc_ud = &c, .memory_limit = 16}) == NULL,
            "a limit below a state's size: lx_open says NULL");
 
     /* every allocation failure, one at a time: an error or success, never a leak or a crash */

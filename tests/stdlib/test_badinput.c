@@ -117,7 +117,8 @@ static void free_leftovers(void)
 
 static lx_State *open_state(size_t memory_limit)
 {
-    lx_Config cfg = {counting_alloc, NULL, memory_limit, capture_writer, &out};
+    lx_Config cfg = {
+        .alloc = counting_alloc, .memory_limit = memory_limit, .writer = capture_writer, .writer_ud = &out};
     lx_State *L = lx_open(&cfg);
     if (!L) return NULL;
     if (lx_openlibs(L) != LX_OK) {

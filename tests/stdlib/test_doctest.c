@@ -149,7 +149,7 @@ typedef struct {
 static bool session_open(session *S)
 {
     memset(S, 0, sizeof *S);
-    lx_Config cfg = {NULL, NULL, (size_t)1 << 30, capture, &S->out};
+    lx_Config cfg = {.memory_limit = (size_t)1 << 30, .writer = capture, .writer_ud = &S->out};
     S->L = lx_open(&cfg);
     if (!S->L || lx_openlibs(S->L) != LX_OK) return false;
     running = S->L;

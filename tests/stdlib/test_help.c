@@ -188,7 +188,7 @@ static void test_keywords(lx_State *L)
         snprintf(code, sizeof code, "print(doc(Symbol(\"%s\")))", keywords[i]);
         bool documented = run(L, code) && out.len > 0 && out.s[0] == ' ';
         char *doc = documented ? strdup(out.s) : NULL;
-        lx_Config cfg = {NULL, NULL, 0, writer, NULL};
+        lx_Config cfg = {.writer = writer};
         lx_State *K = lx_open(&cfg);
         bool ok = documented && K && lx_openlibs(K) == LX_OK && examples_pass(K, doc, keywords[i]);
         tap_ok(ok, "keyword %s: documented, and its examples print what they say", keywords[i]);
@@ -440,7 +440,7 @@ static void test_bad(lx_State *L)
 int main(void)
 {
     unsetenv("COLUMNS");
-    lx_Config cfg = {NULL, NULL, 0, writer, NULL};
+    lx_Config cfg = {.writer = writer};
     lx_State *L = lx_open(&cfg);
     if (!tap_ok(L && lx_openlibs(L) == LX_OK, "a state with the libraries")) return tap_done();
     test_names(L);
