@@ -247,11 +247,15 @@ lx_Status lx_register(lx_State *L, const char *name, const char *sig, lx_CFuncti
 /* Inside a C function: pushes the call's keywords (a named tuple, empty when none). */
 lx_Status lx_kwargs(lx_State *L);
 /* Inside a C function: raises an lx exception of the named type
- * ("ArgumentError", "DimensionMismatch", ...; NULL: ErrorException) with a
- * printf-style message.  Does not return. */
+ * ("ArgumentError", "DimensionMismatch", ..., or an exception struct the
+ * code defined; NULL: ErrorException) with a printf-style message, and does
+ * not return: the exception goes to the nearest `try` around the call, or
+ * comes back to the host as lx_call's error status.  Write it as
+ * `return lx_error(L, ...)`.  Outside a C function there is nothing to
+ * unwind: it only sets lx_errmsg and returns LX_ERRRUN. */
 int lx_error(lx_State *L, const char *type, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((noreturn, format(printf, 3, 4)))
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
 

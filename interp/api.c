@@ -133,11 +133,7 @@ static void describe_error(lx_State *L, void *ud)
 
 /* After a failed protected call: the message and trace, and the VM's stacks
  * back to where the call began. */
-typedef struct {
-    int nframes, nhandlers, nroots, nexec, seg;
-    lx_Value *top;
-    int bcast_mode;
-} vmmark;
+typedef lxK_vmmark vmmark;
 
 static vmmark mark_vm(lx_State *L)
 {
@@ -180,6 +176,16 @@ static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
         set_text(L, &L->errfull, &L->errfull_len, "OutOfMemoryError: while describing an error", 43);
     }
     return st;
+}
+
+lxK_vmmark lxK_markvm(lx_State *L)
+{
+    return mark_vm(L);
+}
+
+lx_Status lxK_finish(lx_State *L, lx_Status st, lxK_vmmark m)
+{
+    return finish(L, st, m);
 }
 
 static void do_source(lx_State *L, void *ud)

@@ -165,6 +165,9 @@ static void mark_roots(lx_State *L)
         }
     }
     mark_values(L, L->roots, (size_t)L->nroots);
+    mark_values(L, L->api, (size_t)L->apitop);
+    mark_values(L, L->refs, (size_t)L->nrefs); /* free slots are LX_TUNDEF: skipped */
+    lxC_mark(L, L->apikw);
     lxC_mark(L, L->exc);
     lxC_mark(L, L->oom);
     lxC_mark(L, L->cself);

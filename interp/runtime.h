@@ -132,6 +132,9 @@ lx_Status lxV_pcall(lx_State *L, lx_Value f, lx_Value *args, int nargs, lx_Value
 lx_Value lxV_new_struct(lx_State *L, lxO_type *t, lx_Value *args, int nargs);
 /* Gives t its default constructor T(fields...). */
 void lxV_default_ctor(lx_State *L, lxO_type *t);
+/* obj.name as the VM reads it (named tuples, structs, modules, a user's getproperty); a
+ * FieldError naming the fields obj has otherwise. */
+lx_Value lxV_getfield(lx_State *L, lx_Value obj, lxO_string *name);
 /* Runs a compiled top-level chunk. */
 lx_Value lxV_run(lx_State *L, lxO_proto *p);
 /* Keeps values alive while C code calls into lx: push, then pop to a mark. */
@@ -158,6 +161,36 @@ lx_Value lxK_dosource(lx_State *L, const char *src, size_t len, const char *chun
 lx_Status lxK_report(lx_State *L, lx_Status st);
 /* The source text of a syntax tree, as Julia prints an expression. */
 size_t lxA_unparse(const lxA_node *n, char *buf, size_t size);
+
+/* After a failed protected call: lxK_finish sets the host's message and trace (lx_errmsg,
+ * lx_traceback) and puts the VM's stacks back to the mark taken before it (api.c). */
+typedef struct {
+    int nframes, nhandlers, nroots, nexec, seg;
+    lx_Value *top;
+    int bcast_mode;
+} lxK_vmmark;
+lxK_vmmark lxK_markvm(lx_State *L);
+lx_Status lxK_finish(lx_State *L, lx_Status st, lxK_vmmark m);
+
+/* ---- the embedding API's stack (api_stack.c) -------------------------------------------------- */
+
+#define LXH_MAXSTACK 1000000 /* values on the host stack before a push fails */
+
+/* The slot of a stack index (1 .. top, or -1 .. -top from the top) in the current frame, or NULL. */
+lx_Value *lxH_slot(const lx_State *L, int idx);
+/* Room for n more values (raises OutOfMemoryError past LXH_MAXSTACK or the memory limit). */
+void lxH_reserve(lx_State *L, int n);
+/* Pushes v (raises as lxH_reserve). */
+void lxH_push(lx_State *L, lx_Value v);
+/* Runs f(L, ud) as a public API call: LX_OK, or the error status with lx_errmsg and lx_traceback
+ * set, and the host stack and the VM's stacks as they were. */
+lx_Status lxH_protect(lx_State *L, void (*f)(lx_State *L, void *ud), void *ud);
+/* Runs a host callback fn(L, ud) in a new frame holding args[0 .. nargs) (it sees 1 .. nargs) with
+ * the keywords kw; an error it raises (lx_error) goes on to the caller's handler with the host stack
+ * restored.  Copies the top nres values it pushed to res (missing ones: LX_TUNDEF), sets *npushed to
+ * how many it pushed, and returns fn's return value; the stack is back as before either way. */
+int lxH_callhost(lx_State *L, lx_CFunction fn, void *ud, lx_Value *args, int nargs, lx_Value kw,
+                 lx_Value *res, int nres, int *npushed);
 
 /* ---- text (show.c) -------------------------------------------------------------------------- */
 

@@ -114,6 +114,8 @@ void lx_close(lx_State *L)
     lxM_free(L, L->fblocks, (size_t)L->nfblocks * sizeof *L->fblocks);
     lxM_free(L, L->handlers, (size_t)L->caphandlers * sizeof *L->handlers);
     lxM_free(L, L->roots, (size_t)L->caproots * sizeof *L->roots);
+    lxM_free(L, L->api, (size_t)L->apicap * sizeof *L->api);
+    lxM_free(L, L->refs, (size_t)L->caprefs * sizeof *L->refs);
     lxM_free(L, L->gray, L->capgray * sizeof *L->gray);
     lxM_free(L, L->protos, L->capprotos * sizeof *L->protos);
     lxM_free(L, L->errtrace, L->errtrace_len);

@@ -212,6 +212,18 @@ struct lx_State {
     /* > 0 while f.(x) runs f once on whole tensors: * / ^ and scalar math act
      * elementwise, and ops with no elementwise meaning raise (stdlib/tensor.c) */
     int bcast_mode;
+
+    /* the embedding API (api_stack.c): the host's stack of values, the frame of the host C
+     * function running on it, and the values the host holds by reference */
+    lx_Value *api;
+    int apitop, apicap;
+    int apibase;    /* the running host function's first argument (0 outside one) */
+    int apidepth;   /* host functions running: lx_error raises only inside one */
+    lx_Value apikw; /* the running host function's keywords (nothing: none) */
+    bool apiexit;   /* a nested lx_call ended in exit(): the host function's return goes on exiting */
+    lx_Value *refs; /* lx_ref handles - 1; a free slot is LX_TUNDEF with the next free handle in v.i */
+    int nrefs, caprefs;
+    int freeref; /* the first free handle, 0: none */
 };
 
 static inline lxV_frame *lxV_frameat(lx_State *L, int i)

@@ -1592,6 +1592,11 @@ lx_Value lxV_call(lx_State *L, lx_Value fn, lx_Value *args, int nargs, lx_Value 
     return r;
 }
 
+lx_Value lxV_getfield(lx_State *L, lx_Value obj, lxO_string *name)
+{
+    return getfield(L, obj, name);
+}
+
 lx_Value lxV_run(lx_State *L, lxO_proto *p)
 {
     lxO_closure *c = lxV_closure_new(L, p);

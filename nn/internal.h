@@ -49,6 +49,10 @@ struct nn_storage {
     void *data;
     size_t nbytes;    /* usable bytes as allocated by the pool */
     uint64_t version; /* bumped by in-place writes: saved-tensor check */
+    /* borrowed memory (nn_from_external): given back through release, never to the pool */
+    bool external;
+    nn_release_fn release;
+    void *release_ud;
 };
 
 /* ---- graph nodes (autodiff.c) ------------------------------------------------ */

@@ -140,6 +140,14 @@ nn_status nn_scalar(nn_ctx *ctx, nn_tensor **out, nn_dtype t, double v); /* 0-d 
 /* Copies `data` (column-major, of dtype t). */
 nn_status nn_from_data(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int64_t *shape,
                        const void *data);
+/* Called once nn no longer uses memory it borrowed (nn_from_external). */
+typedef void (*nn_release_fn)(void *ud, void *data);
+/* A CPU tensor over the caller's memory, used in place (no copy; writes show in `data`): release(ud,
+ * data) runs once the last tensor or view on it dies (release may be NULL).  data must hold the
+ * elements, aligned for t; the pool never takes it.  On failure (a bad dtype or shape, no memory
+ * for the header) release runs at once. */
+nn_status nn_from_external(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int64_t *shape,
+                           void *data, nn_release_fn release, void *ud);
 nn_status nn_similar(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x); /* uninitialised */
 nn_tensor *nn_retain(nn_tensor *t);
 void nn_release(nn_tensor *t);                  /* NULL is fine */

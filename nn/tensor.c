@@ -140,6 +140,40 @@ nn_status nn_from_data(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const
     return NN_OK;
 }
 
+nn_status nn_from_external(nn_ctx *ctx, nn_tensor **out, nn_dtype t, int ndim, const int64_t *shape,
+                           void *data, nn_release_fn release, void *ud)
+{
+    *out = NULL;
+    int64_t numel = 0;
+    nn_status st = (unsigned)t >= NN_NUM_DTYPES
+                       ? nn_error(ctx, NN_ERR_ARGUMENT, "tensor: bad dtype %d", (int)t)
+                       : check_shape(ctx, "tensor", ndim, shape, dtype_sizes[t], &numel);
+    if (st == NN_OK && !data && numel)
+        st = nn_error(ctx, NN_ERR_ARGUMENT, "tensor: no memory given for %lld elements", (long long)numel);
+    if (st == NN_OK && (uintptr_t)data % dtype_sizes[t])
+        st = nn_error(ctx, NN_ERR_ARGUMENT, "tensor: the memory at %p is not aligned for %s (%zu bytes)",
+                      data, dtype_names[t], dtype_sizes[t]);
+    nn_storage *s = st == NN_OK ? nn_obj_alloc(ctx, NN_OBJ_STORAGE) : NULL;
+    nn_tensor *x = s ? tensor_header(ctx, t, ndim, shape, numel) : NULL;
+    if (st == NN_OK && !x) st = nn_error(ctx, NN_ERR_MEMORY, "tensor: out of memory for a borrowed tensor");
+    if (st != NN_OK) {
+        if (s) nn_obj_free(ctx, NN_OBJ_STORAGE, s);
+        if (release) release(ud, data);
+        return st;
+    }
+    s->refcount = 1;
+    s->device = NN_CPU;
+    s->ctx = ctx;
+    s->data = data;
+    s->nbytes = (size_t)numel * dtype_sizes[t];
+    s->external = true;
+    s->release = release;
+    s->release_ud = ud;
+    x->storage = s;
+    *out = x;
+    return NN_OK;
+}
+
 nn_status nn_similar(nn_ctx *ctx, nn_tensor **out, const nn_tensor *x)
 {
     return nn_empty(ctx, out, x->dtype, x->ndim, x->shape);
@@ -156,7 +190,11 @@ nn_tensor *nn_retain(nn_tensor *t)
 static void storage_release(nn_storage *s)
 {
     if (!s || --s->refcount > 0) return;
-    nn_pool_free(s->ctx, s->data, s->nbytes);
+    if (s->external) {
+        if (s->release) s->release(s->release_ud, s->data);
+    } else {
+        nn_pool_free(s->ctx, s->data, s->nbytes);
+    }
     nn_obj_free(s->ctx, NN_OBJ_STORAGE, s);
 }
 

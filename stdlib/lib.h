@@ -20,6 +20,12 @@ typedef struct {
 
 /* Adds each entry as a method of the generic function of its name. */
 void lxL_register(lx_State *L, const lxL_Reg *regs);
+/* Adds one C method to the generic function `name` (made if new; a type gets a constructor), its
+ * types and keywords read from sig as lxL_register reads them; fn finds data in L->cself. */
+void lxL_addcmethod(lx_State *L, const char *name, const char *sig, lxO_cfunction fn, lx_Value data,
+                    const char *doc);
+/* Whether m is a host's C function (lx_register, api_host.c): a user's method, as an lx one is. */
+bool lxL_ishostmethod(const lxO_method *m);
 /* A docstring for a name that has no C method of its own (a macro, a
  * constant, a type). */
 void lxL_setdoc(lx_State *L, const char *name, const char *doc);

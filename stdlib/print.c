@@ -47,7 +47,8 @@ void lxL_iowrite(lx_State *L, lx_Value v, const char *s, size_t n)
 static lx_Value p_show(lx_State *L, lx_Value *a, int n, lx_Value kw);
 
 /* A method of show(io, x) for x's type other than the built-in display: a user's method for a
- * struct, or the C method a built-in type of C data registers (Xoshiro's, random.c). */
+ * struct (in lx, or a host's C function), or the C method a built-in type of C data registers (Xoshiro's,
+ * random.c). */
 static bool user_show(lx_State *L, lx_Value v, lx_Value *fn)
 {
     if (!(lxO_is(v, LXO_STRUCT) || lxO_is(v, LXO_CDATA))) return false;
@@ -56,7 +57,7 @@ static bool user_show(lx_State *L, lx_Value v, lx_Value *fn)
     lx_Value args[2] = {lxG_get(L, "stdout"), v};
     bool amb;
     lxO_method *m = lxF_lookup(L, lxO_as(lxO_generic, show), args, 2, &amb);
-    if (!m || m->cfn == p_show || (m->cfn && !lxO_is(v, LXO_CDATA))) return false;
+    if (!m || m->cfn == p_show || (m->cfn && !lxO_is(v, LXO_CDATA) && !lxL_ishostmethod(m))) return false;
     *fn = show;
     return true;
 }
@@ -74,7 +75,7 @@ static bool mime_show(lx_State *L, lx_Value io, lx_Value v)
     mime->fields[0] = lxO_str(L, "text/plain", 10);
     bool amb;
     lxO_method *m = lxF_lookup(L, lxO_as(lxO_generic, show), args, 3, &amb);
-    bool found = m && !m->cfn;
+    bool found = m && (!m->cfn || lxL_ishostmethod(m));
     if (found) lxV_call(L, show, args, 3, lxO_nothing());
     lxV_unroot(L, mark);
     return found;

@@ -128,21 +128,29 @@ static lxO_generic *generic_for(lx_State *L, const char *name)
     return gf;
 }
 
+void lxL_addcmethod(lx_State *L, const char *name, const char *sig, lxO_cfunction fn, lx_Value data,
+                    const char *doc)
+{
+    lxO_generic *gf = generic_for(L, name);
+    char text[256];
+    snprintf(text, sizeof text, "%s%s", name, sig);
+    /* the strings first: parse_sig's allocation is the last thing that can fail before the method is added */
+    lxO_string *sigtext = lxS_cstr(L, text);
+    lxO_string *doctext = doc && doc[0] ? lxS_cstr(L, doc) : NULL;
+    lxO_method m;
+    parse_sig(L, name, sig, &m);
+    m.cfn = fn;
+    m.data = data;
+    m.sig = sigtext;
+    m.doc = doctext;
+    if (!gf->doc) gf->doc = m.doc;
+    lxF_addmethod(L, gf, &m);
+}
+
 void lxL_register(lx_State *L, const lxL_Reg *regs)
 {
-    for (; regs->name; regs++) {
-        lxO_generic *gf = generic_for(L, regs->name);
-        lxO_method m;
-        parse_sig(L, regs->name, regs->sig, &m);
-        m.cfn = regs->fn;
-        m.data = lxO_nothing();
-        char sig[256];
-        snprintf(sig, sizeof sig, "%s%s", regs->name, regs->sig);
-        m.sig = lxS_cstr(L, sig);
-        m.doc = regs->doc && regs->doc[0] ? lxS_cstr(L, regs->doc) : NULL;
-        if (!gf->doc) gf->doc = m.doc;
-        lxF_addmethod(L, gf, &m);
-    }
+    for (; regs->name; regs++)
+        lxL_addcmethod(L, regs->name, regs->sig, regs->fn, lxO_nothing(), regs->doc);
 }
 
 void lxL_setdoc(lx_State *L, const char *name, const char *doc)
