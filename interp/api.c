@@ -159,6 +159,9 @@ static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
     /* out of memory at the outermost level: give back what the failed code left unreachable */
     if (st == LX_ERRMEM && L->nframes == 0) lxC_collect(L);
     if (lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_InterruptException]) st = LX_ERRINTERRUPT;
+    /* raised as an exception (a tensor too large for memory) or by the allocator: one status */
+    if (st == LX_ERRRUN && lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_OutOfMemoryError])
+        st = LX_ERRMEM;
     if (L->exiting) {
         L->exiting = false;
         char msg[32];

@@ -30,48 +30,79 @@ static inline void host_out_clear(void)
     if (host_out.s) host_out.s[0] = '\0';
 }
 
-/* Bytes handed to the states and not yet given back; blocks carry their size in front. */
-static long long host_bytes;
-static long long host_blocks;
+/* Bytes and blocks a state holds from its host (blocks carry their size in front). */
+typedef struct {
+    long long bytes, blocks;
+} host_mem;
 
 static void *host_alloc(void *ud, void *p, size_t osize, size_t nsize)
 {
-    (void)ud;
+    host_mem *m = ud;
     max_align_t *b = p ? (max_align_t *)p - 1 : NULL;
     if (nsize == 0) {
         if (b) {
-            host_bytes -= (long long)osize;
-            host_blocks--;
+            m->bytes -= (long long)osize;
+            m->blocks--;
         }
         free(b);
         return NULL;
     }
     max_align_t *q = realloc(b, sizeof(max_align_t) + nsize);
     if (!q) return NULL;
-    host_bytes += (long long)nsize - (long long)(b ? osize : 0);
-    if (!b) host_blocks++;
+    m->bytes += (long long)nsize - (long long)(b ? osize : 0);
+    if (!b) m->blocks++;
     return q + 1;
 }
 
+/* The open states and their counters. */
+static struct {
+    lx_State *L;
+    host_mem *mem;
+} host_states[8];
+
 static inline lx_State *host_open(size_t memory_limit)
 {
-    lx_Config cfg = {.alloc = host_alloc, .memory_limit = memory_limit, .writer = host_writer};
+    int k = 0;
+    while (k < 8 && host_states[k].L)
+        k++;
+    if (k == 8) return NULL;
+    host_mem *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    lx_Config cfg = {.alloc = host_alloc, .alloc_ud = m, .memory_limit = memory_limit, .writer = host_writer};
     lx_State *L = lx_open(&cfg);
-    if (!L) return NULL;
-    if (lx_openlibs(L) != LX_OK) {
+    if (L && lx_openlibs(L) != LX_OK) {
         tap_diag("lx_openlibs: %s", lx_errmsg(L));
         lx_close(L);
+        L = NULL;
+    }
+    if (!L) {
+        free(m);
         return NULL;
     }
+    host_states[k].L = L;
+    host_states[k].mem = m;
     return L;
 }
 
-/* Closes L and checks that every byte and block came back. */
+/* Closes L and checks that every byte and block it had came back. */
 static inline void host_close(lx_State *L, const char *what)
 {
     lx_close(L);
-    tap_ok(host_bytes == 0 && host_blocks == 0,
-           "%s: every byte back at lx_close (%lld bytes, %lld blocks left)", what, host_bytes, host_blocks);
+    for (int k = 0; k < 8; k++)
+        if (host_states[k].L == L) {
+            host_mem *m = host_states[k].mem;
+            tap_ok(m->bytes == 0 && m->blocks == 0,
+                   "%s: every byte back at lx_close (%lld bytes, %lld blocks left)", what, m->bytes,
+                   m->blocks);
+            free(m);
+            host_states[k].L = NULL;
+        }
+}
+
+/* Runs code expected to fail: the caller checks the status and message. */
+static inline lx_Status host_try(lx_State *L, const char *src)
+{
+    return lx_dostring(L, src, strlen(src), "test");
 }
 
 static inline lx_Status host_run(lx_State *L, const char *src)

@@ -1,5 +1,5 @@
 /* test_tensor.c — creation, shapes and dtypes, reference counts, the memory
- * pool and its limit, status names, the thread pool and interrupts.
+ * pool and its limit, borrowed (external) memory, status names, the thread pool and interrupts.
  */
 #include "tap.h"
 #include "internal.h" /* white-box: nn_parallel_for, the pool */
@@ -120,6 +120,62 @@ static void test_pool(void)
     nn_ctx_free(c);
 }
 
+static int released;
+static void *released_data;
+
+static void count_release(void *ud, void *data)
+{
+    released += *(int *)ud;
+    released_data = data;
+}
+
+/* Borrowed memory: used in place, released once when the last tensor on it dies, never pooled. */
+static void test_external(void)
+{
+    nn_ctx *c = nn_ctx_new();
+    double buf[6] = {1, 2, 3, 4, 5, 6};
+    int64_t s[2] = {2, 3}, flat = 6;
+    int one = 1;
+    nn_tensor *x, *v, *y;
+    released = 0;
+    tap_okst(c, nn_from_external(c, &x, NN_F64, 2, s, buf, count_release, &one),
+             "a (2, 3) tensor over a buffer");
+    tap_ok(nn_data(x) == buf && x->numel == 6 && nn_get(x, 5) == 6, "its data is the buffer itself");
+    size_t live = nn_ctx_bytes_live(c);
+    tap_ok(live == 0, "the pool counts none of it (%zu live)", live);
+    nn_set(x, 0, -1);
+    tap_ok(buf[0] == -1, "a write through the tensor shows in the buffer");
+    tap_okst(c, nn_reshape(c, &v, x, 1, &flat), "a view of it");
+    tap_okst(c, nn_binary(c, &y, NN_ADD, x, x), "x + x (a new tensor)");
+    tap_ok(nn_get(y, 0) == -2 && nn_get(y, 5) == 12 && nn_data(y) != buf, "x + x computed into new memory");
+    nn_release(y);
+    size_t cached = nn_ctx_bytes_cached(c); /* y's block */
+    nn_release(x);
+    tap_ok(released == 0, "the view keeps the buffer: no release");
+    nn_release(v);
+    tap_ok(released == 1 && released_data == buf, "the last one released it, once, with the buffer");
+    tap_ok(nn_ctx_bytes_cached(c) == cached, "the pool did not take the buffer");
+
+    released = 0;
+    int64_t neg = -2;
+    x = (nn_tensor *)1;
+    tap_error(c, nn_from_external(c, &x, NN_F32, 1, &neg, buf, count_release, &one), NN_ERR_ARGUMENT,
+              "a negative size is an ArgumentError", "negative size", NULL);
+    tap_ok(x == NULL && released == 1, "no tensor, and the buffer released at once");
+    tap_error(c, nn_from_external(c, &x, NN_F64, 1, &flat, (char *)buf + 4, count_release, &one),
+              NN_ERR_ARGUMENT, "misaligned memory is refused", "not aligned", NULL);
+    tap_error(c, nn_from_external(c, &x, NN_F64, 1, &flat, NULL, NULL, NULL), NN_ERR_ARGUMENT,
+              "NULL for 6 elements is refused (no release callback: fine)", "no memory given", NULL);
+    tap_error(c, nn_from_external(c, &x, (nn_dtype)7, 1, &flat, buf, count_release, &one), NN_ERR_ARGUMENT,
+              "a bad dtype", "bad dtype", NULL);
+    tap_ok(released == 3, "each failure released once (%d)", released);
+    int64_t zero = 0;
+    tap_okst(c, nn_from_external(c, &x, NN_F32, 1, &zero, NULL, NULL, NULL),
+             "an empty tensor needs no memory");
+    nn_release(x);
+    nn_ctx_free(c);
+}
+
 typedef struct {
     atomic_llong sum;
     atomic_int calls;
@@ -176,6 +232,7 @@ int main(void)
     test_creation();
     test_errors();
     test_pool();
+    test_external();
     test_threads();
     nn_ctx_free(ctx);
     return tap_done();
