@@ -135,20 +135,30 @@ typedef enum { LX_FLOAT32, LX_FLOAT64, LX_INT32, LX_INT64, LX_BOOL } lx_DType;
 
 #define LX_MAX_DIMS 16
 
+/* The stack holds at most 1,000,000 values: a push past that fails with
+ * LX_ERRMEM.  An index outside the current frame (0, above the top, below
+ * its bottom) is no value: readers give LX_VNONE, NULL or *ok = 0, and
+ * functions that take a value from it return a BoundsError status. */
+
 /* Index of the top value (the count of values in the current frame). */
 int lx_gettop(const lx_State *L);
-/* Pops to idx values (idx <= lx_gettop; a negative idx counts from the top). */
+/* Pops to idx values (idx <= lx_gettop; a negative idx counts from the top).
+ * An idx above the top changes nothing; popping past the frame's bottom
+ * leaves the frame empty. */
 void lx_settop(lx_State *L, int idx);
 #define lx_pop(L, n) lx_settop(L, -(n)-1)
 /* Pushes a copy of the value at idx. */
 lx_Status lx_pushvalue(lx_State *L, int idx);
 
+/* The kind of the value at idx (a struct whose type is a Lux layer is
+ * LX_VFUNCTION: it is called as model(x, ps, st)). */
 lx_Type lx_type(const lx_State *L, int idx);
 /* The lx type's name of the value at idx ("Float32", "Dense", "Tuple"),
  * or "none" for an index with no value. */
 const char *lx_typename(lx_State *L, int idx);
 
-/* Pushing can fail only for memory (LX_ERRMEM, with lx_errmsg set). */
+/* Pushing fails only for memory (LX_ERRMEM, with lx_errmsg set), or for a
+ * bad argument (NULL bytes with a length, a NULL name: LX_ERRRUN). */
 lx_Status lx_pushnothing(lx_State *L);
 lx_Status lx_pushbool(lx_State *L, int b);
 lx_Status lx_pushint(lx_State *L, int64_t n);
@@ -156,9 +166,11 @@ lx_Status lx_pushfloat(lx_State *L, double x); /* a Float64 */
 lx_Status lx_pushfloat32(lx_State *L, float x);
 lx_Status lx_pushstring(lx_State *L, const char *s, size_t len); /* copies; need not end in 0 */
 lx_Status lx_pushsymbol(lx_State *L, const char *name);
-/* Pops n values and pushes the tuple of them (the deepest first). */
+/* Pops n values and pushes the tuple of them (the deepest first).  An n
+ * below 0 or above lx_gettop is a BoundsError status. */
 lx_Status lx_maketuple(lx_State *L, int n);
-/* Pops n values and pushes the named tuple (names[0] = deepest, ...). */
+/* Pops n values and pushes the named tuple (names[0] = deepest, ...).  A
+ * NULL or repeated name is an ArgumentError status (the values stay). */
 lx_Status lx_makenamedtuple(lx_State *L, int n, const char *const *names);
 
 /* Reading values: *ok (may be NULL) says whether the value had the type. */
@@ -169,17 +181,23 @@ double lx_tonumber(lx_State *L, int idx, int *ok); /* any real number */
 const char *lx_tostring(lx_State *L, int idx, size_t *len);
 
 /* Elements of tuples and named tuples (and fields of structs). */
-/* The number of elements (of a tuple, named tuple, list or string), or -1. */
+/* The number of elements, as length gives it, of a tuple, named tuple,
+ * list, string (characters), Dict, range or tensor; a struct's number of
+ * fields; or -1. */
 int64_t lx_len(lx_State *L, int idx);
-/* Pushes element i (1-based) of a tuple, named tuple or list. */
+/* Pushes element i (1-based) of a tuple, named tuple or list (out of range:
+ * a BoundsError status); any other value is indexed as getindex(x, i). */
 lx_Status lx_getindex(lx_State *L, int idx, int64_t i);
-/* Pushes the field `name` of a named tuple or struct (ps.layer_1). */
+/* Pushes the field `name` of a named tuple or struct (ps.layer_1), or a
+ * module's member; a missing field is a FieldError status naming those
+ * there are. */
 lx_Status lx_getfield(lx_State *L, int idx, const char *name);
 /* The name of field i (1-based) of a named tuple or struct, or NULL. */
 const char *lx_fieldname(lx_State *L, int idx, int64_t i);
 
 /* Globals: pushes the value of a global (an UndefVarError status when it has
- * none); pops the top into a global. */
+ * none); pops the top into a global (a `const` one keeps its value: an
+ * error status). */
 lx_Status lx_getglobal(lx_State *L, const char *name);
 lx_Status lx_setglobal(lx_State *L, const char *name);
 
@@ -196,7 +214,11 @@ lx_Status lx_pushtensor(lx_State *L, lx_DType dtype, int ndim, const int64_t *sh
 /* The same without a copy: the tensor uses data in place (writes in lx show
  * in the host's buffer) until release(ud, data) says lx is done with it
  * (release may be NULL).  data must be aligned for its dtype and stay valid
- * until then.  On failure release is called at once. */
+ * until then.  On failure release is called at once.  release runs once,
+ * when the collector frees the last tensor on the buffer (views share it;
+ * copies and results do not) or at lx_close: it must not call into lx.
+ * A bad dtype, ndim (0 .. LX_MAX_DIMS) or shape (negative sizes, a count
+ * past memory) is an ArgumentError status. */
 lx_Status lx_pushtensor_borrow(lx_State *L, lx_DType dtype, int ndim, const int64_t *shape, void *data,
                                lx_Release release, void *ud);
 
@@ -213,7 +235,8 @@ int lx_totensor(lx_State *L, int idx, lx_Tensor *t);
 /* ---- references: values the host keeps across calls ---- */
 
 /* Pops the top value and returns a handle (> 0) that keeps it alive, or 0
- * when out of memory (the value is popped either way). */
+ * when out of memory (the value is popped either way) or the frame is
+ * empty.  lx_unref frees a handle for reuse (a handle not live: no-op). */
 int lx_ref(lx_State *L);
 /* Pushes the value of a handle (LX_ERRRUN for a handle that is not live). */
 lx_Status lx_getref(lx_State *L, int ref);
@@ -222,8 +245,11 @@ void lx_unref(lx_State *L, int ref);
 /* ---- calls ---- */
 
 /* Calls the function at -(nargs+1) with the nargs values above it (Julia's
- * dispatch picks the method); pops them all and pushes the result.  On an
- * error pushes nothing: lx_errmsg and lx_traceback tell. */
+ * dispatch picks the method; a value that is not a function is called as
+ * lx calls it, through apply); pops them all and pushes the result.  On an
+ * error pops them and pushes nothing: lx_errmsg and lx_traceback tell.  The
+ * collector may run during the call; it keeps everything on the stack and
+ * every reference.  Fewer than nargs + 1 values is a BoundsError status. */
 lx_Status lx_call(lx_State *L, int nargs);
 /* The same with keyword arguments: a named tuple on top, above the nargs
  * positional arguments (f(x; dims = 1)). */
@@ -232,8 +258,12 @@ lx_Status lx_callkw(lx_State *L, int nargs);
 /* ---- C functions ---- */
 
 /* A function written in C: its arguments are at 1 .. lx_gettop(L); it pushes
- * its result and returns 1, or returns 0 for `nothing`.  ud is the pointer
- * given at registration. */
+ * its result and returns 1, or returns 0 for `nothing` (any other return, or
+ * 1 with nothing pushed, is an error naming the function).  ud is the
+ * pointer given at registration.  It may call lx_call, lx_dostring and the
+ * rest of the API (their errors come back to it as statuses; an exit() in a
+ * nested call still ends the code when the function returns).  It shows in
+ * stack traces by its name. */
 typedef int (*lx_CFunction)(lx_State *L, void *ud);
 
 /* Adds fn as a method of the global function `name` (made if new).  sig is
@@ -241,7 +271,12 @@ typedef int (*lx_CFunction)(lx_State *L, void *ud);
  * "(a, b)", which gives its arity and the types it dispatches on (NULL: any
  * one argument); doc is its docstring (Markdown, shown by `?name`; may be NULL).
  * Keyword arguments in sig ("(x; scale = 1.0)") arrive in the named tuple
- * lx_kwargs pushes. */
+ * lx_kwargs pushes; optional positionals ("(x, n = 2)") make lx_gettop vary.
+ * An existing function (a built-in such as `show` too) gets one more method,
+ * chosen by dispatch next to its lx methods; a method with the very same
+ * signature is replaced.  A name that holds a value other than a function or
+ * type, a type in sig that does not exist, or a sig that is not one list in
+ * parentheses is an ArgumentError status. */
 lx_Status lx_register(lx_State *L, const char *name, const char *sig, lx_CFunction fn, void *ud,
                       const char *doc);
 /* Inside a C function: pushes the call's keywords (a named tuple, empty when none). */

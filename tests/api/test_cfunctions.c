@@ -80,6 +80,16 @@ static int c_raise(lx_State *L, void *ud)
     return lx_error(L, kind && kind[0] ? kind : NULL, "raised from C: %s", msg ? msg : "?");
 }
 
+/* kwshow(; ...): the keywords it sees, as lx prints them */
+static int c_kwshow(lx_State *L, void *ud)
+{
+    (void)ud;
+    lx_getglobal(L, "repr");
+    lx_kwargs(L);
+    if (lx_call(L, 1) != LX_OK) return lx_error(L, NULL, "%s", lx_errmsg(L));
+    return 1;
+}
+
 static int c_bad_return(lx_State *L, void *ud)
 {
     (void)ud;
@@ -257,6 +267,26 @@ static void test_register(lx_State *L)
                "MethodError", "other", NULL);
     host_fails(L, lx_kwargs(L), LX_ERRRUN, "lx_kwargs outside a C function", "outside a C function", NULL);
 
+    tap_ok(lx_register(L, "kwshow", "(; a = 1 + 1, b::Float64 = 0.5, sep = \"=,;\", req, rest...)", c_kwshow,
+                       NULL, NULL) == LX_OK,
+           "register with defaults (an expression, a typed one, a string with , ; =), a required one and a "
+           "splat");
+    tap_ok(host_run(L, "@assert kwshow(req = 3) == \"(a = 2, b = 0.5, sep = \\\"=,;\\\", req = 3)\"") ==
+               LX_OK,
+           "lx_kwargs holds the defaults, evaluated, and the given keywords");
+    tap_ok(host_run(L, "@assert kwshow(b = 2.0, req = :r, z = 1) == \"(a = 2, b = 2.0, sep = \\\"=,;\\\", "
+                       "req = :r, z = 1)\"") == LX_OK,
+           "given keywords replace defaults; others (rest...) come after");
+    host_fails(L, host_try(L, "kwshow(a = 1)"), LX_ERRRUN, "a required keyword missing", "ArgumentError",
+               "keyword argument `req` is required but was not given", NULL);
+    host_fails(L, lx_register(L, "kwbad", "(; a = 1 +)", c_kwshow, NULL, NULL), LX_ERRSYNTAX,
+               "a default that does not parse", "ParseError", "keyword defaults of kwbad", NULL);
+    host_fails(L, lx_register(L, "kwbad", "(; a = )", c_kwshow, NULL, NULL), LX_ERRRUN, "an empty default",
+               "ArgumentError", "`a` of kwbad has `=` and no default", NULL);
+    host_fails(L, lx_register(L, "kwbad", "(; a = undefined_thing)", c_kwshow, NULL, NULL), LX_ERRRUN,
+               "a default that raises", "UndefVarError", "undefined_thing", NULL);
+    host_fails(L, host_try(L, "kwbad()"), LX_ERRRUN, "none of them registered a method", "UndefVarError",
+               "kwbad", NULL);
     tap_ok(lx_register(L, "nothingfn", NULL, c_nothing, NULL, NULL) == LX_OK, "register with sig NULL");
     tap_ok(host_run(L, "@assert nothingfn(1) === nothing") == LX_OK, "returning 0 gives nothing");
     host_fails(L, host_try(L, "nothingfn(1, 2)"), LX_ERRRUN, "sig NULL takes one argument", "MethodError",
@@ -274,6 +304,8 @@ static void test_register_errors(lx_State *L)
 {
     host_fails(L, lx_register(L, "f", "(x::NoSuchType)", c_nothing, NULL, NULL), LX_ERRRUN, "an unknown type",
                "ArgumentError", "NoSuchType is not a type", NULL);
+    host_fails(L, host_try(L, "f(1)"), LX_ERRRUN, "the failed registration left no function f",
+               "UndefVarError", NULL);
     host_fails(L, lx_register(L, "f", "x, y", c_nothing, NULL, NULL), LX_ERRRUN,
                "a signature without parentheses", "ArgumentError", "not one list in parentheses", NULL);
     host_fails(L, lx_register(L, "f", "(x) junk", c_nothing, NULL, NULL), LX_ERRRUN,
