@@ -90,6 +90,21 @@ static int c_kwshow(lx_State *L, void *ud)
     return 1;
 }
 
+/* evalsrc(src::String): runs src with lx_dostring inside the C function, returns its status */
+static int c_evalsrc(lx_State *L, void *ud)
+{
+    (void)ud;
+    size_t len;
+    const char *src = lx_tostring(L, 1, &len);
+    lx_Status st = lx_dostring(L, src, len, "nested");
+    lx_pushint(L, st);
+    if (st != LX_OK) {
+        lx_pushstring(L, lx_errmsg(L), strlen(lx_errmsg(L)));
+        lx_maketuple(L, 2);
+    }
+    return 1;
+}
+
 static int c_bad_return(lx_State *L, void *ud)
 {
     (void)ud;
@@ -343,6 +358,13 @@ static void test_nested(lx_State *L)
     host_fails(L, host_try(L, "twice(x -> error(\"deep \" * string(x)), 9)"), LX_ERRRUN,
                "an error in a nested call raised on by lx_error", "twice: deep 9", NULL);
     tap_ok(lx_gettop(L) == 0, "the stack is clean after it");
+    lx_register(L, "evalsrc", "(src::String)", c_evalsrc, NULL, NULL);
+    tap_ok(host_run(L, "@assert evalsrc(\"nested_g = 6 * 7\") == 0 && nested_g == 42") == LX_OK,
+           "lx_dostring inside a C function");
+    tap_ok(host_run(L, "r2 = evalsrc(\"error(\\\"in nested\\\")\"); @assert r2[1] == 1 && "
+                       "occursin(\"in nested\", r2[2])") == LX_OK,
+           "a failing lx_dostring inside a C function comes back to it as LX_ERRRUN with its message");
+    tap_ok(host_run(L, "@assert evalsrc(\"1 +\")[1] == 2") == LX_OK, "and a syntax error as LX_ERRSYNTAX");
     lx_register(L, "deep", "(n::Integer)", c_deep, NULL, NULL);
     tap_ok(host_run(L, "@assert deep(50) == 50") == LX_OK, "recursion through C and lx, 50 deep");
     host_fails(L, host_try(L, "deep(100000)"), LX_ERRRUN, "unbounded recursion through C stops with an error",

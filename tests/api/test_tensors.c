@@ -223,6 +223,55 @@ static void test_gradient(lx_State *L)
     lx_settop(L, 0);
 }
 
+/* The tensor at idx's field path (ps.layer_1.weight) as a float pointer, its shape in *t. */
+static const float *field_data(lx_State *L, const char *a, const char *b, lx_Tensor *t)
+{
+    lx_getglobal(L, "ps");
+    lx_getfield(L, -1, a);
+    lx_getfield(L, -1, b);
+    int ok = lx_totensor(L, -1, t) && t->dtype == LX_FLOAT32;
+    lx_pop(L, 3); /* ps is a global: the data stays alive */
+    return ok ? t->data : NULL;
+}
+
+/* A model run from C as a host would: model(x, ps, st), checked against the same network computed
+ * in C from the parameters it reads back. */
+static void test_model(lx_State *L)
+{
+    tap_ok(
+        host_run(L, "model = Chain(Dense(2 => 3, relu), Dense(3 => 1)); ps, st = setup(Xoshiro(1), model)") ==
+            LX_OK,
+        "a Chain of two Dense layers and its parameters");
+    lx_getglobal(L, "model");
+    tap_ok(lx_type(L, -1) == LX_VFUNCTION && !strcmp(lx_typename(L, -1), "Chain"),
+           "a layer is LX_VFUNCTION (callable) named Chain");
+    float x[4] = {0.5f, -1.0f, 2.0f, 0.25f}; /* two samples of 2 features, column-major */
+    int64_t shape[2] = {2, 2};
+    lx_pushtensor(L, LX_FLOAT32, 2, shape, x);
+    lx_getglobal(L, "ps");
+    lx_getglobal(L, "st");
+    bool ok = lx_call(L, 3) == LX_OK && lx_type(L, -1) == LX_VTUPLE && lx_getindex(L, -1, 1) == LX_OK;
+    lx_Tensor y;
+    ok = ok && lx_totensor(L, -1, &y) && y.ndim == 2 && y.shape[0] == 1 && y.shape[1] == 2;
+    tap_ok(ok, "model(x, ps, st) from C gives (y, st) with y of size (1, 2)");
+    lx_Tensor w1, b1, w2, b2;
+    const float *W1 = field_data(L, "layer_1", "weight", &w1), *B1 = field_data(L, "layer_1", "bias", &b1);
+    const float *W2 = field_data(L, "layer_2", "weight", &w2), *B2 = field_data(L, "layer_2", "bias", &b2);
+    double worst = 0;
+    for (int j = 0; ok && W1 && B1 && W2 && B2 && j < 2; j++) {
+        double out = B2[0];
+        for (int i = 0; i < 3; i++) { /* W1 is (3, 2) column-major: W1[i, k] = W1[i + 3k] */
+            double h = B1[i] + W1[i] * x[2 * j] + W1[i + 3] * x[2 * j + 1];
+            out += W2[i] * (h > 0 ? h : 0); /* W2 is (1, 3) */
+        }
+        double d = fabs(out - ((const float *)y.data)[j]);
+        worst = d > worst ? d : worst;
+    }
+    tap_ok(ok && W1 && worst < 1e-5,
+           "y equals W2 relu(W1 x + b1) + b2 computed in C (largest difference %.2g)", worst);
+    lx_settop(L, 0);
+}
+
 int main(void)
 {
     lx_State *L = host_open(0);
@@ -234,6 +283,7 @@ int main(void)
     test_bad(L);
     test_borrow(L);
     test_gradient(L);
+    test_model(L);
     host_close(L, "tensors");
     free(host_out.s);
     return tap_done();
