@@ -105,6 +105,15 @@ static int c_evalsrc(lx_State *L, void *ud)
     return 1;
 }
 
+/* apply(c::HostCallable, x): c.k + x */
+static int c_twice_k(lx_State *L, void *ud)
+{
+    (void)ud;
+    lx_getfield(L, 1, "k");
+    lx_pushint(L, lx_toint(L, -1, NULL) + lx_toint(L, 2, NULL));
+    return 1;
+}
+
 static int c_bad_return(lx_State *L, void *ud)
 {
     (void)ud;
@@ -466,6 +475,17 @@ static void test_help_and_show(lx_State *L)
     host_out_clear();
     tap_ok(host_run(L, "println(1.5)") == LX_OK && !strcmp(host_out.s, "1.5\n"),
            "other values show as before");
+    /* apply: a struct made callable by the host */
+    tap_ok(host_run(L, "struct HostCallable; k; end") == LX_OK &&
+               lx_register(L, "apply", "(c::HostCallable, x)", c_twice_k, NULL, NULL) == LX_OK,
+           "register an apply method");
+    tap_ok(host_run(L, "hc = HostCallable(10); @assert hc(4) == 14; @assert map(hc, [1, 2]) == [11, 12]") ==
+               LX_OK,
+           "the struct is called as a function");
+    lx_getglobal(L, "hc");
+    lx_pushint(L, 5);
+    tap_ok(lx_call(L, 1) == LX_OK && lx_toint(L, -1, NULL) == 15, "and through lx_call");
+    lx_settop(L, 0);
 }
 
 int main(void)
