@@ -188,7 +188,8 @@ lx_Status lxH_protect(lx_State *L, void (*f)(lx_State *L, void *ud), void *ud);
 /* Runs a host callback fn(L, ud) in a new frame holding args[0 .. nargs) (it sees 1 .. nargs) with
  * the keywords kw; an error it raises (lx_error) goes on to the caller's handler with the host stack
  * restored.  Copies the top nres values it pushed to res (missing ones: LX_TUNDEF), sets *npushed to
- * how many it pushed, and returns fn's return value; the stack is back as before either way. */
+ * how many it pushed, and returns fn's return value; the stack is back as before either way (res is
+ * unrooted: root it before calling into lx).  C-to-C recursion counts towards LXV_MAX_CDEPTH. */
 int lxH_callhost(lx_State *L, lx_CFunction fn, void *ud, lx_Value *args, int nargs, lx_Value kw,
                  lx_Value *res, int nres, int *npushed);
 
