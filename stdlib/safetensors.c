@@ -1552,8 +1552,8 @@ static lx_Value s_load_tensors(lx_State *L, lx_Value *a, int n, lx_Value kw)
 /* ---- registration -------------------------------------------------------------------------------------- */
 
 static const lxL_Reg safetensors_lib[] = {
-    {"save", "(path::String, x)", s_save, SAVE_DOC},
-    {"load", "(path::String)", s_load, LOAD_DOC},
+    {"save", "(path::AbstractString, x)", s_save, SAVE_DOC},
+    {"load", "(path::AbstractString)", s_load, LOAD_DOC},
     {"__load_tensors", "(path::String, fname::String)", s_load_tensors, NULL},
     {"__write_fault", "(nbytes)", s_write_fault, NULL},
     {NULL, NULL, NULL, NULL}};
