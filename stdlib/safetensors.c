@@ -808,6 +808,7 @@ typedef struct {
     const char **mkeys;  /* the metadata's keys, sorted */
     size_t nmkeys, capmkeys;
     bool tensors_only; /* the tensors by name, whatever tree the file has */
+    ptrmap names;      /* scratch: a large named tuple's names */
     const cJSON *lx;   /* the lx tree's JSON text, if the file has one */
     lx_Value *ids;     /* the shared objects by id */
     size_t nids, capids;
@@ -1157,8 +1158,7 @@ static void read_tensors(loader *c)
     }
 }
 
-/* ---- load: rebuilding the tree ----------------------------------------------------------------------------
- */
+/* ---- load: rebuilding the tree ------------------------------------------------------------------------ */
 
 static void tree_fail(loader *c, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 static void tree_fail(loader *c, const char *fmt, ...)
@@ -1364,6 +1364,28 @@ static lx_Value seq_node(loader *c, const cJSON *j, const char *type, int depth)
     return out;
 }
 
+/* Names are interned, so a repeat is the same pointer: pairs for a few, a set for many. */
+static void check_unique_names(loader *c, const lxO_ntuple *t)
+{
+    bool twice = false;
+    int at = 0;
+    if (t->n <= 32) {
+        for (int i = 0; i < t->n && !twice; i++)
+            for (int p = 0; p < i && !twice; p++)
+                twice = t->names[p] == t->names[i], at = i;
+    } else {
+        pm_free(&c->names);
+        for (int i = 0; i < t->n && !twice; i++) {
+            bool isnew;
+            pm_find(&c->names, t->names[i], &isnew);
+            twice = !isnew, at = i;
+        }
+    }
+    char nb[300];
+    if (twice)
+        tree_fail(c, "a NamedTuple node has the name %s twice", shown(t->names[at]->data, nb, sizeof nb));
+}
+
 static lx_Value ntuple_node(loader *c, const cJSON *j, int depth)
 {
     static const char *const keys[] = {"type", "names", "values", NULL};
@@ -1379,10 +1401,8 @@ static lx_Value ntuple_node(loader *c, const cJSON *j, int depth)
         if (!cJSON_IsString(k) || !*k->valuestring)
             tree_fail(c, "a NamedTuple node has a name that is not a non-empty string");
         t->names[i] = lxS_cstr(c->L, k->valuestring);
-        for (int p = 0; p < i; p++)
-            if (t->names[p] == t->names[i])
-                tree_fail(c, "a NamedTuple node has the name %s twice", k->valuestring);
     }
+    check_unique_names(c, t);
     for (i = 0; i < n; i++)
         t->vals[i] = lxO_nothing();
     register_id(c, j, lxO_obj(t), "NamedTuple");
@@ -1517,6 +1537,7 @@ static void load_cleanup(void *ud)
     if (c->byoff) lxM_free(c->L, c->byoff, c->capentries * sizeof *c->byoff);
     if (c->mkeys) lxM_free(c->L, c->mkeys, c->capmkeys * sizeof *c->mkeys);
     if (c->ids) lxM_free(c->L, c->ids, c->capids * sizeof *c->ids);
+    pm_free(&c->names);
     c->head = NULL, c->entries = NULL, c->byoff = NULL, c->mkeys = NULL, c->ids = NULL;
 }
 
@@ -1527,6 +1548,7 @@ static lx_Value load_file(lx_State *L, const char *path, const char *fname, bool
     loader c;
     memset(&c, 0, sizeof c);
     c.L = L, c.path = path, c.fname = fname, c.result = lxO_nothing(), c.tensors_only = tensors_only;
+    c.names.L = L;
     protect(L, load_run, load_cleanup, &c);
     return c.result;
 }
