@@ -52,9 +52,9 @@ void lxL_wopen(lxL_wfile *w, lx_State *L, const char *path, const char *fname)
     }
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        lxE_error(L, LXT_IOError, "%s: %s: could not write file: %s", fname, path, strerror(EISDIR));
+        lxE_error(L, LXT_IOError, "%s: %s: could not open file for writing: %s", fname, path, strerror(EISDIR));
     if (strlen(path) + 24 > sizeof w->tmp)
-        lxE_error(L, LXT_IOError, "%s: %s: could not write file: %s", fname, path, strerror(ENAMETOOLONG));
+        lxE_error(L, LXT_IOError, "%s: %s: could not open file for writing: %s", fname, path, strerror(ENAMETOOLONG));
     struct timespec ts;
     timespec_get(&ts, TIME_UTC);
     uint32_t r = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() * 2654435761u ^ (uint32_t)(uintptr_t)w;
@@ -67,7 +67,7 @@ void lxL_wopen(lxL_wfile *w, lx_State *L, const char *path, const char *fname)
     if (w->fd < 0) {
         int err = errno;
         w->tmp[0] = '\0';
-        lxE_error(L, LXT_IOError, "%s: %s: could not write file: %s", fname, path, strerror(err));
+        lxE_error(L, LXT_IOError, "%s: %s: could not open file for writing: %s", fname, path, strerror(err));
     }
 }
 
