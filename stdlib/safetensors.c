@@ -52,9 +52,11 @@ void lxL_wopen(lxL_wfile *w, lx_State *L, const char *path, const char *fname)
     }
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        lxE_error(L, LXT_IOError, "%s: %s: could not open file for writing: %s", fname, path, strerror(EISDIR));
+        lxE_error(L, LXT_IOError, "%s: %s: could not open file for writing: %s", fname, path,
+                  strerror(EISDIR));
     if (strlen(path) + 24 > sizeof w->tmp)
-        lxE_error(L, LXT_IOError, "%s: %s: could not open file for writing: %s", fname, path, strerror(ENAMETOOLONG));
+        lxE_error(L, LXT_IOError, "%s: %s: could not open file for writing: %s", fname, path,
+                  strerror(ENAMETOOLONG));
     struct timespec ts;
     timespec_get(&ts, TIME_UTC);
     uint32_t r = (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() * 2654435761u ^ (uint32_t)(uintptr_t)w;
@@ -1568,8 +1570,55 @@ static lx_Value s_load_tensors(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return load_file(L, path_arg(L, a, 0, fname), fname, true);
 }
 
-#define SAVE_DOC "    save(path, x)\n\nTODO"
-#define LOAD_DOC "    load(path)\n\nTODO"
+#define EX(body) "\n\n# Examples\n```\n" body "```"
+#define SAVE_DOC                                                                                             \
+    "    save(path, x)\n\n"                                                                                  \
+    "Saves x (parameters, states, optimiser states: any tree of them) to a safetensors file, the format "    \
+    "Python's `safetensors` reads (`safetensors.torch.load_file(path)`). Each tensor is stored once under "  \
+    "its dotted path (`layer_1.weight`; tuple and List elements by position, `layer_1.1`), its bytes as lx " \
+    "holds them with the shape reversed into row-major order: `Dense(3 => 2)`'s (2, 3) weight is `[3, 2]`, " \
+    "a conv kernel (kW, kH, Cin, Cout) is PyTorch's `[Cout, Cin, kH, kW]`. The tree itself and the leaves "  \
+    "that are not tensors go into `__metadata__[\"lx\"]` as JSON, integers and floats as text so that "      \
+    "nothing loses bits. A tensor or object reached at several places (tied weights) is stored once and "    \
+    "`load` ties it again. The file is canonical (tensors sorted by name, the header padded with spaces to " \
+    "a multiple of 8) and written atomically: a temporary file beside `path` replaces it only when "         \
+    "complete, "                                                                                             \
+    "so a failure or a crash leaves the old file.\n\n"                                                       \
+    "## Arguments\n\n"                                                                                       \
+    "  - `path`: the file to write (replaced if it exists).\n"                                               \
+    "  - `x`: tensors (on the CPU), numbers, Bools, Strings, Symbols, `nothing`, and tuples, named tuples, " \
+    "Lists, Dicts (String, Symbol, number, Bool or `nothing` keys) and structs of them (optimiser rules, "   \
+    "`Leaf`s, `Val`s, your own), and `Xoshiro` generators.\n\n"                                              \
+    "## Returns\n\n"                                                                                         \
+    "`nothing`. A value of another kind (a function, a range, a model's layer holding one) is an "           \
+    "`ArgumentError` naming its path; a file that cannot be written is an `IOError`. "                       \
+    "`save(path, ts::TrainState)` writes a training checkpoint." EX(                                         \
+        "lx> p = joinpath(tempdir(), \"lx_doc_save.safetensors\");\n\n"                                      \
+        "lx> ps, st = setup(Xoshiro(0), Dense(3 => 2));\n\n"                                                 \
+        "lx> save(p, (ps = ps, st = st, epoch = 3))\n\n"                                                     \
+        "lx> x = load(p); x.ps == ps, x.epoch\n(true, 3)\n\n"                                                \
+        "lx> rm(p)\n")
+#define LOAD_DOC                                                                                             \
+    "    load(path)\n\n"                                                                                     \
+    "Reads a safetensors file written by `save`: the tree comes back as it was, with the same types, "       \
+    "element types, sizes and bits, tensors tied where they were tied (`===`), generators in the state "     \
+    "they were in. Structs are built directly from their fields (their constructors do not run), so their "  \
+    "types must exist in the loading session. A file without lx's tree (one written by PyTorch) gives a "    \
+    "`Dict` of its tensors by name, each with the shape reversed (lx's column-major order), F16 and BF16 "   \
+    "widened to Float32. Loading runs no code from the file and checks everything before trusting it: the "  \
+    "header's length and JSON, every entry's dtype, shape and byte range (inside the data, no overlaps, no " \
+    "holes), UTF-8 names, and the tree.\n\n"                                                                 \
+    "## Arguments\n\n"                                                                                       \
+    "  - `path`: the file.\n\n"                                                                              \
+    "## Returns\n\n"                                                                                         \
+    "The tree saved. Any problem with the file is an `IOError` naming the file and the problem, raised "     \
+    "before anything in it is used. `load(path, model)` reads a training checkpoint." EX(                    \
+        "lx> p = joinpath(tempdir(), \"lx_doc_load.safetensors\");\n\n"                                      \
+        "lx> w = Float32[1 2; 3 4]; save(p, (a = w, b = w, n = typemax(Int64)))\n\n"                         \
+        "lx> x = load(p); x.a == w, x.n\n(true, 9223372036854775807)\n\n"                                    \
+        "lx> x.a === x.b\ntrue\n\n"                                                                          \
+        "lx> write(p, \"not a model file\"); try load(p) catch e; e isa IOError end\ntrue\n\n"               \
+        "lx> rm(p)\n")
 
 /* ---- registration -------------------------------------------------------------------------------------- */
 
