@@ -231,6 +231,28 @@ static const char *st_dtype_name(nn_dtype t)
     return names[t];
 }
 
+/* Text a JSON reader takes: valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF),
+ * and no NUL byte, which would end the C strings cJSON gives. */
+static bool text_valid(const char *p, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)p, *end = s + len;
+    while (s < end) {
+        unsigned c = *s;
+        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+        if (c == 0 || n < 0 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4) || end - s <= n) return false;
+        unsigned cp = n == 0 ? c : c & (0x3F >> n);
+        for (int i = 1; i <= n; i++) {
+            if ((s[i] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (s[i] & 0x3F);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return false;
+        s += n + 1;
+    }
+    return true;
+}
+
 /* ---- JSON text: what the writer emits, escaped as JSON requires --------------------------------------- */
 
 static void j_str(lxW_buf *b, const char *s, size_t n)
@@ -489,6 +511,15 @@ static int tensor_record(saver *s, nn_tensor *t)
 
 static void emit(saver *s, lx_Value v, int depth);
 
+/* Strings go into JSON, which holds UTF-8 text only. */
+static void check_text(saver *s, const char *p, size_t n, const char *what)
+{
+    if (!text_valid(p, n))
+        save_fail(s, LXT_ArgumentError,
+                  "the %s at %s is not UTF-8 text (or holds a NUL byte): a file holds text only", what,
+                  at_text(s));
+}
+
 static void emit_values(saver *s, const lx_Value *vals, size_t n, int depth)
 {
     lxW_puts(&s->tree, "\"values\":[");
@@ -508,6 +539,7 @@ static void emit_named(saver *s, const char *key, lxO_string *const *names, cons
     lxW_printf(&s->tree, "\"%s\":[", key);
     for (int i = 0; i < n; i++) {
         if (i) lxW_add(&s->tree, ",", 1);
+        check_text(s, names[i]->data, names[i]->len, "name");
         j_str(&s->tree, names[i]->data, names[i]->len);
     }
     lxW_puts(&s->tree, "],\"values\":[");
@@ -621,6 +653,7 @@ static void emit(saver *s, lx_Value v, int depth)
     case LX_TFLOAT64: emit_number(s, "Float64", v); return;
     case LX_TFLOAT32: emit_number(s, "Float32", v); return;
     case LX_TSYMBOL:
+        check_text(s, lxO_as(lxO_string, v)->data, lxO_as(lxO_string, v)->len, "Symbol");
         lxW_puts(b, "{\"type\":\"Symbol\",\"value\":");
         j_cstr(b, lxO_as(lxO_string, v)->data);
         lxW_add(b, "}", 1);
@@ -628,6 +661,7 @@ static void emit(saver *s, lx_Value v, int depth)
     default: break;
     }
     if (lxO_is(v, LXO_STRING)) {
+        check_text(s, lxO_as(lxO_string, v)->data, lxO_as(lxO_string, v)->len, "String");
         j_str(b, lxO_as(lxO_string, v)->data, lxO_as(lxO_string, v)->len);
         return;
     }
@@ -849,26 +883,6 @@ static const char *shown(const char *s, char *buf, size_t size)
     return buf;
 }
 
-static bool utf8_valid(const char *p)
-{
-    const unsigned char *s = (const unsigned char *)p;
-    while (*s) {
-        unsigned c = *s;
-        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-        if (n < 0 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4)) return false;
-        unsigned cp = n == 0 ? c : c & (0x3F >> n);
-        for (int i = 1; i <= n; i++) {
-            if ((s[i] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (s[i] & 0x3F);
-        }
-        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return false;
-        s += n + 1;
-    }
-    return true;
-}
-
 /* JSON that cJSON would take but that could mislead what reads its strings as C strings: control bytes
  * (JSON forbids them unescaped) and \u0000 (a NUL inside a name).  Returns the offending offset or -1. */
 static int64_t json_lint(const char *s, size_t n, const char **why)
@@ -938,7 +952,7 @@ static void check_entry(loader *c, const cJSON *j, entry *e)
 {
     char nb[300];
     const char *nm = shown(e->name, nb, sizeof nb);
-    if (!utf8_valid(e->name)) load_fail(c, "tensor name %s is not valid UTF-8", nm);
+    if (!text_valid(e->name, strlen(e->name))) load_fail(c, "tensor name %s is not valid UTF-8", nm);
     if (!cJSON_IsObject(j)) load_fail(c, "tensor %s: its entry is not a JSON object", nm);
     const cJSON *dt = NULL, *sh = NULL, *off = NULL;
     for (const cJSON *k = j->child; k; k = k->next) {
@@ -1072,6 +1086,9 @@ static void check_coverage(loader *c)
 static void read_header(loader *c)
 {
     struct stat st;
+    /* a FIFO or a device would block or never end: only regular files (and directories, refused below) */
+    if (stat(c->path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        load_fail(c, "could not open file: not a regular file");
     c->fp = fopen(c->path, "rb");
     if (!c->fp) load_fail(c, "could not open file: %s", strerror(errno));
     if (fstat(fileno(c->fp), &st) != 0) load_fail(c, "could not open file: %s", strerror(errno));
