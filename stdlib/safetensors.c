@@ -613,9 +613,12 @@ static bool is_xoshiro(lx_State *L, lx_Value v)
 }
 
 /* Structs the file can hold: the user's and the library's, Pairs and exceptions (built-in types whose
- * instances are plain structs). */
+ * instances are plain structs).  Not Xoshiro: its instances are C data, and a struct of its type would
+ * be read as one (a C type made with lxT_new whose instances are not structs must be excluded here). */
 static bool struct_type_ok(lx_State *L, const lxO_type *t)
 {
+    lx_Value x = lxG_get(L, "Xoshiro");
+    if (lxO_is(x, LXO_TYPE) && t == lxO_as(lxO_type, x)) return false;
     return !t->abstract && (!t->builtin || t == L->T[LXT_Pair] || lxT_subtype(t, L->T[LXT_Exception]));
 }
 
@@ -1312,11 +1315,11 @@ static lxO_type *struct_type(loader *c, const char *name)
 {
     char nb[300];
     lx_Value t = lxG_get(c->L, name);
-    if (!lxO_is(t, LXO_TYPE))
+    if (t.tag == LX_TUNDEF)
         tree_fail(c, "the tree holds a struct of type %s, which does not exist here",
                   shown(name, nb, sizeof nb));
-    lxO_type *ty = lxO_as(lxO_type, t);
-    if (!struct_type_ok(c->L, ty)) tree_fail(c, "%s is not a struct type", shown(name, nb, sizeof nb));
+    lxO_type *ty = lxO_is(t, LXO_TYPE) ? lxO_as(lxO_type, t) : NULL;
+    if (!ty || !struct_type_ok(c->L, ty)) tree_fail(c, "%s is not a struct type", shown(name, nb, sizeof nb));
     return ty;
 }
 
