@@ -377,8 +377,7 @@ static bool structural_equal(lx_State *L, lx_Value a, lx_Value b, bool strict)
         for (size_t i = 0; i < s->used; i++) {
             if (s->entries[i].key.tag == LX_TUNDEF) continue;
             lx_Value *v = lxO_dict_get(L, t, s->entries[i].key);
-            if (!v || !(strict ? lxO_isequal(L, *v, s->entries[i].val) : lxO_equal(L, *v, s->entries[i].val)))
-                return false;
+            if (!v || !elem_equal(L, *v, s->entries[i].val, strict)) return false;
         }
         return true;
     }
@@ -387,6 +386,10 @@ static bool structural_equal(lx_State *L, lx_Value a, lx_Value b, bool strict)
         lxO_struct *s = (lxO_struct *)x, *t = (lxO_struct *)y;
         if (x->type != y->type || x->type->mutable_) return false;
         return seq_equal(L, s->fields, t->fields, (size_t)s->n, strict);
+    }
+    case LXO_CDATA: { /* a built-in type's C state (an RNG): equal states, as Julia's Xoshiro == */
+        lxO_cdata *s = (lxO_cdata *)x, *t = (lxO_cdata *)y;
+        return x->type == y->type && s->size == t->size && !memcmp(s->data, t->data, s->size);
     }
     default: return false;
     }

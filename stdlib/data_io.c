@@ -473,6 +473,7 @@ static bool npy_dtype(const char *d, elem_fmt *f)
 
 static lx_Value d_read_npy(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
+    lxL_need(L, LX_LIB_FILES, "read_npy");
     nn_dtype want;
     bool has_T = float_T(L, kw, &want, "read_npy");
     reader r;
@@ -532,6 +533,7 @@ static lx_Value d_read_npy(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 static lx_Value d_write_npy(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
+    lxL_need(L, LX_LIB_FILES, "write_npy");
     const char *path = path_arg(L, a, 0, "write_npy");
     lx_Value hold = lxO_nothing();
     nn_tensor *x = lxL_istensor(a[1]) ? lxL_tval(a[1]) : lxL_totensor(L, a[1], NULL, "write_npy", &hold);
@@ -552,14 +554,13 @@ static lx_Value d_write_npy(lx_State *L, lx_Value *a, int n, lx_Value kw)
         head[k++] = ' ';
     head[k++] = '\n';
     uint8_t pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (uint8_t)(k & 0xff), (uint8_t)(k >> 8)};
-    FILE *fp = fopen(path, "wb");
-    if (!fp) lxE_error(L, LXT_IOError, "write_npy: %s: could not open file: %s", path, strerror(errno));
     size_t nbytes = (size_t)x->numel * nn_dtype_size(x->dtype);
-    bool ok = fwrite(pre, 1, 10, fp) == 10 && fwrite(head, 1, (size_t)k, fp) == (size_t)k &&
-              (nbytes == 0 || fwrite(nn_data(x), 1, nbytes, fp) == nbytes);
-    int err = errno;
-    if (fclose(fp) != 0 && ok) ok = false, err = errno;
-    if (!ok) lxE_error(L, LXT_IOError, "write_npy: %s: %s", path, strerror(err));
+    lxL_wfile w; /* atomic: a failed write leaves the old file */
+    lxL_wopen(&w, L, path, "write_npy");
+    lxL_wwrite(&w, pre, 10);
+    lxL_wwrite(&w, head, (size_t)k);
+    lxL_wwrite(&w, nn_data(x), nbytes);
+    lxL_wcommit(&w);
     return lxO_nothing();
 }
 

@@ -46,6 +46,7 @@ static const library libs[] = {
     {lxL_open_optimise, "Optimisers"},
     {lxL_open_losses, "Lux"},
     {lxL_open_data_io, "Base"},
+    {lxL_open_safetensors, "Base"},
     {lxL_open_term, "Base"},
     {lxL_open_help, "Base"},
     {lxL_open_prelude, "Base"},

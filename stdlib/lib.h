@@ -37,6 +37,24 @@ void lxL_module(lx_State *L, const char *name, const char *doc);
  * Every built-in that reaches outside the state calls it first. */
 void lxL_need(lx_State *L, unsigned access, const char *fname);
 
+/* Writing a file atomically (safetensors.c; save and write_npy): the bytes go to a temporary file
+ * beside path, which replaces path only once everything is written and synced, so a failure or a
+ * kill leaves the old file as it was.  lxL_wopen, lxL_wwrite and lxL_wcommit raise an IOError naming
+ * fname and path after removing the temporary; code that may raise between them for another reason
+ * must call lxL_wabort first (it is idempotent).  A fault set by __write_fault(n) makes the next
+ * writer fail after n bytes. */
+typedef struct {
+    lx_State *L;
+    const char *fname, *path;
+    char tmp[4200]; /* the temporary's name; empty once renamed or removed */
+    int fd;
+    int64_t written, fault; /* fault: the bytes after which writing fails, or -1 */
+} lxL_wfile;
+void lxL_wopen(lxL_wfile *w, lx_State *L, const char *path, const char *fname);
+void lxL_wwrite(lxL_wfile *w, const void *p, size_t n);
+void lxL_wcommit(lxL_wfile *w);
+void lxL_wabort(lxL_wfile *w);
+
 /* Argument checks: raise a TypeError naming the function and position. */
 int64_t lxL_int(lx_State *L, lx_Value *args, int i, const char *fname);
 double lxL_number(lx_State *L, lx_Value *args, int i, const char *fname);
@@ -72,7 +90,8 @@ void lxL_open_collections(lx_State *L);
 void lxL_open_io(lx_State *L);
 void lxL_open_macros(lx_State *L);
 void lxL_open_test(lx_State *L);
-void lxL_open_help(lx_State *L); /* help.c: doc, help, apropos, lx_help */
+void lxL_open_help(lx_State *L);        /* help.c: doc, help, apropos, lx_help */
+void lxL_open_safetensors(lx_State *L); /* safetensors.c: save, load (model files) */
 
 /* markdown.c: Markdown rendered for a terminal into out, lines at most width columns, with bold and
  * colours when color; indent: the left margin. */
