@@ -15,9 +15,12 @@ build: setup
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The main job: trains a network on the shipped digits to >= 95% test accuracy.
+# The main job: trains a network on the shipped digits to >= 95% test accuracy,
+# saves its weights, and runs them from a C host (examples/embed/predict.c).
 demo: build
-	@$(BUILD)/lx examples/quickstart.lx
+	@$(BUILD)/lx examples/quickstart.lx $(BUILD)/quickstart.safetensors
+	@echo "\n$(BUILD)/examples/embed/embed_predict $(BUILD)/quickstart.safetensors   # the model run from C"
+	@$(BUILD)/examples/embed/embed_predict $(BUILD)/quickstart.safetensors
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
