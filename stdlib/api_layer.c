@@ -10,6 +10,7 @@
 #include "parse.h"
 #include "tensor.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,6 +569,19 @@ static void define_type(lx_State *L, const siginfo *si, const char *sig)
     lxW_free(&b);
 }
 
+/* Whether name is a word of the `where` clause after the parameter list (a type variable). */
+static bool where_bound(const char *sig, const char *name)
+{
+    const char *close = strrchr(sig, ')'), *w = close ? strstr(close, "where") : NULL;
+    size_t n = strlen(name);
+    for (const char *p = w ? strstr(w + 5, name) : NULL; p; p = strstr(p + 1, name)) {
+        bool start = !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        bool end = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+        if (start && end) return true;
+    }
+    return false;
+}
+
 static void register_body(lx_State *L, void *ud)
 {
     siginfo *si = ud;
@@ -581,7 +595,7 @@ static void register_body(lx_State *L, void *ud)
                   lxO_is(old, LXO_TYPE) ? "type" : lxT_name(lxT_typeof(L, old)));
     if (!read_sig(L, si, sig)) lxE_error(L, LXT_ArgumentError, "%s", si->msg);
     for (int i = 0; i < si->nfields; i++)
-        if (si->types[i][0] && !lxO_is(lxG_get(L, si->types[i]), LXO_TYPE))
+        if (si->types[i][0] && !where_bound(sig, si->types[i]) && !lxO_is(lxG_get(L, si->types[i]), LXO_TYPE))
             lxE_error(L, LXT_ArgumentError,
                       "lx_registerlayer: %s's parameter %s is declared ::%s, which is not a type", d->name,
                       si->fields[i], si->types[i]);

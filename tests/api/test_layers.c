@@ -466,11 +466,39 @@ static void test_gradient(void)
                "@assert close(gradient(l3, p2)[1], fdgrad(l3, p2))") == LX_OK,
            "the layer applied twice with the same parameters");
     /* many graphs made and dropped: the references free with their nodes */
-    tap_ok(host_run(L, "for i in 1:300; gradient(loss, ps); first(h(x, ps, st)); end") == LX_OK,
-           "300 gradients in a loop");
+    /* garbage between the forward and the backward pass: collections run while graphs are alive */
+    tap_ok(host_run(L, "junkloss(p) = (y = first(h(x, p, st)); junk = [(i, [i]) for i in 1:20000]; "
+                       "sum(abs2, y)); for i in 1:60; @assert gradient(junkloss, ps)[1].weight == g.weight; "
+                       "first(h(x, ps, st)); end") == LX_OK,
+           "60 gradients with collections between forward and backward");
     tap_ok(host_run(L, "y2 = first(pullback(p -> first(h(x, p, st)), ps)); @assert y2 == y") == LX_OK,
            "a pullback never run");
     host_close(L, "gradient");
+}
+
+/* NoFields(): no signature, no init, no states; y = 2x */
+static int twice_apply(lx_State *L, void *ud)
+{
+    (void)ud;
+    lx_getglobal(L, "*");
+    lx_pushint(L, 2);
+    lx_pushvalue(L, 2);
+    return call_or_raise(L, 2);
+}
+
+static void test_minimal(void)
+{
+    lx_State *L = host_open(0);
+    lx_Layer d = {"NoFields", NULL, NULL, NULL, NULL, twice_apply, NULL, NULL};
+    tap_ok(lx_registerlayer(L, &d) == LX_OK, "a layer with only apply (sig, init, states NULL)");
+    tap_ok(host_run(L, "m = NoFields(); ps, st = setup(Xoshiro(0), m); @assert ps == NamedTuple() && st == "
+                       "NamedTuple(); @assert first(m([1.0, 2.0], ps, st)) == [2.0, 4.0]; "
+                       "@assert sprint(show, m) == \"NoFields()\"; @assert parameterlength(m) == 0") == LX_OK,
+           "its parameters and states are empty; apply runs");
+    lx_Layer w = {"WithWhere", "(n::T, m::T = n) where T", NULL, NULL, NULL, twice_apply, NULL, NULL};
+    tap_ok(lx_registerlayer(L, &w) == LX_OK && host_run(L, "@assert WithWhere(3).m == 3") == LX_OK,
+           "a signature with `where` and a default that uses an earlier parameter");
+    host_close(L, "minimal layer");
 }
 
 static void test_no_backward(void)
@@ -600,6 +628,7 @@ int main(void)
     test_registration_errors();
     test_deferred();
     test_type();
+    test_minimal();
     test_gradient();
     test_no_backward();
     test_training();
