@@ -134,8 +134,8 @@ static void run_callback(lx_State *L, cbcall *c, const char *pushes)
 static void check_namedtuple(lx_State *L, const cbcall *c, lx_Value v, bool tensors)
 {
     if (!lxO_is(v, LXO_NTUPLE))
-        lxE_error(L, LXT_TypeError, "%s's %s callback pushed a %s: it pushes %s", c->layer, c->what,
-                  lxT_name(lxT_typeof(L, v)),
+        lxE_error(L, LXT_TypeError, "%s's %s callback pushed a value of type %s: it pushes %s", c->layer,
+                  c->what, lxT_name(lxT_typeof(L, v)),
                   tensors ? "the parameters, a NamedTuple of tensors" : "the states, a NamedTuple");
     const lxO_ntuple *nt = lxO_as(lxO_ntuple, v);
     if (tensors && nt->n > MAXPARAMS)
@@ -143,9 +143,10 @@ static void check_namedtuple(lx_State *L, const cbcall *c, lx_Value v, bool tens
                   c->layer, c->what, nt->n, MAXPARAMS);
     for (int i = 0; tensors && i < nt->n; i++)
         if (!lxL_istensor(nt->vals[i]))
-            lxE_error(L, LXT_TypeError,
-                      "%s's %s callback pushed parameters whose `%s` is a %s: each parameter is a tensor",
-                      c->layer, c->what, nt->names[i]->data, lxT_name(lxT_typeof(L, nt->vals[i])));
+            lxE_error(
+                L, LXT_TypeError,
+                "%s's %s callback pushed parameters whose `%s` is of type %s: each parameter is a tensor",
+                c->layer, c->what, nt->names[i]->data, lxT_name(lxT_typeof(L, nt->vals[i])));
 }
 
 /* initialparameters(rng, l) and initialstates(rng, l): the callback gets (layer, rng). */
@@ -241,9 +242,12 @@ static lx_Value attach(lx_State *L, const layerdef *d, lx_Value layer, lx_Value 
 {
     const char *name = layer_name(L, layer);
     if (!lxL_istensor(y) || !nn_dtype_is_float(lxL_tval(y)->dtype))
-        lxE_error(L, LXT_TypeError,
-                  "%s's apply callback pushed a %s: a layer with a backward callback outputs a float tensor",
-                  name, lxL_istensor(y) ? nn_dtype_name(lxL_tval(y)->dtype) : lxT_name(lxT_typeof(L, y)));
+        lxE_error(
+            L, LXT_TypeError,
+            "%s's apply callback pushed y of type %s%s%s: a layer with a backward callback outputs a float "
+            "tensor",
+            name, lxT_name(lxT_typeof(L, y)), lxL_istensor(y) ? " of " : "",
+            lxL_istensor(y) ? nn_dtype_name(lxL_tval(y)->dtype) : "");
     nn_tensor *inputs[1 + MAXPARAMS] = {0};
     int n = 1;
     if (lxL_istensor(x)) inputs[0] = lxL_tval(x);
@@ -327,8 +331,8 @@ static void check_grad(lx_State *L, const char *layer, const char *what, lx_Valu
     char gs[160], ls[160];
     if (!lxL_istensor(g))
         lxE_error(L, LXT_TypeError,
-                  "%s's backward callback gave a %s as the gradient of %s: a tensor or nothing", layer,
-                  lxT_name(lxT_typeof(L, g)), what);
+                  "%s's backward callback gave a value of type %s as the gradient of %s: a tensor or nothing",
+                  layer, lxT_name(lxT_typeof(L, g)), what);
     const nn_tensor *t = lxL_tval(g);
     if (t->ndim != like->ndim || memcmp(t->shape, like->shape, (size_t)t->ndim * sizeof *t->shape))
         lxE_error(L, LXT_DimensionMismatch,
@@ -354,7 +358,8 @@ static void take_param_grads(lx_State *L, bwcall *c, const lxO_ntuple *ps, lx_Va
     names_text(have, sizeof have, ps);
     if (!lxO_is(dps, LXO_NTUPLE))
         lxE_error(L, LXT_TypeError,
-                  "%s's backward callback gave a %s as dps: a NamedTuple with the names of ps %s, or nothing",
+                  "%s's backward callback gave a value of type %s as dps: a NamedTuple with the names of ps "
+                  "%s, or nothing",
                   c->layer, lxT_name(lxT_typeof(L, dps)), have);
     const lxO_ntuple *g = lxO_as(lxO_ntuple, dps);
     for (int i = 0; i < g->n; i++)

@@ -587,15 +587,16 @@ static void test_callback_errors(void)
                 "apply pushes nothing", "Faulty's apply callback pushed no result: it pushes the output y",
                 NULL);
     faulty_case(L, F_INIT_NOT_TUPLE, "setup(Xoshiro(0), f)", "init pushes an Int",
-                "TypeError: Faulty's init callback pushed a Int64: it pushes the parameters", NULL);
+                "TypeError: Faulty's init callback pushed a value of type Int64: it pushes the parameters",
+                NULL);
     faulty_case(L, F_INIT_NOT_TENSORS, "setup(Xoshiro(0), f)", "init pushes a named tuple of an Int",
-                "parameters whose `w` is a Int64: each parameter is a tensor", NULL);
+                "parameters whose `w` is of type Int64: each parameter is a tensor", NULL);
     faulty_case(L, F_APPLY_RETURNS_1, "f(Float64[1, 2], (w = Float64[1, 1],), NamedTuple())",
                 "apply returns 1", "Faulty's apply callback returned 1", "returns 0");
-    faulty_case(
-        L, F_APPLY_INT, grad, "apply pushes an Int under gradient",
-        "Faulty's apply callback pushed a Int64: a layer with a backward callback outputs a float tensor",
-        NULL);
+    faulty_case(L, F_APPLY_INT, grad, "apply pushes an Int under gradient",
+                "Faulty's apply callback pushed y of type Int64: a layer with a backward callback outputs a "
+                "float tensor",
+                NULL);
     faulty_case(L, F_BACKWARD_RAISES, grad, "backward raises during gradient",
                 "ArgumentError: Faulty's backward callback: cannot go back", NULL);
     faulty_case(L, F_BACKWARD_KEYERROR, grad, "backward raises a KeyError during gradient",
@@ -610,7 +611,8 @@ static void test_callback_errors(void)
     faulty_case(L, F_BACKWARD_EXTRA, grad, "backward's dps has a name too many",
                 "gradient for `extra`, which is not a parameter", NULL);
     faulty_case(L, F_BACKWARD_ONE_VALUE, grad, "backward pushes one value (the one below it is taken as dx)",
-                "TypeError: Faulty's backward callback gave a Tensor as dps: a NamedTuple with the names of "
+                "TypeError: Faulty's backward callback gave a value of type Tensor as dps: a NamedTuple with "
+                "the names of "
                 "ps (:w,), or nothing",
                 NULL);
     char src[300];
