@@ -263,14 +263,15 @@ static lx_Value attach(lx_State *L, const layerdef *d, lx_Value layer, lx_Value 
     nn_tensor *out = NULL;
     lx_Value yv = lxL_result(L, nn_detach(L->nn, &out, lxL_tval(y)), &out);
     int mark = lxV_root(L, yv);
-    bwnode *b = malloc(sizeof *b);
-    if (!b) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: %s's backward node", name);
     lxH_push(L, saved); /* lx_ref takes it from the host stack */
-    b->ref = lx_ref(L);
-    if (!b->ref) {
-        free(b);
-        lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: keeping what %s's backward needs", name);
+    int ref = lx_ref(L);
+    if (!ref) lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: keeping what %s's backward needs", name);
+    bwnode *b = malloc(sizeof *b);
+    if (!b) {
+        lx_unref(L, ref);
+        lxD_throw(L, LX_ERRMEM, "OutOfMemoryError: %s's backward node", name);
     }
+    b->ref = ref;
     b->L = L;
     b->backward = d->backward;
     b->ud = d->ud;
