@@ -297,26 +297,45 @@ int lx_error(lx_State *L, const char *type, const char *fmt, ...)
 /* ---- C layers ---- */
 
 /* A Lux layer type written in C.  `HostScale(args...; kw...)` makes a layer
- * whose fields are the constructor's (from sig); it works inside Chain and
- * with setup, apply, gradient and the training API.  Each callback finds
- * its arguments on the stack and pushes its results:
- *   init:     1 layer, 2 rng                  -> the parameters (a named tuple of tensors)
- *   states:   1 layer, 2 rng                  -> the states (NULL: an empty named tuple)
- *   apply:    1 layer, 2 x, 3 ps, 4 st        -> y (the states pass through unchanged)
- *   backward: 1 layer, 2 x, 3 ps, 4 st, 5 dy  -> dx, then dps (a named tuple like ps)
- * Under gradient, apply sees plain tensors and backward supplies the
- * gradients; with backward NULL, apply must compute y with lx calls (which
- * are differentiated as usual).  Callbacks return 0 (or raise lx_error). */
+ * (a struct under AbstractLuxLayer) whose fields are the constructor's
+ * parameters, in the order sig gives them; the constructor checks the types
+ * sig declares and fills its defaults.  The layer works inside Chain and
+ * with setup, apply, gradient, freeze and the training API, and shows as
+ * `HostScale(3, 4, 1.0)` (its field values).  Each callback finds its
+ * arguments on the stack and pushes its results, which are the top values of
+ * its stack when it returns 0 (or it raises with lx_error):
+ *   init:     1 layer, 2 rng                  -> the parameters, a NamedTuple of tensors
+ *                                                (NULL: no parameters)
+ *   states:   1 layer, 2 rng                  -> the states, a NamedTuple (NULL: none)
+ *   apply:    1 layer, 2 x, 3 ps, 4 st        -> y (the layer returns (y, st): the states
+ *                                                pass through unchanged)
+ *   backward: 1 layer, 2 x, 3 ps, 4 st, 5 dy  -> dx, then dps (a NamedTuple with the
+ *                                                names of ps, each a tensor of its
+ *                                                parameter's size or nothing; dx or dps
+ *                                                may be nothing: no gradient)
+ * Under gradient, a layer with backward runs apply on untracked aliases of x
+ * and ps (plain tensors; y must be a float tensor) and backward supplies the
+ * gradients when the backward pass reaches the layer (x, ps and st are kept
+ * for it until then); with backward NULL, apply must compute y with lx calls
+ * (lx_call of `*`, `tanh`, ...), which are differentiated as usual.  An error
+ * a callback raises comes back with the layer and the callback in its message
+ * ("HostScale's apply callback: ..."); from backward, `gradient` raises it.
+ * The strings in the lx_Layer are copied; name is a new lx name (a letter or
+ * _, then letters, digits, _ or !), sig a parenthesised parameter list of
+ * plain names (NULL: "()"), apply is required. */
 typedef struct {
     const char *name; /* the type, a valid lx name */
     const char *sig;  /* the constructor, "(in_dims::Integer, out_dims::Integer; scale = 1.0)" */
-    const char *doc;
+    const char *doc;  /* the type's docstring (`?HostScale`), or NULL */
     int (*init)(lx_State *L, void *ud);
     int (*states)(lx_State *L, void *ud);
     int (*apply)(lx_State *L, void *ud);
     int (*backward)(lx_State *L, void *ud);
-    void *ud;
+    void *ud; /* given to every callback */
 } lx_Layer;
+/* Defines the type and its methods (initialparameters, initialstates,
+ * apply); an ArgumentError status for a name already defined or not a name,
+ * a signature that is not one parameter list, or no apply. */
 lx_Status lx_registerlayer(lx_State *L, const lx_Layer *layer);
 
 /* ---- for interactive front ends (the lx REPL is one) ---- */

@@ -313,7 +313,10 @@ static void parse_args(parser *p, lxA_node *call, lxX_op close, bool kws)
         }
         lxA_node *a = parse_item(p, kws);
         if (after_semi && (a->kind == AST_SPLAT || a->kind == AST_KW))
-            a->flags |= LXA_F_KEYWORD;            /* f(; kw...) */
+            a->flags |= LXA_F_KEYWORD; /* f(; kw...) */
+        /* a signature's typed keyword, f(; act::Symbol = :identity) or f(; n::Int) */
+        if (after_semi && (a->kind == AST_TYPED || (a->kind == AST_ASSIGN && a->kids[0]->kind == AST_TYPED)))
+            a->flags |= LXA_F_KEYWORD;
         if (after_semi && a->kind == AST_IDENT) { /* f(; x) is f(; x = x) */
             lxA_node *kw = node(p, AST_KW, a->line, a->col);
             kw->flags |= LXA_F_KEYWORD;

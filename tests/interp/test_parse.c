@@ -169,6 +169,8 @@ int main(void)
            "(CALL agg y) "
            "st))))");
     parses("f(x...) = x", "(FUNCTION #2 f (TUPLE (PARAM #8 x _ _)) x)");
+    parses("f(x; act::Symbol = :id, n::Int) = x",
+           "(FUNCTION #2 f (TUPLE (PARAM x _ _) (PARAM #4 act Symbol :id) (PARAM #4 n Int _)) x)");
     parses("f(x::T, y = 2) where T = x", "(FUNCTION #2 f (TUPLE (PARAM x T _) (PARAM y _ 2)) x)");
     parses("LuxCore.initialparameters(rng, l::Linear) = 1",
            "(FUNCTION #2 (FIELD initialparameters LuxCore) (TUPLE (PARAM rng _ _) (PARAM l Linear _)) 1)");
