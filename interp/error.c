@@ -49,6 +49,9 @@ void lxE_error(lx_State *L, lxT_builtin type, const char *fmt, ...)
 
 void lxE_undefvar(lx_State *L, lxO_string *name)
 {
+    /* a state opened without LX_LIB_ENV has no ENV: say why, in lxL_need's words */
+    if (!(L->access & LX_LIB_ENV) && name->len == 3 && !memcmp(name->data, "ENV", 3))
+        lxE_error(L, LXT_IOError, "ENV: this lx state has no environment access (the host did not grant it)");
     lxO_struct *s = lxO_struct_new(L, L->T[LXT_UndefVarError]);
     s->fields[0] = lxO_sym(name);
     lxE_throw(L, lxO_obj(s));
