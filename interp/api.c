@@ -3,6 +3,7 @@
  * shares (lxK_dosource).  Every entry point is protected: an error comes
  * back as a status with the message and stack trace kept on the state.
  */
+#include "nn.h"
 #include "parse.h"
 #include "runtime.h"
 
@@ -188,6 +189,9 @@ static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
         L->exiting = false; /* a C catch-all (@test) swallowed an exit: it ends there */
         return st;
     }
+    /* a tensor the nn pool could not hold raises OutOfMemoryError as a value: the same status */
+    if (st == LX_ERRRUN && lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_OutOfMemoryError])
+        st = LX_ERRMEM;
     /* out of memory at the outermost level: give back what the failed code left unreachable */
     if (st == LX_ERRMEM && L->nframes == 0) lxC_collect(L);
     if (lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_InterruptException]) st = LX_ERRINTERRUPT;
@@ -249,7 +253,9 @@ lx_Status lx_doline(lx_State *L, const char *src, size_t len, const char *chunk,
     s.echo = echo && !(e > 0 && src[e - 1] == ';');
     vmmark m = mark_vm(L);
     /* near the memory limit at the outermost level (a safe point): collect first */
-    if (L->limit && L->nframes == 0 && L->total > L->limit / 4 * 3) lxC_collect(L);
+    if (L->limit && L->nframes == 0 &&
+        (L->total > L->limit / 4 * 3 || nn_ctx_bytes_live(L->nn) > L->limit / 4 * 3))
+        lxC_collect(L);
     lx_Status st = lxD_pcall(L, do_source, &s);
     st = finish(L, st, m);
     if (st == LX_OK && echo) {

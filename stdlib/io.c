@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -197,11 +198,12 @@ static lx_Value f_readline(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return r;
 }
 
-static lx_Value f_readlines(lx_State *L, lx_Value *a, int n, lx_Value kw)
+/* readlines and eachline (lx has no lazy iterators: eachline reads every line too). */
+static lx_Value read_lines(lx_State *L, lx_Value *a, int n, lx_Value kw, const char *fname)
 {
     lx_Value keep = lxL_kw(L, kw, "keep", lxO_bool(false));
     bool opened;
-    lxO_io *io = source(L, a, n, "readlines", &opened);
+    lxO_io *io = source(L, a, n, fname, &opened);
     lxO_list *l = lxO_list_new(L, 0); /* no lx code runs here: nothing needs rooting */
     lxW_buf b;
     lxW_init(L, &b);
@@ -210,6 +212,16 @@ static lx_Value f_readlines(lx_State *L, lx_Value *a, int n, lx_Value kw)
     lxW_free(&b);
     done_source(io, opened);
     return lxO_obj(l);
+}
+
+static lx_Value f_readlines(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return read_lines(L, a, n, kw, "readlines");
+}
+
+static lx_Value f_eachline(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return read_lines(L, a, n, kw, "eachline");
 }
 
 static size_t write_values(lx_State *L, lx_Value io, lx_Value *a, int n)
@@ -540,12 +552,12 @@ static uint64_t now_ns(clockid_t clock)
 
 static lx_Value f_tempname(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
-    static unsigned counter;
+    static atomic_uint counter; /* shared by every state in the process, so atomic */
     lx_Value dir = tmpdir(L, "tempname");
     for (;;) {
         char name[64];
-        uint64_t x =
-            now_ns(CLOCK_REALTIME) ^ ((uint64_t)getpid() << 32) ^ ((uint64_t)++counter * 0x9E3779B97F4A7C15u);
+        uint64_t x = now_ns(CLOCK_REALTIME) ^ ((uint64_t)getpid() << 32) ^
+                     ((uint64_t)(atomic_fetch_add(&counter, 1) + 1) * 0x9E3779B97F4A7C15u);
         snprintf(name, sizeof name, "lx_%012llx", (unsigned long long)(x & 0xffffffffffffull));
         lx_Value p = path_join2(L, lxO_as(lxO_string, dir)->data, name);
         struct stat st;
@@ -631,7 +643,7 @@ static const lxL_Reg io_lib[] = {
      "each line keeps its newline.\n\n# Returns\nA List of Strings.\n\n# Examples\n```\nlx> path = "
      "tempname(); write(path, \"x\\ny\\n\");\n\nlx> readlines(path)\n2-element List:\n \"x\"\n \"y\"\n\nlx> "
      "rm(path)\n\n```"},
-    {"eachline", "(x; keep = false)", f_readlines,
+    {"eachline", "(x; keep = false)", f_eachline,
      "    eachline(io; keep = false)\n    eachline(path; keep = false)\n\nThe lines to loop over. Julia "
      "reads them lazily; lx reads them all at once into a List, as `readlines` does.\n\n# Arguments\n- `io`: "
      "a readable stream, or `path`: a file's path.\n\n# Keyword Arguments\n- `keep = false`: whether each "
