@@ -812,7 +812,12 @@ static lx_Value d_datadir(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     lxL_need(L, LX_LIB_FILES, n ? lxL_string(L, a, 0, "__datadir")->data : "__datadir");
     const char *d = L->access & LX_LIB_ENV ? getenv("LX_DATA_DIR") : NULL;
-    return lxO_cstr(L, d && *d ? d : LX_DATA_DIR);
+    if (d && *d) return lxO_cstr(L, d);
+#ifdef LX_INSTALLED_DATA_DIR
+    struct stat st; /* the source tree's copy, or else the installed one */
+    if (stat(LX_DATA_DIR, &st) != 0) return lxO_cstr(L, LX_INSTALLED_DATA_DIR);
+#endif
+    return lxO_cstr(L, LX_DATA_DIR);
 }
 
 /* ---- registration -------------------------------------------------------------------------------------- */
