@@ -3,8 +3,10 @@
 # temporary prefix, then a tiny host built three ways (find_package(lx) with lx::lx and with
 # lx::lx_static, and pkg-config --cflags --libs lx), each printing 2 from
 # lx_dostring("println(1+1)") through its output callback; liblx.so's SONAME and that it exports
-# only the lx_ API.  Builds the hosts, never lx itself.
+# only the lx_ API.  Builds the hosts, never lx itself.  LX_HOST_FLAGS: what the hosts must be
+# compiled and linked with too (a sanitizer build's -fsanitize=...).
 set -u
+HOSTFLAGS=${LX_HOST_FLAGS:-}
 BUILD=$(cd "${1:?usage: install.sh BUILD}" && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/lx_install_XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
@@ -72,7 +74,7 @@ add_executable(host_static host.c)
 target_link_libraries(host_static PRIVATE lx::lx_static)
 EOF
 cmake -S "$TMP/host" -B "$TMP/host/build" -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Release \
-    >"$TMP/cmake.log" 2>&1 && cmake --build "$TMP/host/build" >>"$TMP/cmake.log" 2>&1
+    -DCMAKE_C_FLAGS="$HOSTFLAGS" -DCMAKE_EXE_LINKER_FLAGS="$HOSTFLAGS" >"$TMP/cmake.log" 2>&1 && cmake --build "$TMP/host/build" >>"$TMP/cmake.log" 2>&1
 ok $? "a CMake host with find_package(lx) builds" || diag "$TMP/cmake.log"
 out=$("$TMP/host/build/host" 2>&1)
 [ "$out" = "2" ]
@@ -89,15 +91,15 @@ export PKG_CONFIG_PATH="$LIBDIR/pkgconfig"
 flags=$(pkg-config --cflags --libs lx 2>"$TMP/pc.log")
 ok $? "pkg-config --cflags --libs lx: $flags" || diag "$TMP/pc.log"
 # shellcheck disable=SC2086 # the flags are words
-${CC:-cc} -o "$TMP/host/host_pc" "$TMP/host/host.c" $flags -Wl,-rpath,"$LIBDIR" >"$TMP/cc.log" 2>&1
+${CC:-cc} $HOSTFLAGS -o "$TMP/host/host_pc" "$TMP/host/host.c" $flags -Wl,-rpath,"$LIBDIR" >"$TMP/cc.log" 2>&1
 ok $? "a host built with them links" || diag "$TMP/cc.log"
 out=$("$TMP/host/host_pc" 2>&1)
 [ "$out" = "2" ]
 ok $? "it runs and prints 2 (got '$out')"
-flags=$(pkg-config --static --libs lx 2>/dev/null)
+# liblx.a by name: -llx alone picks liblx.so where both are installed
+flags=$(pkg-config --static --libs lx 2>/dev/null | sed 's/-llx\b/-l:liblx.a/')
 # shellcheck disable=SC2086
-${CC:-cc} -o "$TMP/host/host_pcs" "$TMP/host/host.c" $(pkg-config --cflags lx) "$LIBDIR/liblx.a" $flags \
-    >"$TMP/cc.log" 2>&1
+${CC:-cc} $HOSTFLAGS -o "$TMP/host/host_pcs" "$TMP/host/host.c" $(pkg-config --cflags lx) $flags >"$TMP/cc.log" 2>&1
 ok $? "pkg-config --static --libs lx links liblx.a: $flags" || diag "$TMP/cc.log"
 out=$("$TMP/host/host_pcs" 2>&1)
 [ "$out" = "2" ]
