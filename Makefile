@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS = -DCMAKE_BUILD_TYPE=Release $(if $(CI),-DLX_WERROR=ON)
 
-.PHONY: all setup build demo test test-asan bench docs clean
+.PHONY: all setup build demo test test-asan test-valgrind bench docs clean
 
 all: build
 
@@ -33,6 +33,12 @@ test-asan: setup
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# A reduced set of the C tests (the C API's, a few of the standard library's, the example hosts)
+# under valgrind's leak check, with OpenBLAS on Haswell kernels (valgrind cannot run AVX-512).
+test-valgrind: build
+	@sh scripts/setup.sh valgrind
+	@sh scripts/valgrind.sh $(BUILD)
 
 bench: build
 	@sh scripts/setup.sh bench

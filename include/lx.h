@@ -12,6 +12,14 @@
  * function pushes.  A value on the stack, or held by a reference, stays
  * alive; anything read from it (a string's bytes, a tensor's data) is valid
  * while it does.
+ *
+ * Threads: a state belongs to one thread at a time (no two calls on one state may overlap;
+ * a host that moves a state between threads orders the calls itself, with a mutex or a join).
+ * Any number of states may run at once in as many threads, each on its own: they share only the
+ * process-wide pool of kernel threads (LX_NUM_THREADS), which a state finding it busy does
+ * without, running its kernels itself.  The one call that may come from another thread while
+ * a state runs is lx_interrupt.  Open and close states from any thread; the process's
+ * environment (ENV) is read when a state opens, so a host sets variables before that.
  */
 #ifndef LX_H
 #define LX_H
@@ -38,11 +46,12 @@ typedef void (*lx_Writer)(void *ud, int stream, const char *s, size_t n);
 typedef struct {
     lx_Alloc alloc; /* NULL: the C library's realloc/free */
     void *alloc_ud;
-    size_t memory_limit; /* bytes lx may hold through alloc; 0: none */
+    /* bytes lx may hold through alloc, and separately bytes of tensor data; 0: none */
+    size_t memory_limit;
     lx_Writer writer;    /* NULL: the C library's stdout and stderr */
     void *writer_ud;
     /* VM instructions one run (lx_dostring, lx_dofile, lx_call, ...) may
-     * execute before it stops with an error status; 0: none */
+     * execute before it stops with LX_ERRLIMIT; 0: none (lx_setinstructionlimit) */
     uint64_t instruction_limit;
 } lx_Config;
 
@@ -67,11 +76,18 @@ size_t lx_memory_in_use(const lx_State *L);
 lx_Status lx_openlibs(lx_State *L);
 
 /* What a state's code may reach outside itself.  Without LX_LIB_FILES, every
- * built-in that opens, reads, writes, lists or removes a file (open, read,
- * readdir, save, load, read_npy, the data set loaders, ...) raises an
- * error saying the state has no file access; without LX_LIB_ENV, ENV and the
- * process's environment; without LX_LIB_INCLUDE, include.  The language, the
- * tensors, the layers and training are always there. */
+ * built-in that opens, reads, writes, lists or removes a file or names one in
+ * the file system (open; read, readline, readlines, eachline and write given a
+ * path; isfile, isdir, ispath, filesize, readdir, mkdir, mkpath, rm, pwd,
+ * abspath, homedir, tempdir, tempname; save, load, read_csv, read_idx,
+ * read_npy, write_npy, load_digits, load_iris) raises an IOError such as
+ * "open: this lx state has no file access (the host did not grant it)";
+ * without LX_LIB_ENV, reading ENV raises one (and LX_DATA_DIR is not
+ * consulted); without LX_LIB_INCLUDE, include does.  The language, IOBuffers,
+ * the path functions that work on text alone (joinpath, basename, ...),
+ * include_string, sleep, the tensors, the layers and training are always
+ * there.  An untrusted script also needs limits: see lx_setinstructionlimit,
+ * lx_setmemorylimit, and lx_interrupt for time. */
 enum {
     LX_LIB_FILES = 1u << 0,
     LX_LIB_ENV = 1u << 1,
@@ -82,10 +98,23 @@ enum {
 /* lx_openlibs with only the access in `grant` (LX_LIB_ flags). */
 lx_Status lx_openselectedlibs(lx_State *L, unsigned grant);
 
-/* Sets the instruction limit (0: none) for the runs that follow. */
+/* Sets the instruction limit (0: none) for the runs that follow.  Each run the
+ * host starts (lx_dostring, lx_dofile, lx_doline, lx_call, lx_help; not a C
+ * function's calls back into lx, which share their run's) may execute about n
+ * VM instructions: they are counted at the VM's safe points, a loop's whole
+ * body at each pass and 1 for each call, so a stretch of straight-line code
+ * between them may pass n by its length.  Then the run stops with LX_ERRLIMIT
+ * and "instruction limit of n reached": no try, catch or finally in lx sees
+ * it (as for exit), and the state is usable for the next run.  The layers'
+ * library, loaded on first use, is not counted.  Time spent inside one
+ * built-in (a large matrix product) is not bounded by it: a host bounds
+ * wall time with lx_interrupt from a watchdog thread. */
 void lx_setinstructionlimit(lx_State *L, uint64_t n);
-/* Sets the memory limit in bytes (0: none); a state already above it keeps
- * what it holds and fails its next allocation. */
+/* Sets the memory limit in bytes (0: none), for the interpreter's memory
+ * (counted through the allocator) and for tensor data (held by the tensor
+ * core's pool), each up to `bytes`.  A run that needs more fails with
+ * LX_ERRMEM ("OutOfMemoryError: ...") and the state goes on; a state already
+ * above the limit keeps what it holds and fails its next allocation. */
 void lx_setmemorylimit(lx_State *L, size_t bytes);
 
 /* Runs source code (chunk names it in messages and stack traces). */
@@ -107,7 +136,11 @@ const char *lx_traceback(const lx_State *L);
 int lx_exitcode(const lx_State *L);
 
 /* Asks the running code to stop with an InterruptException at its next
- * call or loop iteration.  Safe from a signal handler or another thread. */
+ * call or loop iteration (a long tensor kernel stops between its blocks):
+ * the run returns LX_ERRINTERRUPT unless the code catches it.  Safe from a
+ * signal handler or another thread, while the state runs or not (an
+ * interrupt asked between runs stops the next run at its first call or
+ * loop), but not once lx_close has begun. */
 void lx_interrupt(lx_State *L);
 
 /* Sets the global ARGS (the script's arguments) and PROGRAM_FILE. */

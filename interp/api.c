@@ -3,6 +3,7 @@
  * shares (lxK_dosource).  Every entry point is protected: an error comes
  * back as a status with the message and stack trace kept on the state.
  */
+#include "nn.h"
 #include "parse.h"
 #include "runtime.h"
 
@@ -135,10 +136,33 @@ static void describe_error(lx_State *L, void *ud)
  * back to where the call began. */
 typedef lxK_vmmark vmmark;
 
+/* Every entry point that runs lx code starts here and ends in finish: an outermost run gets a
+ * fresh instruction budget. */
 static vmmark mark_vm(lx_State *L)
 {
-    vmmark m = {L->nframes, L->nhandlers, L->nroots, L->nexec, L->seg, L->top, L->bcast_mode};
+    vmmark m = {L->nframes, L->nhandlers, L->nroots, L->nexec, L->seg, L->top, L->bcast_mode, false};
+    m.outermost = L->nframes == 0 && L->nexec == 0;
+    if (m.outermost) lxE_startrun(L);
     return m;
+}
+
+/* The message and trace of a run stopped by its instruction limit (whatever else the unwinding met
+ * on its way out, a full memory say). */
+static lx_Status limit_reached(lx_State *L, lx_Status st, int nframes)
+{
+    L->exiting = false;
+    if (st != LX_OK && st != LX_ERRMEM) {
+        L->slack = OOM_SLACK;
+        lxD_pcall(L, describe_error, NULL);
+        L->slack = 0;
+        lxW_release(L, nframes);
+    } else {
+        set_text(L, &L->errtrace, &L->errtrace_len, "", 0);
+    }
+    char msg[64];
+    int n = snprintf(msg, sizeof msg, "instruction limit of %llu reached", (unsigned long long)L->ilimit);
+    set_text(L, &L->errfull, &L->errfull_len, msg, (size_t)n);
+    return LX_ERRLIMIT;
 }
 
 static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
@@ -152,16 +176,20 @@ static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
     L->nexec = m.nexec;
     L->seg = m.seg;
     L->top = m.top;
+    bool limited = L->limit_hit;
+    if (m.outermost) lxE_endrun(L);
+    /* a C catch-all (@test) that swallowed the limit's error let the run end, but it was cut short */
+    if (limited && (st != LX_OK || m.outermost)) return limit_reached(L, st, m.nframes);
     if (st == LX_OK) {
         L->exiting = false; /* a C catch-all (@test) swallowed an exit: it ends there */
         return st;
     }
+    /* a tensor the nn pool could not hold raises OutOfMemoryError as a value: the same status */
+    if (st == LX_ERRRUN && lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_OutOfMemoryError])
+        st = LX_ERRMEM;
     /* out of memory at the outermost level: give back what the failed code left unreachable */
     if (st == LX_ERRMEM && L->nframes == 0) lxC_collect(L);
     if (lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_InterruptException]) st = LX_ERRINTERRUPT;
-    /* raised as an exception (a tensor too large for memory) or by the allocator: one status */
-    if (st == LX_ERRRUN && lxO_is(L->exc, LXO_STRUCT) && L->exc.v.o->type == L->T[LXT_OutOfMemoryError])
-        st = LX_ERRMEM;
     if (L->exiting) {
         L->exiting = false;
         char msg[32];
@@ -212,7 +240,7 @@ static void do_source(lx_State *L, void *ud)
 
 lx_Status lxK_report(lx_State *L, lx_Status st)
 {
-    vmmark m = {0, 0, 0, 0, 0, L->segs[0].vals, 0};
+    vmmark m = {0, 0, 0, 0, 0, L->segs[0].vals, 0, false};
     return finish(L, st, m);
 }
 
@@ -230,7 +258,9 @@ lx_Status lx_doline(lx_State *L, const char *src, size_t len, const char *chunk,
     s.echo = echo && !(e > 0 && src[e - 1] == ';');
     vmmark m = mark_vm(L);
     /* near the memory limit at the outermost level (a safe point): collect first */
-    if (L->limit && L->nframes == 0 && L->total > L->limit / 4 * 3) lxC_collect(L);
+    if (L->limit && L->nframes == 0 &&
+        (L->total > L->limit / 4 * 3 || nn_ctx_bytes_live(L->nn) > L->limit / 4 * 3))
+        lxC_collect(L);
     lx_Status st = lxD_pcall(L, do_source, &s);
     st = finish(L, st, m);
     if (st == LX_OK && echo) {
@@ -249,14 +279,14 @@ lx_Status lx_dofile(lx_State *L, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        vmmark m = mark_vm(L);
+        int nframes = L->nframes;
         L->exc = lxO_nothing();
         lx_Status st = LX_ERRRUN;
         char msg[600];
         snprintf(msg, sizeof msg, "IOError: could not open file %s: %s", path, strerror(errno));
         set_text(L, &L->errfull, &L->errfull_len, msg, strlen(msg));
         set_text(L, &L->errtrace, &L->errtrace_len, "", 0);
-        L->nframes = m.nframes;
+        L->nframes = nframes;
         return st;
     }
     size_t cap = 65536, n = 0;

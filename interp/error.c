@@ -49,6 +49,9 @@ void lxE_error(lx_State *L, lxT_builtin type, const char *fmt, ...)
 
 void lxE_undefvar(lx_State *L, lxO_string *name)
 {
+    /* a state opened without LX_LIB_ENV has no ENV: say why, in lxL_need's words */
+    if (!(L->access & LX_LIB_ENV) && name->len == 3 && !memcmp(name->data, "ENV", 3))
+        lxE_error(L, LXT_IOError, "ENV: this lx state has no environment access (the host did not grant it)");
     lxO_struct *s = lxO_struct_new(L, L->T[LXT_UndefVarError]);
     s->fields[0] = lxO_sym(name);
     lxE_throw(L, lxO_obj(s));
@@ -100,7 +103,7 @@ void lxE_nn(lx_State *L, int status)
         lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_OutOfMemoryError])));
     case NN_ERR_INTERRUPTED:
         nn_ctx_clear_interrupt(L->nn);
-        atomic_store(&L->interrupt, 0);
+        atomic_fetch_and(&L->interrupt, ~LXE_INTERRUPT);
         lxE_throw(L, lxO_obj(lxO_struct_new(L, L->T[LXT_InterruptException])));
     default: lxE_throw(L, lxE_new(L, LXT_ErrorException, msg));
     }
@@ -108,15 +111,57 @@ void lxE_nn(lx_State *L, int status)
 
 void lxE_poll(lx_State *L)
 {
-    if (atomic_exchange(&L->interrupt, 0)) {
+    if (atomic_fetch_and(&L->interrupt, ~LXE_INTERRUPT) & LXE_INTERRUPT) {
         if (L->nn) nn_ctx_clear_interrupt(L->nn);
         lxO_struct *s = lxO_struct_new(L, L->T[LXT_InterruptException]);
         lxE_throw(L, lxO_obj(s));
     }
 }
 
+/* The run's budget is spent: an error no try catches (the VM's handlers skip it while limit_hit is
+ * set, as for exit), and the budget stays spent, so a C catch-all that swallows it meets it again at
+ * the next safe point. */
+static void limit_reached(lx_State *L) __attribute__((noreturn));
+static void limit_reached(lx_State *L)
+{
+    L->limit_hit = true;
+    L->budget = -1;
+    lxE_error(L, LXT_ErrorException, "instruction limit of %llu reached", (unsigned long long)L->ilimit);
+}
+
+void lxE_safepoint(lx_State *L, int64_t cost)
+{
+    int flags = atomic_load_explicit(&L->interrupt, memory_order_relaxed);
+    if (flags & LXE_COUNTING) {
+        L->budget -= cost > 0 ? cost : 1;
+        if (L->budget < 0 || L->limit_hit) limit_reached(L);
+    }
+    if (flags & LXE_INTERRUPT) lxE_poll(L);
+}
+
+void lxE_startrun(lx_State *L)
+{
+    L->limit_hit = false;
+    L->budget = L->ilimit > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)L->ilimit;
+    if (L->ilimit)
+        atomic_fetch_or(&L->interrupt, LXE_COUNTING);
+    else
+        atomic_fetch_and(&L->interrupt, ~LXE_COUNTING);
+}
+
+void lxE_endrun(lx_State *L)
+{
+    atomic_fetch_and(&L->interrupt, ~LXE_COUNTING);
+    L->limit_hit = false;
+}
+
 void lx_interrupt(lx_State *L)
 {
-    atomic_store(&L->interrupt, 1);
+    atomic_fetch_or(&L->interrupt, LXE_INTERRUPT);
     if (L->nn) nn_ctx_interrupt(L->nn); /* long kernels poll it between blocks */
+}
+
+void lx_setinstructionlimit(lx_State *L, uint64_t n)
+{
+    L->ilimit = n;
 }

@@ -94,6 +94,13 @@ void lxE_methoderror(lx_State *L, lxO_generic *gf, lx_Value *args, int nargs) __
 void lxE_nn(lx_State *L, int status) __attribute__((noreturn));
 /* Checks the interrupt flag; throws InterruptException when set. */
 void lxE_poll(lx_State *L);
+/* A safe point of the VM (a loop's back edge, a call) found L->interrupt non-zero: charges cost
+ * instructions to the run's budget when a limit is on (raising the limit's error once it is spent)
+ * and polls for an interrupt. */
+void lxE_safepoint(lx_State *L, int64_t cost);
+/* An outermost run begins (the budget is full again) or ends (nothing is counted between runs). */
+void lxE_startrun(lx_State *L);
+void lxE_endrun(lx_State *L);
 
 /* ---- the collector (gc.c) ---------------------------------------------------------------- */
 
@@ -168,6 +175,7 @@ typedef struct {
     int nframes, nhandlers, nroots, nexec, seg;
     lx_Value *top;
     int bcast_mode;
+    bool outermost; /* a run the host started, not a C function's call back into lx */
 } lxK_vmmark;
 lxK_vmmark lxK_markvm(lx_State *L);
 lx_Status lxK_finish(lx_State *L, lx_Status st, lxK_vmmark m);

@@ -71,6 +71,7 @@ lx_State *lx_open(const lx_Config *config)
     L->alloc = alloc;
     L->alloc_ud = ud;
     L->limit = limit;
+    L->ilimit = config ? config->instruction_limit : 0;
     L->total = sizeof *L;
     L->writer = config && config->writer ? config->writer : default_writer;
     L->writer_ud = config ? config->writer_ud : NULL;
@@ -126,6 +127,12 @@ void lx_close(lx_State *L)
         lxM_free(L, L->segs[i].vals, L->segs[i].n * sizeof(lx_Value));
     lxM_free(L, L->segs, (size_t)L->nsegs * sizeof *L->segs);
     L->alloc(L->alloc_ud, L, sizeof *L, 0);
+}
+
+void lx_setmemorylimit(lx_State *L, size_t bytes)
+{
+    L->limit = bytes;
+    if (L->nn) nn_ctx_set_memory_limit(L->nn, bytes); /* tensors' memory, which the nn pool holds */
 }
 
 size_t lx_memory_in_use(const lx_State *L)

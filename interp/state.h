@@ -19,6 +19,9 @@ typedef struct lxD_jmp {
     volatile lx_Status status;
 } lxD_jmp;
 
+/* The bits of lx_State.interrupt. */
+enum { LXE_INTERRUPT = 1, LXE_COUNTING = 2 };
+
 typedef struct {
     lxO_string **buckets;
     size_t size; /* a power of two */
@@ -141,6 +144,9 @@ struct lx_State {
     unsigned access; /* LX_LIB_ flags the host granted (lx_openselectedlibs); lxL_need checks them */
     bool exiting;    /* exit() is unwinding: no handler catches it, no finally runs (as Julia's exit) */
     int exitcode;
+    uint64_t ilimit; /* VM instructions a run may execute (lx_setinstructionlimit); 0: none */
+    int64_t budget;  /* what is left of it in this run, while `interrupt` has LXE_COUNTING */
+    bool limit_hit;  /* the run used its budget: unwinding as exit does, past every handler */
     size_t total;     /* bytes held through alloc */
     size_t limit;     /* 0: none */
     size_t slack;     /* extra room while compiling, so a full state can still run `x = nothing` */
@@ -153,6 +159,8 @@ struct lx_State {
     uint32_t seed;     /* string hashing */
     lxO_header *allgc; /* every GC object */
     lxS_table strings;
+    /* LXE_INTERRUPT (lx_interrupt asked) | LXE_COUNTING (an instruction limit is on): the VM
+     * polls this one word at its safe points, so a state with neither pays one load there */
     atomic_int interrupt;
 
     /* types, globals, macros */

@@ -551,6 +551,15 @@ void lxG_defer(lx_State *L, const char *const *names, int n, void (*load)(lx_Sta
     L->defer_load = load;
 }
 
+typedef struct {
+    void (*load)(lx_State *L);
+} deferred_loader;
+
+static void run_loader(lx_State *L, void *ud)
+{
+    ((deferred_loader *)ud)->load(L);
+}
+
 void lxG_load_deferred(lx_State *L)
 {
     void (*load)(lx_State *) = L->defer_load;
@@ -566,7 +575,17 @@ void lxG_load_deferred(lx_State *L)
     lxM_free(L, L->deferred, (size_t)L->ndeferred * sizeof *L->deferred);
     L->deferred = NULL;
     L->ndeferred = 0;
-    load(L);
+    /* the library's own code is not the script's: it runs outside the instruction budget (a limit
+     * reached half-way would leave the library half defined) */
+    int64_t budget = L->budget;
+    L->budget = INT64_MAX;
+    deferred_loader box = {load};
+    lx_Status st = lxD_pcall(L, run_loader, &box);
+    L->budget = budget;
+    if (st != LX_OK) {
+        L->errjmp->status = st;
+        longjmp(L->errjmp->buf, 1);
+    }
 }
 
 /* Loads the deferred library first when name is one of its globals. */

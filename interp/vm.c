@@ -910,7 +910,8 @@ static void execute(lx_State *L, int bottom)
     if (setjmp(j.buf)) {
         /* an exception: ours to handle if the innermost handler was set by this loop */
         L->nexec = nexec;
-        if (L->nhandlers > 0 && L->handlers[L->nhandlers - 1].nexec == nexec && !L->exiting) {
+        if (L->nhandlers > 0 && L->handlers[L->nhandlers - 1].nexec == nexec && !L->exiting &&
+            !L->limit_hit) {
             lxV_handler *h = &L->handlers[--L->nhandlers];
             L->nframes = h->frame + 1;
             lxW_release(L, L->nframes); /* text buffers of the C calls unwound */
@@ -1272,7 +1273,7 @@ resume:;
             if (off < 0) {
                 if (atomic_load_explicit(&L->interrupt, memory_order_relaxed)) {
                     SAVEPC();
-                    lxE_poll(L);
+                    lxE_safepoint(L, -off); /* one pass of the loop: its body's length */
                 }
                 if (L->gcdebt > L->gcthreshold) {
                     SAVEPC();
@@ -1290,7 +1291,7 @@ resume:;
         case BC_CALL: {
             uint32_t w = *pc++;
             SAVEPC();
-            if (atomic_load_explicit(&L->interrupt, memory_order_relaxed)) lxE_poll(L);
+            if (atomic_load_explicit(&L->interrupt, memory_order_relaxed)) lxE_safepoint(L, 1);
             int nargs = LXK_B(i);
             lx_Value *fn = RA;
             if (fn->tag == LX_TOBJECT && fn->v.o->kind == LXO_GENERIC && !LXK_C(i) && nargs <= 4) {
@@ -1467,7 +1468,7 @@ resume:;
             pc += LXK_SBX(i);
             if (atomic_load_explicit(&L->interrupt, memory_order_relaxed)) {
                 SAVEPC();
-                lxE_poll(L);
+                lxE_safepoint(L, -(int64_t)LXK_SBX(i) + 1); /* one pass of the loop */
             }
             if (L->gcdebt > L->gcthreshold) {
                 SAVEPC();
@@ -1585,6 +1586,9 @@ lx_Value lxV_call(lx_State *L, lx_Value fn, lx_Value *args, int nargs, lx_Value 
     slot[nargs + 1] = kw;
     L->top = slot + nargs + 2;
     int bottom = L->nframes;
+    /* C calling lx in a loop (map, a host's lx_call) is a safe point too: a body with no loop or
+     * call of its own would otherwise run uncounted */
+    if (atomic_load_explicit(&L->interrupt, memory_order_relaxed)) lxE_safepoint(L, 1);
     if (precall(L, slot, nargs, kw, slot, NULL)) execute(L, bottom);
     lx_Value r = *slot;
     L->top = saved_top;

@@ -277,7 +277,8 @@ double nn_erfinv(double y);
 
 /* Hot float kernels get an AVX2+FMA clone picked at load time (the default
  * build targets baseline x86-64, where they run 4-wide at most). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__) /* ifunc resolvers run before either sanitizer starts */
 #define NN_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define NN_VECTOR_CLONES

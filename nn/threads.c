@@ -32,7 +32,7 @@ typedef struct {
     pthread_cond_t work;
     pthread_t tid[NN_MAX_THREADS];
     int nworkers;            /* threads besides the caller */
-    int nthreads;            /* nworkers + 1 */
+    atomic_int nthreads;     /* nworkers + 1 (read without busy by nn_get_num_threads) */
     atomic_ulong generation; /* bumped (under m) for each job */
     atomic_bool quit;
     int sleeping; /* workers blocked on work */
@@ -200,14 +200,20 @@ void nn_set_num_threads(int n)
 int nn_get_num_threads(void)
 {
     pthread_once(&pool_once, pool_init);
-    return pool.nthreads;
+    return atomic_load_explicit(&pool.nthreads, memory_order_relaxed);
 }
 
 nn_status nn_parallel_for(nn_ctx *ctx, int64_t n, int64_t grain, nn_range_fn fn, void *arg)
 {
     if (grain < 1) grain = 1;
     pthread_once(&pool_once, pool_init);
-    if (pool.nworkers == 0 || n < 2 * grain || pthread_mutex_trylock(&pool.busy) != 0) {
+    /* nworkers is read under busy: another state's nn_set_num_threads may be changing it */
+    bool pooled = n >= 2 * grain && pthread_mutex_trylock(&pool.busy) == 0;
+    if (pooled && pool.nworkers == 0) {
+        pthread_mutex_unlock(&pool.busy);
+        pooled = false;
+    }
+    if (!pooled) {
         for (int64_t lo = 0; lo < n; lo += grain) {
             if (nn_check_interrupt(ctx)) return nn_error(ctx, NN_ERR_INTERRUPTED, "interrupted");
             fn(arg, lo, lo + grain < n ? lo + grain : n);

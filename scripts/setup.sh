@@ -8,6 +8,10 @@ PACKAGES="build-essential cmake pkg-config libopenblas-dev libreadline-dev zlib1
 if [ "${1:-}" = bench ]; then
     PACKAGES="$PACKAGES python3-torch"
 fi
+# `setup.sh valgrind` adds valgrind, for `make test-valgrind`.
+if [ "${1:-}" = valgrind ]; then
+    PACKAGES="$PACKAGES valgrind"
+fi
 
 missing=""
 for p in $PACKAGES; do

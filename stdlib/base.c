@@ -594,6 +594,7 @@ static void make_source(lx_State *L, void *ud)
 /* include("file.lx"): runs a file, its path relative to the including file's folder. */
 static lx_Value b_include(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
+    lxL_need(L, LX_LIB_INCLUDE, "include");
     lxO_string *path = lxL_string(L, a, 0, "include");
     char full[4096];
     lx_Value cur = L->current_file;
@@ -638,7 +639,8 @@ static lx_Value b_include_string(lx_State *L, lx_Value *a, int n, lx_Value kw)
 static lx_Value b_exit(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     int64_t code = n ? lxL_int(L, a, 0, "exit") : 0;
-    if (code < 0 || code > 255) lxE_error(L, LXT_ArgumentError, "exit: the code must be in 0:255, got %lld", (long long)code);
+    if (code < 0 || code > 255)
+        lxE_error(L, LXT_ArgumentError, "exit: the code must be in 0:255, got %lld", (long long)code);
     L->exitcode = (int)code;
     L->exiting = true;
     lxE_throw(L, lxO_nothing());

@@ -53,6 +53,7 @@ static const char *path_arg(lx_State *L, lx_Value *a, int i, const char *fname)
 
 static void rd_open(reader *r, lx_State *L, const char *path, const char *fname)
 {
+    lxL_need(L, LX_LIB_FILES, fname);
     memset(r, 0, sizeof *r);
     r->L = L, r->path = path, r->fname = fname;
     struct stat st;
@@ -806,10 +807,18 @@ static lx_Value d_read_csv(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 /* ---- __datadir ----------------------------------------------------------------------------------------- */
 
+/* __datadir(fname): the folder of the shipped data sets, for the loader fname (load_digits, ...),
+ * which needs file access; LX_DATA_DIR moves it when the state may read the environment. */
 static lx_Value d_datadir(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
-    const char *d = getenv("LX_DATA_DIR");
-    return lxO_cstr(L, d && *d ? d : LX_DATA_DIR);
+    lxL_need(L, LX_LIB_FILES, n ? lxL_string(L, a, 0, "__datadir")->data : "__datadir");
+    const char *d = L->access & LX_LIB_ENV ? getenv("LX_DATA_DIR") : NULL;
+    if (d && *d) return lxO_cstr(L, d);
+#ifdef LX_INSTALLED_DATA_DIR
+    struct stat st; /* the source tree's copy, or else the installed one */
+    if (stat(LX_DATA_DIR, &st) != 0) return lxO_cstr(L, LX_INSTALLED_DATA_DIR);
+#endif
+    return lxO_cstr(L, LX_DATA_DIR);
 }
 
 /* ---- registration -------------------------------------------------------------------------------------- */
@@ -899,7 +908,7 @@ static const lxL_Reg data_io_lib[] = {
      "lx> p = joinpath(tempdir(), \"lx_doc.npy\"); write_npy(p, [1 2; 3 4])\n\n"
      "lx> read_npy(p) == [1 2; 3 4]\ntrue\n\n"
      "lx> rm(p)\n\n```"},
-    {"__datadir", "()", d_datadir, NULL},
+    {"__datadir", "(fname::String = \"__datadir\")", d_datadir, NULL},
     {NULL, NULL, NULL, NULL}};
 
 void lxL_open_data_io(lx_State *L)

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,8 +32,10 @@ static void need_readable(lx_State *L, lxO_io *io, const char *fname)
     if (!io->readable) lxE_error(L, LXT_ArgumentError, "%s: the stream is not open for reading", fname);
 }
 
-static lx_Value io_open(lx_State *L, const char *path, const char *mode)
+/* Opens a file for fname (open, or read/readline/write given a path): file access. */
+static lx_Value io_open(lx_State *L, const char *path, const char *mode, const char *fname)
 {
+    lxL_need(L, LX_LIB_FILES, fname);
     static const char *const modes[] = {"r", "w", "a", "r+", "w+", "a+", NULL};
     int m = 0;
     while (modes[m] && strcmp(modes[m], mode))
@@ -60,7 +63,7 @@ static lx_Value f_open(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     lxO_string *path = lxL_string(L, a, 0, "open");
     const char *mode = n == 2 ? lxL_string(L, a, 1, "open")->data : "r";
-    return io_open(L, path->data, mode);
+    return io_open(L, path->data, mode, "open");
 }
 
 static lx_Value f_close(lx_State *L, lx_Value *a, int n, lx_Value kw)
@@ -152,7 +155,7 @@ static lxO_io *source(lx_State *L, lx_Value *a, int n, const char *fname, bool *
         return io;
     }
     if (!lxO_is(a[0], LXO_STRING)) lxE_methoderror(L, lxO_as(lxO_generic, lxG_get(L, fname)), a, n);
-    lx_Value v = io_open(L, lxO_as(lxO_string, a[0])->data, "r");
+    lx_Value v = io_open(L, lxO_as(lxO_string, a[0])->data, "r", fname);
     *opened = true;
     return lxO_as(lxO_io, v);
 }
@@ -195,11 +198,12 @@ static lx_Value f_readline(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return r;
 }
 
-static lx_Value f_readlines(lx_State *L, lx_Value *a, int n, lx_Value kw)
+/* readlines and eachline (lx has no lazy iterators: eachline reads every line too). */
+static lx_Value read_lines(lx_State *L, lx_Value *a, int n, lx_Value kw, const char *fname)
 {
     lx_Value keep = lxL_kw(L, kw, "keep", lxO_bool(false));
     bool opened;
-    lxO_io *io = source(L, a, n, "readlines", &opened);
+    lxO_io *io = source(L, a, n, fname, &opened);
     lxO_list *l = lxO_list_new(L, 0); /* no lx code runs here: nothing needs rooting */
     lxW_buf b;
     lxW_init(L, &b);
@@ -208,6 +212,16 @@ static lx_Value f_readlines(lx_State *L, lx_Value *a, int n, lx_Value kw)
     lxW_free(&b);
     done_source(io, opened);
     return lxO_obj(l);
+}
+
+static lx_Value f_readlines(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return read_lines(L, a, n, kw, "readlines");
+}
+
+static lx_Value f_eachline(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    return read_lines(L, a, n, kw, "eachline");
 }
 
 static size_t write_values(lx_State *L, lx_Value io, lx_Value *a, int n)
@@ -226,7 +240,7 @@ static lx_Value f_write(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     if (lxO_is(a[0], LXO_IO)) return lxO_int((int64_t)write_values(L, a[0], a + 1, n - 1));
     if (!lxO_is(a[0], LXO_STRING)) lxE_methoderror(L, lxO_as(lxO_generic, lxG_get(L, "write")), a, n);
-    lx_Value io = io_open(L, lxO_as(lxO_string, a[0])->data, "w");
+    lx_Value io = io_open(L, lxO_as(lxO_string, a[0])->data, "w", "write");
     int mark = lxV_root(L, io);
     size_t len = write_values(L, io, a + 1, n - 1);
     lxV_unroot(L, mark);
@@ -239,7 +253,15 @@ static lx_Value f_write(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 /* ---- files and paths ---------------------------------------------------------------------------------- */
 
+/* A path argument of a built-in that reaches the file system (file access). */
 static const char *path_arg(lx_State *L, lx_Value *a, int i, const char *fname)
+{
+    lxL_need(L, LX_LIB_FILES, fname);
+    return lxL_string(L, a, i, fname)->data;
+}
+
+/* A path argument of a function that only works on the text (joinpath, basename, ...). */
+static const char *path_text(lx_State *L, lx_Value *a, int i, const char *fname)
 {
     return lxL_string(L, a, i, fname)->data;
 }
@@ -280,6 +302,7 @@ static lx_Value path_join2(lx_State *L, const char *a, const char *b);
 
 static lx_Value f_readdir(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
+    lxL_need(L, LX_LIB_FILES, "readdir");
     const char *p = n ? path_arg(L, a, 0, "readdir") : ".";
     lx_Value join = lxL_kw(L, kw, "join", lxO_bool(false));
     DIR *d = opendir(p);
@@ -315,6 +338,7 @@ static lx_Value f_mkdir(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 static lx_Value f_mkpath(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
+    lxL_need(L, LX_LIB_FILES, "mkpath");
     lxO_string *s = lxL_string(L, a, 0, "mkpath");
     lxW_buf b;
     lxW_init(L, &b);
@@ -393,7 +417,7 @@ static lx_Value f_joinpath(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     lx_Value r = lxO_is(a[0], LXO_STRING) ? a[0] : lxO_obj(lxL_string(L, a, 0, "joinpath"));
     for (int i = 1; i < n; i++)
-        r = path_join2(L, lxO_as(lxO_string, r)->data, path_arg(L, a, i, "joinpath"));
+        r = path_join2(L, lxO_as(lxO_string, r)->data, path_text(L, a, i, "joinpath"));
     return r;
 }
 
@@ -467,11 +491,12 @@ static lx_Value normalize(lx_State *L, const char *p)
 
 static lx_Value f_normpath(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
-    return normalize(L, path_arg(L, a, 0, "normpath"));
+    return normalize(L, path_text(L, a, 0, "normpath"));
 }
 
-static lx_Value cwd(lx_State *L)
+static lx_Value cwd(lx_State *L, const char *fname)
 {
+    lxL_need(L, LX_LIB_FILES, fname);
     char buf[4096];
     if (!getcwd(buf, sizeof buf)) lxE_error(L, LXT_IOError, "pwd: %s", strerror(errno));
     return lxO_cstr(L, buf);
@@ -481,28 +506,30 @@ static lx_Value f_abspath(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
     const char *p = path_arg(L, a, 0, "abspath");
     if (p[0] == '/') return normalize(L, p);
-    lx_Value full = path_join2(L, lxO_as(lxO_string, cwd(L))->data, p);
+    lx_Value full = path_join2(L, lxO_as(lxO_string, cwd(L, "abspath"))->data, p);
     return normalize(L, lxO_as(lxO_string, full)->data);
 }
 
 static lx_Value f_isabspath(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
-    return lxO_bool(path_arg(L, a, 0, "isabspath")[0] == '/');
+    return lxO_bool(path_text(L, a, 0, "isabspath")[0] == '/');
 }
 
 static lx_Value f_pwd(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
-    return cwd(L);
+    return cwd(L, "pwd");
 }
 
 static lx_Value f_homedir(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
+    lxL_need(L, LX_LIB_FILES, "homedir");
     const char *h = getenv("HOME");
     return lxO_cstr(L, h && h[0] ? h : "/");
 }
 
-static lx_Value tmpdir(lx_State *L)
+static lx_Value tmpdir(lx_State *L, const char *fname)
 {
+    lxL_need(L, LX_LIB_FILES, fname);
     const char *t = getenv("TMPDIR");
     if (!t || !t[0]) t = "/tmp";
     size_t k = strlen(t);
@@ -513,7 +540,7 @@ static lx_Value tmpdir(lx_State *L)
 
 static lx_Value f_tempdir(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
-    return tmpdir(L);
+    return tmpdir(L, "tempdir");
 }
 
 static uint64_t now_ns(clockid_t clock)
@@ -525,12 +552,12 @@ static uint64_t now_ns(clockid_t clock)
 
 static lx_Value f_tempname(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
-    static unsigned counter;
-    lx_Value dir = tmpdir(L);
+    static atomic_uint counter; /* shared by every state in the process, so atomic */
+    lx_Value dir = tmpdir(L, "tempname");
     for (;;) {
         char name[64];
-        uint64_t x =
-            now_ns(CLOCK_REALTIME) ^ ((uint64_t)getpid() << 32) ^ ((uint64_t)++counter * 0x9E3779B97F4A7C15u);
+        uint64_t x = now_ns(CLOCK_REALTIME) ^ ((uint64_t)getpid() << 32) ^
+                     ((uint64_t)(atomic_fetch_add(&counter, 1) + 1) * 0x9E3779B97F4A7C15u);
         snprintf(name, sizeof name, "lx_%012llx", (unsigned long long)(x & 0xffffffffffffull));
         lx_Value p = path_join2(L, lxO_as(lxO_string, dir)->data, name);
         struct stat st;
@@ -616,7 +643,7 @@ static const lxL_Reg io_lib[] = {
      "each line keeps its newline.\n\n# Returns\nA List of Strings.\n\n# Examples\n```\nlx> path = "
      "tempname(); write(path, \"x\\ny\\n\");\n\nlx> readlines(path)\n2-element List:\n \"x\"\n \"y\"\n\nlx> "
      "rm(path)\n\n```"},
-    {"eachline", "(x; keep = false)", f_readlines,
+    {"eachline", "(x; keep = false)", f_eachline,
      "    eachline(io; keep = false)\n    eachline(path; keep = false)\n\nThe lines to loop over. Julia "
      "reads them lazily; lx reads them all at once into a List, as `readlines` does.\n\n# Arguments\n- `io`: "
      "a readable stream, or `path`: a file's path.\n\n# Keyword Arguments\n- `keep = false`: whether each "
@@ -726,8 +753,11 @@ static const lxL_Reg io_lib[] = {
      "Examples\n```\nlx> sleep(0.01)\n\n```"},
     {NULL, NULL, NULL, NULL}};
 
+/* ENV, in a state the host granted environment access; in another, reading ENV is an IOError
+ * (lxE_undefvar says so) and a script's own `ENV = ...` is only its own global. */
 static void open_env(lx_State *L)
 {
+    if (!(L->access & LX_LIB_ENV)) return;
     lx_Value d = lxL_callg(L, "Dict", NULL, 0);
     lxG_set(L, "ENV", d);
     for (char **e = environ; e && *e; e++) {

@@ -33,6 +33,16 @@ static lx_Value t_isatty(lx_State *L, lx_Value *a, int n, lx_Value kw)
     return lxO_bool(fd >= 0 && isatty(fd));
 }
 
+/* Whether to draw in colour on io: a terminal, and NO_COLOR unset.  The variable is read here,
+ * not through ENV, so that a state without environment access still shows its plots. */
+static lx_Value t_color(lx_State *L, lx_Value *a, int n, lx_Value kw)
+{
+    (void)n, (void)kw;
+    int fd = io_fd(L, a[0]);
+    const char *nc = getenv("NO_COLOR");
+    return lxO_bool(fd >= 0 && isatty(fd) && !(nc && *nc));
+}
+
 /* Columns of the terminal behind io; else $COLUMNS; else 80 (Julia's displaysize fallback). */
 static lx_Value t_termwidth(lx_State *L, lx_Value *a, int n, lx_Value kw)
 {
@@ -209,6 +219,7 @@ static lx_Value t_braille_draw(lx_State *L, lx_Value *a, int n, lx_Value kw)
 
 static const lxL_Reg term_lib[] = {
     {"__isatty", "(io::IO)", t_isatty, ""},
+    {"__color", "(io::IO)", t_color, ""},
     {"__termwidth", "(io::IO)", t_termwidth, ""},
     {"__unichar", "(c::Integer)", t_unichar, ""},
     {"__braille_draw!",
