@@ -129,7 +129,7 @@ int lx_incomplete(lx_State *L, const char *src, size_t len);
 
 /* After an error status: "Type: message" (valid until the next call). */
 const char *lx_errmsg(const lx_State *L);
-/* After an error status: the stack trace, one "  file:line in f" per line. */
+/* After an error status: the stack trace, one " [k] f at file:line" per line. */
 const char *lx_traceback(const lx_State *L);
 /* After LX_EXIT: the code given to exit (0 to 255).  The state stays usable:
  * exit only ends the code that called it; leaving is the host's choice. */

@@ -165,9 +165,8 @@ static lx_Status limit_reached(lx_State *L, lx_Status st, int nframes)
     return LX_ERRLIMIT;
 }
 
-static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
+void lxK_restorevm(lx_State *L, lxK_vmmark m)
 {
-    L->slack = 0;
     L->nframes = m.nframes;
     lxW_release(L, m.nframes);
     L->nhandlers = m.nhandlers;
@@ -176,6 +175,12 @@ static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
     L->nexec = m.nexec;
     L->seg = m.seg;
     L->top = m.top;
+}
+
+static lx_Status finish(lx_State *L, lx_Status st, vmmark m)
+{
+    L->slack = 0;
+    lxK_restorevm(L, m);
     bool limited = L->limit_hit;
     if (m.outermost) lxE_endrun(L);
     /* a C catch-all (@test) that swallowed the limit's error let the run end, but it was cut short */

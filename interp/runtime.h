@@ -62,13 +62,13 @@ const char *lxT_name(const lxO_type *t);
 
 /* ---- globals (value.c) -------------------------------------------------------------------- */
 
-int lxG_index(lx_State *L, lxO_string *name);    /* made (undefined) on first use */
-int lxG_find(lx_State *L, lxO_string *name);     /* -1 when absent (or not yet loaded) */
+int lxG_index(lx_State *L, lxO_string *name); /* made (undefined) on first use */
+int lxG_find(lx_State *L, lxO_string *name);  /* -1 when absent (or not yet loaded) */
 /* A library whose globals come into being on first use of one of them (stdlib's Lux, which
  * costs more to compile than the rest of start-up): reading, assigning or defining any of
  * `names` first runs `load`. Names already defined are left alone (the library adds methods). */
 void lxG_defer(lx_State *L, const char *const *names, int n, void (*load)(lx_State *L));
-void lxG_load_deferred(lx_State *L); /* runs the deferred loader now, if one is pending */
+void lxG_load_deferred(lx_State *L);             /* runs the deferred loader now, if one is pending */
 lx_Value lxG_get(lx_State *L, const char *name); /* LX_TUNDEF when absent */
 void lxG_set(lx_State *L, const char *name, lx_Value v);
 /* The module tag of the globals a step defines (a library opening): lxG_mark before it,
@@ -179,6 +179,8 @@ typedef struct {
 } lxK_vmmark;
 lxK_vmmark lxK_markvm(lx_State *L);
 lx_Status lxK_finish(lx_State *L, lx_Status st, lxK_vmmark m);
+/* Only the stacks back to the mark (for code that handles the error itself). */
+void lxK_restorevm(lx_State *L, lxK_vmmark m);
 
 /* ---- the embedding API's stack (api_stack.c) -------------------------------------------------- */
 

@@ -50,16 +50,7 @@ static lx_Status vm_protect(lx_State *L, void (*f)(lx_State *L, void *ud), void 
     lx_Value cself = L->cself;
     lx_Status st = lxD_pcall(L, f, ud);
     L->cself = cself;
-    if (st != LX_OK) {
-        L->nframes = m.nframes;
-        lxW_release(L, m.nframes);
-        L->nhandlers = m.nhandlers;
-        L->nroots = m.nroots;
-        L->bcast_mode = m.bcast_mode;
-        L->nexec = m.nexec;
-        L->seg = m.seg;
-        L->top = m.top;
-    }
+    if (st != LX_OK) lxK_restorevm(L, m);
     return st;
 }
 
