@@ -204,3 +204,9 @@ void tap_text_add(tap_text *t, const char *s, size_t n)
     t->len += n;
     t->s[t->len] = '\0';
 }
+
+void tap_text_clear(tap_text *t)
+{
+    t->len = 0;
+    if (t->s) t->s[0] = '\0';
+}

@@ -40,6 +40,8 @@ typedef struct {
     size_t len, cap;
 } tap_text;
 void tap_text_add(tap_text *t, const char *s, size_t n);
+/* Empties it (keeping its buffer); its text reads "" afterwards. */
+void tap_text_clear(tap_text *t);
 
 /* The C library's realloc/free as a realloc-style allocator hook (lx_Alloc,
  * lxX_alloc), for tests that need a plain one. */

@@ -26,8 +26,7 @@ static void host_writer(void *ud, int stream, const char *s, size_t n)
 
 static inline void host_out_clear(void)
 {
-    host_out.len = 0;
-    if (host_out.s) host_out.s[0] = '\0';
+    tap_text_clear(&host_out);
 }
 
 /* Bytes and blocks a state holds from its host (blocks carry their size in front). */

@@ -41,16 +41,10 @@ static lx_State *open_state(const lx_Config *base, unsigned grant, tap_text *out
     return L;
 }
 
-static void clear(tap_text *out)
-{
-    out->len = 0;
-    if (out->s) out->s[0] = '\0';
-}
-
 /* Runs src with out cleared first. */
 static lx_Status run(lx_State *L, tap_text *out, const char *src)
 {
-    clear(out);
+    tap_text_clear(out);
     return lx_dostring(L, src, strlen(src), "control");
 }
 
